@@ -1,0 +1,273 @@
+package rivery
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Sentinel errors. An *APIError matches the one for its status through
+// errors.Is, so both errors.Is(err, ErrNotFound) and errors.As(err, &apiErr)
+// work on what a method returns.
+var (
+	ErrBadRequest   = errors.New("rivery: bad request")         // 400
+	ErrUnauthorized = errors.New("rivery: unauthorized")        // 401: bad, deleted or other-region token
+	ErrForbidden    = errors.New("rivery: forbidden")           // 403: missing scope, or not an admin
+	ErrNotFound     = errors.New("rivery: not found")           // 404
+	ErrConflict     = errors.New("rivery: conflict")            // 409
+	ErrValidation   = errors.New("rivery: validation failed")   // 422
+	ErrRateLimited  = errors.New("rivery: rate limited")        // 429
+	ErrServer       = errors.New("rivery: server error")        // any 5xx
+	ErrRunFailed    = errors.New("rivery: run did not succeed") // matched by *RunError
+
+	// ErrInvalidArgument is wrapped by every error the SDK returns for bad
+	// input before sending anything: an empty or malformed ID, missing
+	// options, a nil request.
+	ErrInvalidArgument = errors.New("rivery: invalid argument")
+)
+
+// maxErrorBody caps how much of an error response is read and kept in
+// APIError.Body.
+const maxErrorBody = 64 << 10
+
+// maxMessage caps the server message repeated in APIError.Error.
+const maxMessage = 512
+
+// APIError is returned for any response outside 2xx.
+type APIError struct {
+	StatusCode int
+	Method     string
+	URL        string // the request URL; it never holds the token
+	// Message is the server's explanation: the v1 API's "detail" (a string,
+	// or the messages of a validation list), the console API's "message", or
+	// a plain-text body.
+	Message   string
+	RequestID string       // from X-Request-Id, when the server sent one
+	Details   []FieldError // the v1 API's validation list (422)
+	// RetryAfter is the server's Retry-After, when it sent one. On a 429
+	// that asks for more than the client's max wait, the call returns at
+	// once with this set, so the caller can decide when to try again.
+	RetryAfter time.Duration
+	Body       []byte // the raw body, at most 64 KiB
+}
+
+// Error reports the call, the status and the server's message.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "rivery: %s %s: %d %s", e.Method, e.URL, e.StatusCode, http.StatusText(e.StatusCode))
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(clip(e.Message, maxMessage))
+	}
+	if e.RetryAfter > 0 {
+		fmt.Fprintf(&b, " (retry after %v)", e.RetryAfter)
+	}
+	return b.String()
+}
+
+// Is matches the sentinel error for e's status code.
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrBadRequest:
+		return e.StatusCode == http.StatusBadRequest
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized
+	case ErrForbidden:
+		return e.StatusCode == http.StatusForbidden
+	case ErrNotFound:
+		return e.StatusCode == http.StatusNotFound
+	case ErrConflict:
+		return e.StatusCode == http.StatusConflict
+	case ErrValidation:
+		return e.StatusCode == http.StatusUnprocessableEntity
+	case ErrRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests
+	case ErrServer:
+		return e.StatusCode >= 500 && e.StatusCode <= 599
+	}
+	return false
+}
+
+// FieldError is one entry of a v1 validation error (422): which input was
+// wrong and why.
+type FieldError struct {
+	Type     string          // e.g. "missing"
+	Location []string        // e.g. ["query", "start_time"]
+	Message  string          // e.g. "Field required"
+	Input    json.RawMessage // the offending input as the server echoed it, if any
+}
+
+// String renders the error as "query.start_time: Field required".
+func (f FieldError) String() string {
+	if len(f.Location) == 0 {
+		return f.Message
+	}
+	return strings.Join(f.Location, ".") + ": " + f.Message
+}
+
+// RequestError is returned when no usable response came back: the
+// connection failed, timed out or was cut, the context ended, or a 2xx body
+// could not be read or decoded.
+type RequestError struct {
+	Method   string
+	URL      string // never holds the token
+	Attempts int    // how many times the request was sent (or tried)
+	// MaybeApplied is true when a non-idempotent request (a run trigger, a
+	// cancel, a token creation) may have reached the server: it was not
+	// retried, and the caller should check (for runs: Rivers.ListRuns)
+	// before sending it again.
+	MaybeApplied bool
+	Err          error
+}
+
+// Error reports the call and the cause.
+func (e *RequestError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "rivery: %s %s: %v", e.Method, e.URL, e.Err)
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
+	}
+	if e.MaybeApplied {
+		b.WriteString(" (the request may have reached the server: check before sending it again)")
+	}
+	return b.String()
+}
+
+// Unwrap returns the cause, so errors.Is(err, context.Canceled) works.
+func (e *RequestError) Unwrap() error { return e.Err }
+
+// RunError is returned by WaitForRun and RunAndWait when a run ends in any
+// status other than StatusSucceeded. It matches ErrRunFailed.
+type RunError struct {
+	Run *Run
+}
+
+// Error names the run, its final status and the server's message.
+func (e *RunError) Error() string {
+	if e.Run == nil {
+		return ErrRunFailed.Error()
+	}
+	msg := fmt.Sprintf("rivery: run %s of river %s ended %s", e.Run.ID, e.Run.RiverID, e.Run.Status)
+	if e.Run.RawStatus != "" && e.Run.RawStatus != string(e.Run.Status) {
+		msg += " (" + strconv.Quote(e.Run.RawStatus) + ")"
+	}
+	if e.Run.Message != "" {
+		msg += ": " + clip(e.Run.Message, maxMessage)
+	}
+	return msg
+}
+
+// Is matches ErrRunFailed.
+func (e *RunError) Is(target error) bool { return target == ErrRunFailed }
+
+// newAPIError builds the error for a non-2xx response from its (capped) body.
+func newAPIError(resp *http.Response, body []byte, retryAfter time.Duration) *APIError {
+	e := &APIError{
+		StatusCode: resp.StatusCode,
+		RetryAfter: retryAfter,
+		Body:       body,
+		RequestID:  requestID(resp.Header),
+	}
+	if req := resp.Request; req != nil {
+		e.Method, e.URL = req.Method, req.URL.String()
+	}
+	e.Message, e.Details = parseErrorBody(body)
+	return e
+}
+
+func requestID(h http.Header) string {
+	if id := h.Get("X-Request-Id"); id != "" {
+		return id
+	}
+	return h.Get("X-Amzn-Requestid")
+}
+
+// errorBody is the union of both families' error shapes.
+type errorBody struct {
+	Detail  json.RawMessage `json:"detail"`
+	Message json.RawMessage `json:"message"`
+}
+
+type fieldErrorWire struct {
+	Type  string            `json:"type"`
+	Loc   []json.RawMessage `json:"loc"`
+	Msg   string            `json:"msg"`
+	Input json.RawMessage   `json:"input"`
+}
+
+// parseErrorBody reads the message out of an error body: v1's "detail" as a
+// string or a validation list, the console's "message", or plain text.
+func parseErrorBody(body []byte) (string, []FieldError) {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
+		return "", nil
+	}
+	var eb errorBody
+	if trimmed[0] != '{' || json.Unmarshal(trimmed, &eb) != nil {
+		return plainText(trimmed), nil
+	}
+	if s, ok := jsonString(eb.Detail); ok {
+		return s, nil
+	}
+	var list []fieldErrorWire
+	if len(eb.Detail) > 0 && json.Unmarshal(eb.Detail, &list) == nil && len(list) > 0 {
+		details := make([]FieldError, len(list))
+		msgs := make([]string, len(list))
+		for i, fe := range list {
+			details[i] = FieldError{Type: fe.Type, Location: locStrings(fe.Loc), Message: fe.Msg, Input: fe.Input}
+			msgs[i] = details[i].String()
+		}
+		return strings.Join(msgs, "; "), details
+	}
+	if s, ok := jsonString(eb.Message); ok {
+		return s, nil
+	}
+	if len(eb.Detail) > 0 && string(eb.Detail) != "null" {
+		return plainText(eb.Detail), nil
+	}
+	return plainText(trimmed), nil
+}
+
+func jsonString(raw json.RawMessage) (string, bool) {
+	var s string
+	if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
+		return "", false
+	}
+	return s, true
+}
+
+// locStrings renders a FastAPI "loc" (strings and array indexes) as strings.
+func locStrings(loc []json.RawMessage) []string {
+	out := make([]string, 0, len(loc))
+	for _, part := range loc {
+		if s, ok := jsonString(part); ok {
+			out = append(out, s)
+		} else {
+			out = append(out, string(part))
+		}
+	}
+	return out
+}
+
+// plainText turns a body into a one-line message of valid UTF-8.
+func plainText(b []byte) string {
+	s := strings.ToValidUTF8(string(b), "\uFFFD")
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// clip shortens s to at most n bytes on a rune boundary.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
+}

@@ -1,0 +1,174 @@
+// Package retry holds the SDK's retry policy (DESIGN.md section 4, rules 1 and 2):
+// which attempts may be repeated, how long to wait between them, and how a
+// Retry-After header is read. It is shaped to plug into go-retryablehttp's
+// CheckRetry and Backoff hooks but depends only on net/http.
+package retry
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+type nonIdempotentKey struct{}
+
+// NonIdempotent marks ctx as carrying a request that must not be sent twice
+// unless it provably never reached the server. CheckRetry receives only the
+// context on transport errors, so the method travels this way.
+func NonIdempotent(ctx context.Context) context.Context {
+	return context.WithValue(ctx, nonIdempotentKey{}, true)
+}
+
+// IsNonIdempotent reports whether ctx was marked by NonIdempotent.
+func IsNonIdempotent(ctx context.Context) bool {
+	v, _ := ctx.Value(nonIdempotentKey{}).(bool)
+	return v
+}
+
+// Policy decides whether an attempt is retried and how long to wait before the
+// next one. MaxWait caps every wait; a Retry-After above it is not waited for.
+type Policy struct {
+	MaxWait time.Duration
+	// Now returns the current time; nil means time.Now. Used to read
+	// Retry-After dates.
+	Now func() time.Time
+}
+
+func (p Policy) now() time.Time {
+	if p.Now != nil {
+		return p.Now()
+	}
+	return time.Now()
+}
+
+// CheckRetry reports whether the attempt that produced resp or err should be
+// repeated. It never retries once ctx is done, and returns ctx's error then.
+//
+// Rules: a request that never reached the server (dial or DNS failure) is
+// retried whatever its method; so is any 429 whose Retry-After fits under
+// MaxWait. Idempotent requests are also retried on other transport errors and
+// on 5xx except 501. A non-idempotent request is never retried after it may
+// have reached the server.
+func (p Policy) CheckRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return false, ctxErr
+	}
+	idempotent := !IsNonIdempotent(ctx)
+	if err != nil {
+		if Permanent(err) {
+			return false, nil
+		}
+		return PreSend(err) || idempotent, nil
+	}
+	if resp == nil {
+		return false, nil
+	}
+	switch code := resp.StatusCode; {
+	case code == http.StatusTooManyRequests:
+		if d, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), p.now()); ok && d > p.MaxWait {
+			return false, nil
+		}
+		return true, nil
+	case code >= 500 && code != http.StatusNotImplemented && code <= 599:
+		if !idempotent {
+			return false, nil
+		}
+		if d, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), p.now()); ok && d > p.MaxWait {
+			return false, nil
+		}
+		return true, nil
+	}
+	return false, nil
+}
+
+// Backoff returns the wait before retry number attempt (0 for the first
+// retry). A Retry-After on resp is honoured, capped at max; otherwise the wait
+// grows exponentially from min and is jittered into [d/2, d].
+func (p Policy) Backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil {
+		if d, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), p.now()); ok {
+			return min(max(d, minWait), maxWait)
+		}
+	}
+	return Jitter(Exponential(minWait, maxWait, attempt))
+}
+
+// Exponential returns minWait doubled attempt times, capped at maxWait.
+func Exponential(minWait, maxWait time.Duration, attempt int) time.Duration {
+	d := minWait
+	for range attempt {
+		if d >= maxWait/2 {
+			return maxWait
+		}
+		d *= 2
+	}
+	return min(d, maxWait)
+}
+
+// Jitter returns a random duration in [d/2, d].
+func Jitter(d time.Duration) time.Duration {
+	if d <= 1 {
+		return d
+	}
+	half := d / 2
+	return half + rand.N(d-half+1)
+}
+
+// ParseRetryAfter reads a Retry-After value: delay seconds or an HTTP date in
+// any of the forms http.ParseTime accepts. A date in the past gives 0. It
+// reports false when the header is empty or malformed.
+func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		const maxSecs = int64((1<<63 - 1) / time.Second)
+		if secs > maxSecs {
+			secs = maxSecs
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	return max(t.Sub(now), 0), true
+}
+
+// PreSend reports whether err proves the request never reached the server:
+// the connection could not be made or the host name did not resolve.
+func PreSend(err error) bool {
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return true
+	}
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "dial"
+}
+
+// Permanent reports whether err will not go away by trying again: a
+// certificate or TLS negotiation failure.
+func Permanent(err error) bool {
+	var (
+		unknownAuthority x509.UnknownAuthorityError
+		invalidCert      x509.CertificateInvalidError
+		hostname         x509.HostnameError
+		verification     *tls.CertificateVerificationError
+		recordHeader     tls.RecordHeaderError
+		alert            tls.AlertError
+	)
+	return errors.As(err, &unknownAuthority) || errors.As(err, &invalidCert) ||
+		errors.As(err, &hostname) || errors.As(err, &verification) ||
+		errors.As(err, &recordHeader) || errors.As(err, &alert)
+}

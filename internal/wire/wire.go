@@ -1,0 +1,119 @@
+// Package wire holds the JSON shapes of the two Rivery API families as they
+// travel, before the SDK turns them into its public types.
+package wire
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Me is GET /api/me: who the token belongs to.
+type Me struct {
+	AccountID     string `json:"account_id"`
+	EnvironmentID string `json:"environment_id"`
+}
+
+// ConsoleRun is the console API's run (POST /api/run, GET /api/check_run).
+type ConsoleRun struct {
+	RunID            string `json:"run_id"`
+	RiverID          string `json:"river_id"`
+	Status           string `json:"river_run_status"`
+	Message          string `json:"river_run_message"`
+	ErrorDescription string `json:"error_description"`
+	InsertDate       Millis `json:"run_insert_date"`
+	UpdateDate       Millis `json:"run_update_date"`
+	EndDate          Millis `json:"run_end_date"`
+}
+
+// RunGroup is the v1 answer to a run trigger (202).
+type RunGroup struct {
+	RunGroupID   string     `json:"run_group_id"`
+	RiverCrossID string     `json:"river_cross_id"`
+	Runs         []GroupRun `json:"runs"`
+}
+
+// GroupRun is one run of a RunGroup.
+type GroupRun struct {
+	RunID      string `json:"run_id"`
+	SubRiverID string `json:"sub_river_id"`
+	Status     string `json:"status"`
+	Message    string `json:"message"`
+}
+
+// Run is the v1 run status (GET .../rivers/{id}/runs/{run_id}) and an item
+// of the runs list.
+type Run struct {
+	RunID            string `json:"run_id"`
+	RiverCrossID     string `json:"river_cross_id"`
+	RunGroupID       string `json:"run_group_id"`
+	Status           string `json:"status"`
+	ErrorDescription string `json:"error_description"`
+	StartDateUTC     Time   `json:"start_date_utc"`
+	EndDateUTC       Time   `json:"end_date_utc"`
+}
+
+// CancelRun is the body of both families' cancel requests.
+type CancelRun struct {
+	RunID string `json:"run_id"`
+}
+
+// RunRiver is the body of the console run trigger.
+type RunRiver struct {
+	RiverID string `json:"river_id"`
+}
+
+// Envelope is a v1 page of items.
+type Envelope[T any] struct {
+	Items           []T    `json:"items"`
+	Page            int    `json:"page"`
+	CurrentPageSize int    `json:"current_page_size"`
+	TotalItems      int    `json:"total_items"`
+	NextPage        string `json:"next_page"`
+	PreviousPage    string `json:"previous_page"`
+}
+
+// Millis is a time sent as milliseconds since the epoch: a number or a numeric
+// string. Null, missing or unreadable values give the zero Time: a timestamp
+// the SDK cannot read must not make a run unreadable.
+type Millis struct{ time.Time }
+
+// UnmarshalJSON never fails; see Millis.
+func (m *Millis) UnmarshalJSON(b []byte) error {
+	m.Time = time.Time{}
+	f, err := strconv.ParseFloat(string(bytes.Trim(b, `"`)), 64)
+	if err == nil && f > 0 && f < 1e15 {
+		m.Time = time.UnixMilli(int64(f)).UTC()
+	}
+	return nil
+}
+
+// Time is a v1 timestamp: RFC 3339, or ISO 8601 without a zone (taken as
+// UTC). Null, missing or unreadable values give the zero Time.
+type Time struct{ time.Time }
+
+var timeLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04:05.999999999Z07:00",
+	"2006-01-02 15:04:05.999999999",
+}
+
+// UnmarshalJSON never fails; see Time.
+func (t *Time) UnmarshalJSON(b []byte) error {
+	t.Time = time.Time{}
+	var s string
+	if json.Unmarshal(b, &s) != nil {
+		return nil
+	}
+	s = strings.TrimSpace(s)
+	for _, layout := range timeLayouts {
+		if v, err := time.Parse(layout, s); err == nil {
+			t.Time = v.UTC()
+			return nil
+		}
+	}
+	return nil
+}

@@ -1,0 +1,102 @@
+package rivery
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/url"
+
+	"github.com/rivery-go/rivery/internal/wire"
+)
+
+// maxPerPage is the largest page the v1 API serves.
+const maxPerPage = 500
+
+// ListOptions selects one page of a v1 list. Zero values mean the server's
+// defaults (page 1, 20 items).
+type ListOptions struct {
+	Page    int `url:"page,omitempty"`           // from 1
+	PerPage int `url:"items_per_page,omitempty"` // 1 to 500
+}
+
+func (o *ListOptions) validate() error {
+	if o == nil {
+		return nil
+	}
+	switch {
+	case o.Page < 0:
+		return fmt.Errorf("%w: negative page %d", ErrInvalidArgument, o.Page)
+	case o.PerPage < 0 || o.PerPage > maxPerPage:
+		return fmt.Errorf("%w: items per page %d is outside 1 to %d", ErrInvalidArgument, o.PerPage, maxPerPage)
+	}
+	return nil
+}
+
+// listPage GETs one v1 envelope from u and records its pagination in the
+// Response.
+func listPage[T any](ctx context.Context, c *Client, u string, query any) ([]T, *Response, error) {
+	var env wire.Envelope[T]
+	resp, err := c.do(ctx, call{method: http.MethodGet, url: u, query: query, out: &env})
+	if err != nil {
+		return nil, resp, err
+	}
+	resp.Page, resp.TotalItems = env.Page, env.TotalItems
+	resp.NextPage, resp.PreviousPage = env.NextPage, env.PreviousPage
+	return env.Items, resp, nil
+}
+
+// pageFunc fetches the page at u (with query on the first call only).
+type pageFunc[T any] func(ctx context.Context, u string, query any) ([]T, *Response, error)
+
+// allPages walks a v1 list from first (with query) through each next_page,
+// holding one page at a time. It follows next_page only on the client's own
+// scheme and host, and stops with an error when a page does not advance.
+func allPages[T any](ctx context.Context, c *Client, first string, query any, fetch pageFunc[T]) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		u, q, prevPage := first, query, 0
+		for {
+			items, resp, err := fetch(ctx, u, q)
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			for _, it := range items {
+				if !yield(it, nil) {
+					return
+				}
+			}
+			next := resp.NextPage
+			if next == "" || len(items) == 0 {
+				return
+			}
+			current := ""
+			if resp.Response != nil && resp.Request != nil {
+				current = resp.Request.URL.String()
+			}
+			if err := c.checkNextPage(next, current, prevPage, resp.Page); err != nil {
+				yield(zero, err)
+				return
+			}
+			u, q, prevPage = next, nil, resp.Page
+		}
+	}
+}
+
+// checkNextPage refuses a next_page that would send the token to another
+// origin or that does not move the walk forward.
+func (c *Client) checkNextPage(next, current string, prevPage, page int) error {
+	nu, err := url.Parse(next)
+	if err != nil || !nu.IsAbs() {
+		return fmt.Errorf("rivery: next_page %q is not an absolute URL", truncate(next))
+	}
+	base, _ := url.Parse(c.v1) // validated when the client was built
+	if nu.User != nil || nu.Scheme != base.Scheme || nu.Host != base.Host {
+		return fmt.Errorf("rivery: next_page points to %s://%s, not the client's %s://%s: refused", truncate(nu.Scheme), truncate(nu.Host), base.Scheme, base.Host)
+	}
+	if next == current || (page > 0 && page <= prevPage) {
+		return fmt.Errorf("rivery: pagination does not advance (page %d, next_page %q): stopped", page, truncate(next))
+	}
+	return nil
+}

@@ -1,0 +1,257 @@
+package rivery
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/google/go-querystring/query"
+	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/rivery-go/rivery/internal/retry"
+	"github.com/rivery-go/rivery/internal/wire"
+)
+
+// Bounds on what the SDK reads from a response.
+const (
+	maxBody  = 8 << 20  // a success body; more is an error
+	maxDrain = 64 << 10 // what is read past the decoded value to reuse the connection
+)
+
+// Response is the HTTP response behind a call, with what the SDK parsed from
+// it. Its Body has already been read and closed. It is returned with API
+// errors too.
+type Response struct {
+	*http.Response
+
+	// RequestID is the server's X-Request-Id, when it sent one.
+	RequestID string
+
+	// Pagination of v1 lists; zero for other calls. NextPage and
+	// PreviousPage are absolute URLs, empty at either end.
+	Page         int
+	TotalItems   int
+	NextPage     string
+	PreviousPage string
+}
+
+// call is one API request as the services describe it.
+type call struct {
+	method string
+	url    string // absolute, without a query
+	query  any    // a struct with `url` tags, or url.Values, or nil
+	body   any    // JSON-encoded when not nil
+	out    any    // *T to decode JSON into, *[]byte for the raw body, or nil
+}
+
+// callState follows one call through its attempts.
+type callState struct {
+	method, host, path string
+	attempts           int
+	maybeApplied       bool
+	start              time.Time
+}
+
+type callStateKey struct{}
+
+// do sends cl with retries and decodes the answer. A non-2xx answer is an
+// *APIError; a failure to get or read one is a *RequestError.
+func (c *Client) do(ctx context.Context, cl call) (*Response, error) {
+	if ctx == nil {
+		return nil, fmt.Errorf("%w: nil context", ErrInvalidArgument)
+	}
+	target := cl.url
+	if cl.query != nil {
+		q, err := encodeQuery(cl.query)
+		if err != nil {
+			return nil, err
+		}
+		if q != "" {
+			target += "?" + q
+		}
+	}
+	var body any // untyped nil when there is no body, so GETs send none
+	if cl.body != nil {
+		b, err := encodeJSON(cl.body)
+		if err != nil {
+			return nil, fmt.Errorf("%w: encoding request body: %v", ErrInvalidArgument, err)
+		}
+		body = b
+	}
+
+	st := &callState{method: cl.method}
+	ctx = context.WithValue(ctx, callStateKey{}, st)
+	nonIdempotent := cl.method == http.MethodPost || cl.method == http.MethodPatch
+	if nonIdempotent {
+		ctx = retry.NonIdempotent(ctx)
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, cl.method, target, body)
+	if err != nil {
+		return nil, fmt.Errorf("%w: building request: %v", ErrInvalidArgument, err)
+	}
+	st.host, st.path = req.URL.Host, req.URL.Path
+	h := req.Header
+	h["Authorization"] = []string{string(c.auth)}
+	h["Accept"] = []string{"application/json"}
+	h["User-Agent"] = []string{c.userAgent}
+	if body != nil {
+		h["Content-Type"] = []string{"application/json"}
+	}
+
+	resp, err := c.rc.Do(req)
+	if err != nil {
+		if resp != nil {
+			drainClose(resp.Body)
+		}
+		return nil, st.requestError(ctx, cl, target, err)
+	}
+	defer drainClose(resp.Body)
+	r := &Response{Response: resp, RequestID: requestID(resp.Header)}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		errBody, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+		retryAfter, _ := retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+		return r, newAPIError(resp, errBody, retryAfter)
+	}
+	if err := decodeBody(resp.Body, cl.out); err != nil {
+		return r, st.requestError(ctx, cl, target, err)
+	}
+	return r, nil
+}
+
+// requestError wraps err for the caller. A done context surfaces as the
+// context's own error, not as a transport string.
+func (st *callState) requestError(ctx context.Context, cl call, target string, err error) *RequestError {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		err = ctxErr
+	} else if uerr := (*url.Error)(nil); errors.As(err, &uerr) {
+		err = uerr.Err // the URL is already in RequestError
+	}
+	return &RequestError{
+		Method:       cl.method,
+		URL:          target,
+		Attempts:     max(st.attempts, 1),
+		MaybeApplied: retry.IsNonIdempotent(ctx) && st.maybeApplied,
+		Err:          err,
+	}
+}
+
+// beforeAttempt runs before each attempt (go-retryablehttp's RequestLogHook).
+func (c *Client) beforeAttempt(_ retryablehttp.Logger, req *http.Request, retryNumber int) {
+	st, ok := req.Context().Value(callStateKey{}).(*callState)
+	if !ok {
+		return
+	}
+	st.attempts = retryNumber + 1
+	if c.logger != nil {
+		st.start = time.Now()
+	}
+}
+
+// afterAttempt records whether a non-idempotent request may have reached the
+// server and logs the attempt.
+func (c *Client) afterAttempt(ctx context.Context, resp *http.Response, err error, again bool) {
+	st, ok := ctx.Value(callStateKey{}).(*callState)
+	if !ok {
+		return
+	}
+	switch {
+	case err != nil:
+		st.maybeApplied = st.maybeApplied || !retry.PreSend(err)
+	case resp != nil && resp.StatusCode != http.StatusTooManyRequests:
+		st.maybeApplied = true
+	}
+	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("method", st.method),
+		slog.String("host", st.host),
+		slog.String("path", st.path),
+		slog.Int("attempt", st.attempts),
+		slog.Duration("duration", time.Since(st.start)),
+		slog.Bool("retry", again),
+	}
+	if resp != nil {
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+	}
+	if err != nil {
+		if uerr := (*url.Error)(nil); errors.As(err, &uerr) {
+			err = uerr.Err
+		}
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "rivery: http attempt", attrs...)
+}
+
+func encodeQuery(q any) (string, error) {
+	if v, ok := q.(url.Values); ok {
+		return v.Encode(), nil
+	}
+	v, err := query.Values(q)
+	if err != nil {
+		return "", fmt.Errorf("%w: encoding query: %v", ErrInvalidArgument, err)
+	}
+	return v.Encode(), nil
+}
+
+func encodeJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+var errBodyTooLarge = fmt.Errorf("response body exceeds %d bytes", maxBody)
+
+// decodeBody reads at most maxBody bytes of a success body into out.
+func decodeBody(body io.Reader, out any) error {
+	if out == nil {
+		return nil
+	}
+	lr := &io.LimitedReader{R: body, N: maxBody + 1}
+	if raw, ok := out.(*[]byte); ok {
+		b, err := io.ReadAll(lr)
+		switch {
+		case err != nil:
+			return fmt.Errorf("reading response: %w", err)
+		case len(b) > maxBody:
+			return errBodyTooLarge
+		}
+		*raw = b
+		return nil
+	}
+	if err := json.NewDecoder(lr).Decode(out); err != nil {
+		if lr.N <= 0 {
+			return errBodyTooLarge
+		}
+		return fmt.Errorf("decoding response: %w", err)
+	}
+	return nil
+}
+
+// drainClose reads a little of what is left, so the connection can be
+// reused, and closes the body.
+func drainClose(body io.ReadCloser) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(body, maxDrain))
+	_ = body.Close()
+}
+
+// getMe asks which account and environment the token belongs to.
+func getMe(ctx context.Context, c *Client) (*wire.Me, *Response, error) {
+	var me wire.Me
+	resp, err := c.do(ctx, call{method: http.MethodGet, url: c.consoleURL(pathMe), out: &me})
+	if err != nil {
+		return nil, resp, err
+	}
+	return &me, resp, nil
+}

@@ -1,0 +1,222 @@
+// Package rivery is a Go client for the Rivery API.
+package rivery
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/rivery-go/rivery/internal/retry"
+)
+
+// Version is the SDK's version, sent in the User-Agent header.
+const Version = "0.1.0"
+
+// Client talks to the Rivery API. Build it with NewClient or
+// NewClientFromEnv; it is immutable afterwards and safe for concurrent use.
+//
+// Which API family a call uses is fixed when the client is built: with an
+// account and environment ID every call uses the v1 API; with only a token,
+// every call the console API has (run, run status, cancel, rivers) uses the
+// console API, and v1-only calls (tokens, run history, logs, activation)
+// learn the IDs once through GET /api/me.
+type Client struct {
+	// Tokens manages the account's API tokens (admins only).
+	Tokens *TokensService
+	// Rivers triggers and watches rivers (pipelines).
+	Rivers *RiversService
+
+	common service
+
+	hc        *http.Client
+	rc        *retryablehttp.Client
+	auth      secret // "Bearer <token>"
+	userAgent string
+	console   string // console API base URL, without /api
+	v1        string // v1 API base URL, without /v1
+	fixed     *scope // the account and environment given by options, or nil
+	logger    *slog.Logger
+	clock     clock
+
+	// scopeSem guards resolved: one /api/me call at a time, interruptible
+	// by each waiter's context.
+	scopeSem chan struct{}
+	resolved *scope
+}
+
+// service is what every service type is made of.
+type service struct{ client *Client }
+
+// scope is the account and environment a v1 path addresses.
+type scope struct{ account, environment string }
+
+// clock lets tests and benchmarks replace real waiting.
+type clock interface {
+	Now() time.Time
+	After(d time.Duration) <-chan time.Time
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time                         { return time.Now() }
+func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// NewClient returns a client that authenticates with token. An empty token, a
+// bad option or a conflicting pair of options is an error; NewClient does no
+// network I/O.
+func NewClient(token string, opts ...Option) (*Client, error) {
+	switch {
+	case token == "":
+		return nil, fmt.Errorf("%w: empty API token", ErrInvalidArgument)
+	case hasControl(token):
+		return nil, fmt.Errorf("%w: API token contains control characters", ErrInvalidArgument)
+	}
+	cfg := defaultConfig()
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	if err := cfg.finish(); err != nil {
+		return nil, err
+	}
+
+	h := cfg.hosts()
+	c := &Client{
+		hc:        newHTTPClient(&cfg),
+		auth:      secret("Bearer " + token),
+		userAgent: "rivery-go/" + Version,
+		console:   h.console,
+		v1:        h.v1,
+		logger:    cfg.logger,
+		clock:     realClock{},
+		scopeSem:  make(chan struct{}, 1),
+	}
+	if cfg.userAgent != "" {
+		c.userAgent = cfg.userAgent + " " + c.userAgent
+	}
+	if cfg.accountID != "" {
+		c.fixed = &scope{cfg.accountID, cfg.environmentID}
+	}
+	policy := retry.Policy{MaxWait: cfg.maxWait}
+	c.rc = &retryablehttp.Client{
+		HTTPClient:     c.hc,
+		Logger:         nil, // its own logger prints URLs to stderr
+		RetryWaitMin:   cfg.minWait,
+		RetryWaitMax:   cfg.maxWait,
+		RetryMax:       cfg.maxRetries,
+		RequestLogHook: c.beforeAttempt,
+		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+			again, cerr := policy.CheckRetry(ctx, resp, err)
+			c.afterAttempt(ctx, resp, err, again)
+			return again, cerr
+		},
+		Backoff:      policy.Backoff,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+	c.common.client = c
+	c.Tokens = (*TokensService)(&c.common)
+	c.Rivers = (*RiversService)(&c.common)
+	return c, nil
+}
+
+// newHTTPClient copies the caller's client (or builds one with TLS 1.2 at
+// least) and fences its redirects: only GET follows them, and only on the
+// same scheme and host, so neither the token nor a run trigger goes
+// anywhere unintended.
+func newHTTPClient(cfg *config) *http.Client {
+	var hc http.Client
+	if cfg.httpClient != nil {
+		hc = *cfg.httpClient
+	} else {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+		t.MaxIdleConnsPerHost = 64
+		hc = http.Client{Transport: t, Timeout: DefaultTimeout}
+	}
+	if cfg.timeoutSet {
+		hc.Timeout = cfg.timeout
+	}
+	userCheck := hc.CheckRedirect
+	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		first := via[0]
+		if first.Method != http.MethodGet || req.Method != http.MethodGet ||
+			req.URL.Scheme != first.URL.Scheme || req.URL.Host != first.URL.Host {
+			return http.ErrUseLastResponse
+		}
+		if len(via) >= 10 {
+			return fmt.Errorf("stopped after %d redirects", len(via))
+		}
+		if userCheck != nil {
+			return userCheck(req, via)
+		}
+		return nil
+	}
+	return &hc
+}
+
+// Close releases the client's idle connections. The client stays usable.
+func (c *Client) Close() error {
+	c.hc.CloseIdleConnections()
+	return nil
+}
+
+// String describes the client without its token.
+func (c *Client) String() string {
+	family := "console API"
+	if c.fixed != nil {
+		family = "v1 API"
+	}
+	return fmt.Sprintf("rivery.Client{console: %s, v1: %s, family: %s, token: %s}", c.console, c.v1, family, redacted)
+}
+
+// GoString is String, so %#v does not print the client's fields.
+func (c *Client) GoString() string { return c.String() }
+
+// Format prints String for every verb.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+
+// LogValue keeps slog from walking the client's fields.
+func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// v1Scope returns the account and environment for a v1 path: the ones the
+// options gave, or those GET /api/me reports for the token, asked once and
+// then cached. A failed lookup is not cached.
+func (c *Client) v1Scope(ctx context.Context) (scope, error) {
+	if c.fixed != nil {
+		return *c.fixed, nil
+	}
+	if ctx == nil {
+		return scope{}, fmt.Errorf("%w: nil context", ErrInvalidArgument)
+	}
+	select {
+	case c.scopeSem <- struct{}{}:
+	case <-ctx.Done():
+		return scope{}, &RequestError{Method: http.MethodGet, URL: c.console + pathMe, Err: ctx.Err()}
+	}
+	defer func() { <-c.scopeSem }()
+	if c.resolved != nil {
+		return *c.resolved, nil
+	}
+	me, _, err := getMe(ctx, c)
+	if err != nil {
+		return scope{}, err
+	}
+	if err := validateIDs("account ID from /api/me", me.AccountID, "environment ID from /api/me", me.EnvironmentID); err != nil {
+		return scope{}, err
+	}
+	c.resolved = &scope{me.AccountID, me.EnvironmentID}
+	return *c.resolved, nil
+}
+
+// usesV1 reports whether calls that both families have go to the v1 API.
+func (c *Client) usesV1() bool { return c.fixed != nil }

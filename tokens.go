@@ -1,0 +1,203 @@
+package rivery
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"iter"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// TokensService manages the account's API tokens. Only account admins may
+// call it; others get an *APIError matching ErrForbidden. Get it from
+// Client.Tokens. Its calls use the v1 API.
+type TokensService service
+
+// Scope is a permission a token carries, "<entity>:<operation>".
+type Scope string
+
+// The scopes Rivery documents.
+const (
+	ScopeMeList           Scope = "me:list"
+	ScopeRiverList        Scope = "river:list"
+	ScopeRiverExecute     Scope = "river:execute"
+	ScopeRiverEdit        Scope = "river:edit"
+	ScopeRiverDelete      Scope = "river:delete"
+	ScopeConnectionList   Scope = "connection:list"
+	ScopeConnectionEdit   Scope = "connection:edit"
+	ScopeConnectionDelete Scope = "connection:delete"
+	ScopeActivityList     Scope = "activity:list"
+	ScopeEnvironmentList  Scope = "environment:list"
+	ScopeTeamList         Scope = "team:list"
+	ScopeOperationsList   Scope = "operations:list"
+)
+
+// Token is an API token's record. Value holds the secret only in what Create
+// returns: it is shown once and never again. Printing a Token with fmt (any
+// verb) or slog shows "[redacted]" in place of Value; the field itself keeps
+// the secret for the caller to store.
+type Token struct {
+	ID         string     `json:"token_id"`
+	Name       string     `json:"name"`
+	Scopes     []Scope    `json:"scopes"`
+	CreatedAt  time.Time  `json:"created_at"`
+	CreatedBy  string     `json:"created_by"`
+	LastUsedAt *time.Time `json:"last_used_at"` // nil if never used
+	Value      string     `json:"token,omitempty"`
+}
+
+func (t Token) redactedValue() string {
+	if t.Value == "" {
+		return `""`
+	}
+	return redacted
+}
+
+// String describes the token with its Value redacted.
+func (t Token) String() string {
+	last := "never"
+	if t.LastUsedAt != nil {
+		last = t.LastUsedAt.Format(time.RFC3339)
+	}
+	return fmt.Sprintf("Token{ID:%s Name:%q Scopes:%v CreatedAt:%s CreatedBy:%q LastUsedAt:%s Value:%s}",
+		t.ID, t.Name, t.Scopes, t.CreatedAt.Format(time.RFC3339), t.CreatedBy, last, t.redactedValue())
+}
+
+// GoString is String prefixed with the package name, for %#v.
+func (t Token) GoString() string { return "rivery." + t.String() }
+
+// Format prints the redacted form for every verb (GoString for %#v).
+func (t Token) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		_, _ = io.WriteString(f, t.GoString())
+		return
+	}
+	_, _ = io.WriteString(f, t.String())
+}
+
+// LogValue logs the token's fields with Value redacted.
+func (t Token) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("id", t.ID),
+		slog.String("name", t.Name),
+		slog.Any("scopes", t.Scopes),
+		slog.Time("created_at", t.CreatedAt),
+		slog.String("created_by", t.CreatedBy),
+		slog.String("value", t.redactedValue()),
+	)
+}
+
+// CreateTokenRequest is what Create needs: a name and at least one scope.
+type CreateTokenRequest struct {
+	Name   string  `json:"name"`
+	Scopes []Scope `json:"scopes"`
+}
+
+func (r *CreateTokenRequest) validate() error {
+	switch {
+	case r == nil:
+		return fmt.Errorf("%w: nil CreateTokenRequest", ErrInvalidArgument)
+	case strings.TrimSpace(r.Name) == "":
+		return fmt.Errorf("%w: token name is empty", ErrInvalidArgument)
+	case hasControl(r.Name):
+		return fmt.Errorf("%w: token name contains control characters", ErrInvalidArgument)
+	case len(r.Scopes) == 0:
+		return fmt.Errorf("%w: a token needs at least one scope", ErrInvalidArgument)
+	}
+	for _, s := range r.Scopes {
+		if s == "" || strings.ContainsFunc(string(s), func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+			return fmt.Errorf("%w: scope %q is not a scope name", ErrInvalidArgument, s)
+		}
+	}
+	return nil
+}
+
+// List returns one page of the account's tokens: GET A/tokens.
+func (s *TokensService) List(ctx context.Context, opts *ListOptions) ([]*Token, *Response, error) {
+	if err := opts.validate(); err != nil {
+		return nil, nil, err
+	}
+	sc, err := s.client.v1Scope(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return listPage[*Token](ctx, s.client, s.client.tokensURL(sc.account), opts)
+}
+
+// All iterates over every token, page after page (GET A/tokens, then each
+// next_page), from the page opts selects. It stops at the first error,
+// which it yields.
+func (s *TokensService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*Token, error] {
+	var o ListOptions
+	if opts != nil {
+		o = *opts
+	}
+	return func(yield func(*Token, error) bool) {
+		if err := o.validate(); err != nil {
+			yield(nil, err)
+			return
+		}
+		sc, err := s.client.v1Scope(ctx)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		fetch := func(ctx context.Context, u string, q any) ([]*Token, *Response, error) {
+			return listPage[*Token](ctx, s.client, u, q)
+		}
+		allPages(ctx, s.client, s.client.tokensURL(sc.account), &o, fetch)(yield)
+	}
+}
+
+// Get returns one token with its scopes (the console's "View"):
+// GET A/tokens/{tokenID}.
+func (s *TokensService) Get(ctx context.Context, tokenID string) (*Token, *Response, error) {
+	if err := validateID("token ID", tokenID); err != nil {
+		return nil, nil, err
+	}
+	sc, err := s.client.v1Scope(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var t Token
+	resp, err := s.client.do(ctx, call{method: http.MethodGet, url: s.client.tokensURL(sc.account, tokenID), out: &t})
+	if err != nil {
+		return nil, resp, err
+	}
+	return &t, resp, nil
+}
+
+// Create adds a token: POST A/tokens with {"name", "scopes"}. The returned
+// Token's Value is the secret, shown this once: store it now. A cut
+// connection is not retried (it could create two tokens); the
+// *RequestError then has MaybeApplied set.
+func (s *TokensService) Create(ctx context.Context, req *CreateTokenRequest) (*Token, *Response, error) {
+	if err := req.validate(); err != nil {
+		return nil, nil, err
+	}
+	sc, err := s.client.v1Scope(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var t Token
+	resp, err := s.client.do(ctx, call{method: http.MethodPost, url: s.client.tokensURL(sc.account), body: req, out: &t})
+	if err != nil {
+		return nil, resp, err
+	}
+	return &t, resp, nil
+}
+
+// Delete revokes a token for good: DELETE A/tokens/{tokenID}.
+func (s *TokensService) Delete(ctx context.Context, tokenID string) (*Response, error) {
+	if err := validateID("token ID", tokenID); err != nil {
+		return nil, err
+	}
+	sc, err := s.client.v1Scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.client.do(ctx, call{method: http.MethodDelete, url: s.client.tokensURL(sc.account, tokenID)})
+}
