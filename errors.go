@@ -167,15 +167,14 @@ func (e *RunError) Error() string {
 func (e *RunError) Is(target error) bool { return target == ErrRunFailed }
 
 // newAPIError builds the error for a non-2xx response from its (capped) body.
-func newAPIError(resp *http.Response, body []byte, retryAfter time.Duration) *APIError {
+func newAPIError(method, url string, resp *http.Response, body []byte, retryAfter time.Duration) *APIError {
 	e := &APIError{
 		StatusCode: resp.StatusCode,
+		Method:     method,
+		URL:        url,
 		RetryAfter: retryAfter,
 		Body:       body,
 		RequestID:  requestID(resp.Header),
-	}
-	if req := resp.Request; req != nil {
-		e.Method, e.URL = req.Method, req.URL.String()
 	}
 	e.Message, e.Details = parseErrorBody(body)
 	return e

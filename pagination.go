@@ -71,10 +71,7 @@ func allPages[T any](ctx context.Context, c *Client, first string, query any, fe
 			if next == "" || len(items) == 0 {
 				return
 			}
-			current := ""
-			if resp.Response != nil && resp.Request != nil {
-				current = resp.Request.URL.String()
-			}
+			current, _ := fullURL(u, q) // q was encoded by the fetch
 			if err := c.checkNextPage(next, current, prevPage, resp.Page); err != nil {
 				yield(zero, err)
 				return

@@ -67,15 +67,9 @@ func (c *Client) do(ctx context.Context, cl call) (*Response, error) {
 	if ctx == nil {
 		return nil, fmt.Errorf("%w: nil context", ErrInvalidArgument)
 	}
-	target := cl.url
-	if cl.query != nil {
-		q, err := encodeQuery(cl.query)
-		if err != nil {
-			return nil, err
-		}
-		if q != "" {
-			target += "?" + q
-		}
+	target, err := fullURL(cl.url, cl.query)
+	if err != nil {
+		return nil, err
 	}
 	var body any // untyped nil when there is no body, so GETs send none
 	if cl.body != nil {
@@ -98,7 +92,7 @@ func (c *Client) do(ctx context.Context, cl call) (*Response, error) {
 	}
 	st.host, st.path = req.URL.Host, req.URL.Path
 	h := req.Header
-	h["Authorization"] = []string{string(c.auth)}
+	h["Authorization"] = []string{c.auth.reveal()}
 	h["Accept"] = []string{"application/json"}
 	h["User-Agent"] = []string{c.userAgent}
 	if body != nil {
@@ -117,7 +111,7 @@ func (c *Client) do(ctx context.Context, cl call) (*Response, error) {
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		errBody, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 		retryAfter, _ := retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
-		return r, newAPIError(resp, errBody, retryAfter)
+		return r, newAPIError(cl.method, target, resp, errBody, retryAfter)
 	}
 	if err := decodeBody(resp.Body, cl.out); err != nil {
 		return r, st.requestError(ctx, cl, target, err)
@@ -188,6 +182,18 @@ func (c *Client) afterAttempt(ctx context.Context, resp *http.Response, err erro
 		attrs = append(attrs, slog.String("error", err.Error()))
 	}
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "rivery: http attempt", attrs...)
+}
+
+// fullURL appends the encoded query, if any, to u.
+func fullURL(u string, q any) (string, error) {
+	if q == nil {
+		return u, nil
+	}
+	enc, err := encodeQuery(q)
+	if err != nil || enc == "" {
+		return u, err
+	}
+	return u + "?" + enc, nil
 }
 
 func encodeQuery(q any) (string, error) {

@@ -93,7 +93,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	h := cfg.hosts()
 	c := &Client{
 		hc:        newHTTPClient(&cfg),
-		auth:      secret("Bearer " + token),
+		auth:      newSecret("Bearer " + token),
 		userAgent: "rivery-go/" + Version,
 		console:   h.console,
 		v1:        h.v1,

@@ -8,9 +8,16 @@ import (
 
 const redacted = "[redacted]"
 
-// secret holds a credential. Every way fmt or slog can print it shows
-// "[redacted]", so no struct that holds one can leak it by any verb.
-type secret string
+// secret holds a credential inside a closure. Reflection cannot see what a
+// func captures, so fmt cannot print the value however it reaches a secret
+// (even the %!s(...) path that dumps unexported fields of a Client printed
+// with a bad verb); printed itself, every method below says "[redacted]".
+type secret func() string
+
+func newSecret(v string) secret { return func() string { return v } }
+
+// reveal returns the value, for the one place that sends it.
+func (s secret) reveal() string { return s() }
 
 func (secret) String() string   { return redacted }
 func (secret) GoString() string { return redacted }

@@ -2,6 +2,7 @@ package rivery
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"iter"
@@ -37,8 +38,8 @@ const (
 
 // Token is an API token's record. Value holds the secret only in what Create
 // returns: it is shown once and never again. Printing a Token with fmt (any
-// verb) or slog shows "[redacted]" in place of Value; the field itself keeps
-// the secret for the caller to store.
+// verb), slog or encoding/json shows "[redacted]" in place of Value; the
+// field itself keeps the secret for the caller to store.
 type Token struct {
 	ID         string     `json:"token_id"`
 	Name       string     `json:"name"`
@@ -88,6 +89,18 @@ func (t Token) LogValue() slog.Value {
 		slog.String("created_by", t.CreatedBy),
 		slog.String("value", t.redactedValue()),
 	)
+}
+
+// MarshalJSON encodes the token in the API's shape with Value redacted, so
+// that logging or storing a Token as JSON never writes the secret. Read
+// Value itself to keep it.
+func (t Token) MarshalJSON() ([]byte, error) {
+	type plain Token // no methods: no recursion
+	p := plain(t)
+	if p.Value != "" {
+		p.Value = redacted
+	}
+	return json.Marshal(p)
 }
 
 // CreateTokenRequest is what Create needs: a name and at least one scope.
