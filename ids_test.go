@@ -19,7 +19,10 @@ var badIDs = []string{
 func TestInvalidIDsRejectedWithoutRequest(t *testing.T) {
 	t.Parallel()
 	calls := map[string]func(c *rivery.Client, id string) error{
-		"Rivers.Run": func(c *rivery.Client, id string) error { _, _, err := c.Rivers.Run(context.Background(), id); return err },
+		"Rivers.Run": func(c *rivery.Client, id string) error {
+			_, _, err := c.Rivers.Run(context.Background(), id)
+			return err
+		},
 		"Rivers.GetRun river": func(c *rivery.Client, id string) error {
 			_, _, err := c.Rivers.GetRun(context.Background(), id, runID)
 			return err
@@ -48,7 +51,10 @@ func TestInvalidIDsRejectedWithoutRequest(t *testing.T) {
 			_, err := c.Rivers.RunAndWait(context.Background(), id, nil)
 			return err
 		},
-		"Tokens.Get": func(c *rivery.Client, id string) error { _, _, err := c.Tokens.Get(context.Background(), id); return err },
+		"Tokens.Get": func(c *rivery.Client, id string) error {
+			_, _, err := c.Tokens.Get(context.Background(), id)
+			return err
+		},
 		"Tokens.Delete": func(c *rivery.Client, id string) error {
 			_, err := c.Tokens.Delete(context.Background(), id)
 			return err
