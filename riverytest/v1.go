@@ -1,0 +1,286 @@
+package riverytest
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"time"
+)
+
+// writePage answers one page of items as a v1 envelope whose next_page and
+// previous_page are absolute URLs.
+func writePage[T any](w http.ResponseWriter, r *http.Request, items []T) {
+	q := r.URL.Query()
+	page, per := 1, 20
+	var bad []fieldError
+	if v := q.Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			bad = append(bad, fieldError{"greater_than_equal", []string{"query", "page"}, "Input should be a whole number of at least 1", v})
+		}
+		page = n
+	}
+	if v := q.Get("items_per_page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 500 {
+			bad = append(bad, fieldError{"less_than_equal", []string{"query", "items_per_page"}, "Input should be a whole number from 1 to 500", v})
+		}
+		per = n
+	}
+	if len(bad) > 0 {
+		writeValidation(w, bad...)
+		return
+	}
+	start := min((page-1)*per, len(items))
+	end := min(start+per, len(items))
+	link := func(p int) any {
+		q.Set("page", strconv.Itoa(p))
+		return (&url.URL{Scheme: "http", Host: r.Host, Path: r.URL.Path, RawQuery: q.Encode()}).String()
+	}
+	env := map[string]any{
+		"items":             items[start:end],
+		"page":              page,
+		"current_page_size": end - start,
+		"total_items":       len(items),
+		"next_page":         nil,
+		"previous_page":     nil,
+	}
+	if end < len(items) {
+		env["next_page"] = link(page + 1)
+	}
+	if page > 1 {
+		env["previous_page"] = link(page - 1)
+	}
+	writeJSON(w, http.StatusOK, env)
+}
+
+func (s *Server) v1Rivers(w http.ResponseWriter, r *http.Request, _ *token) {
+	name, group := r.URL.Query().Get("name"), r.URL.Query().Get("group_id")
+	s.mu.Lock()
+	items := make([]map[string]any, 0, len(s.order))
+	for _, id := range s.order {
+		rv := s.rivers[id]
+		if (name == "" || rv.Name == name) && (group == "" || rv.GroupID == group) {
+			items = append(items, riverListJSON(rv))
+		}
+	}
+	s.mu.Unlock()
+	writePage(w, r, items)
+}
+
+func (s *Server) v1River(w http.ResponseWriter, r *http.Request, _ *token) {
+	s.writeRiver(w, v1, r.PathValue("river"))
+}
+
+func (s *Server) v1Run(w http.ResponseWriter, r *http.Request, _ *token) {
+	id := r.PathValue("river")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rv, ok := s.rivers[id]
+	switch {
+	case !ok:
+		writeError(w, v1, http.StatusNotFound, "Data Flow "+id+" not found")
+	case rv.Disabled:
+		writeError(w, v1, http.StatusBadRequest, "Data Flow "+id+" is disabled")
+	default:
+		run := s.startRun(rv)
+		writeJSON(w, http.StatusAccepted, map[string]any{
+			"run_group_id":   run.groupID,
+			"river_cross_id": rv.ID,
+			"runs": []map[string]any{{
+				"run_id":       run.id,
+				"sub_river_id": nil,
+				"status":       run.status(rv, time.Now()),
+				"message":      "Run was triggered",
+			}},
+		})
+	}
+}
+
+// findRun returns the run with runID of riverID; the caller holds s.mu.
+func (s *Server) findRun(w http.ResponseWriter, riverID, runID string) (*run, *river, bool) {
+	run, ok := s.runs[runID]
+	if !ok || run.riverID != riverID {
+		writeError(w, v1, http.StatusNotFound, "Run "+runID+" not found")
+		return nil, nil, false
+	}
+	return run, s.rivers[riverID], true
+}
+
+func (s *Server) v1RunStatus(w http.ResponseWriter, r *http.Request, _ *token) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	run, rv, ok := s.findRun(w, r.PathValue("river"), r.PathValue("run"))
+	if ok {
+		writeJSON(w, http.StatusOK, v1RunJSON(run, rv, run.poll(rv, time.Now())))
+	}
+}
+
+func rfc3339(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+func v1RunJSON(run *run, rv *river, status string) map[string]any {
+	var desc any
+	if msg := run.message(rv, status); msg != "" {
+		desc = msg
+	}
+	return map[string]any{
+		"run_id":            run.id,
+		"river_cross_id":    run.riverID,
+		"run_group_id":      run.groupID,
+		"status":            status,
+		"error_description": desc,
+		"units":             0.25,
+		"rpu":               0.1,
+		"source_name":       "fake-source",
+		"target_name":       "fake-target",
+		"start_date_utc":    rfc3339(run.started),
+		"end_date_utc":      rfc3339(run.ended),
+		"total_rows":        1000,
+	}
+}
+
+func (s *Server) v1Runs(w http.ResponseWriter, r *http.Request, _ *token) {
+	q := r.URL.Query()
+	var bad []fieldError
+	times := map[string]time.Time{}
+	for _, name := range []string{"start_time", "end_time"} {
+		v := q.Get(name)
+		if v == "" {
+			bad = append(bad, fieldError{"missing", []string{"query", name}, "Field required", nil})
+			continue
+		}
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			bad = append(bad, fieldError{"datetime_from_date_parsing", []string{"query", name}, "Input should be a valid datetime", v})
+		}
+		times[name] = t
+	}
+	if len(bad) > 0 {
+		writeValidation(w, bad...)
+		return
+	}
+	id := r.PathValue("river")
+	s.mu.Lock()
+	rv, ok := s.rivers[id]
+	if !ok {
+		s.mu.Unlock()
+		writeError(w, v1, http.StatusNotFound, "Data Flow "+id+" not found")
+		return
+	}
+	var runs []*run
+	for _, run := range s.runs {
+		if run.riverID == id && !run.started.Before(times["start_time"]) && !run.started.After(times["end_time"]) {
+			runs = append(runs, run)
+		}
+	}
+	sort.Slice(runs, func(i, j int) bool { return runs[i].id > runs[j].id }) // newest first
+	items := make([]map[string]any, len(runs))
+	now := time.Now()
+	for i, run := range runs {
+		items[i] = v1RunJSON(run, rv, run.status(rv, now))
+	}
+	s.mu.Unlock()
+	writePage(w, r, items)
+}
+
+func (s *Server) v1Logs(w http.ResponseWriter, r *http.Request, _ *token) {
+	s.mu.Lock()
+	run, rv, ok := s.findRun(w, r.PathValue("river"), r.PathValue("run"))
+	if !ok {
+		s.mu.Unlock()
+		return
+	}
+	status := run.status(rv, time.Now())
+	started := run.started
+	s.mu.Unlock()
+
+	lines := [][]string{
+		{rfc3339String(started), "INFO", "Run " + run.id + " started"},
+		{rfc3339String(started.Add(time.Second)), "INFO", "Extracted 1000 rows from fake-source,\nschema \"public\""},
+	}
+	if terminal(status) {
+		lines = append(lines, []string{rfc3339String(started.Add(2 * time.Second)), levelFor(status), "Run ended " + status})
+	}
+	var buf bytes.Buffer
+	cw := csv.NewWriter(&buf)
+	_ = cw.Write([]string{"timestamp", "level", "msg"})
+	for i := len(lines) - 1; i >= 0; i-- { // newest first
+		_ = cw.Write(lines[i])
+	}
+	cw.Flush()
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	_, _ = w.Write(buf.Bytes())
+}
+
+func rfc3339String(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+func levelFor(status string) string {
+	if status == "succeeded" {
+		return "INFO"
+	}
+	return "ERROR"
+}
+
+func (s *Server) v1Cancel(w http.ResponseWriter, r *http.Request, _ *token) {
+	var body struct {
+		RunID string `json:"run_id"`
+	}
+	if decodeBody(w, r, v1, &body) {
+		s.cancel(w, v1, r.PathValue("river"), body.RunID)
+	}
+}
+
+// v1Activate starts an operation that activates or disables a river; 204
+// when it already is in that state.
+func (s *Server) v1Activate(activate bool) handler {
+	return func(w http.ResponseWriter, r *http.Request, _ *token) {
+		id := r.PathValue("river")
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		rv, ok := s.rivers[id]
+		if !ok {
+			writeError(w, v1, http.StatusNotFound, "Data Flow "+id+" not found")
+			return
+		}
+		if rv.Disabled != activate {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		s.seq++
+		op := &operation{id: fmt.Sprintf("%024x", 0xc000+s.seq), riverID: id, activate: activate, errMessage: rv.OperationError}
+		s.ops[op.id] = op
+		writeJSON(w, http.StatusAccepted, map[string]any{"operation_id": op.id, "status": "W", "error_message": nil})
+	}
+}
+
+// v1Operation reports an operation: W, then R, then D (applying it) or E.
+func (s *Server) v1Operation(w http.ResponseWriter, r *http.Request, _ *token) {
+	id := r.PathValue("op")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	op, ok := s.ops[id]
+	if !ok {
+		writeError(w, v1, http.StatusNotFound, "Operation "+id+" not found")
+		return
+	}
+	op.polls++
+	status, msg := "R", any(nil)
+	if op.polls >= 2 {
+		status = "D"
+		if op.errMessage != "" {
+			status, msg = "E", op.errMessage
+		} else if rv, ok := s.rivers[op.riverID]; ok {
+			rv.Disabled = !op.activate
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"operation_id": op.id, "status": status, "error_message": msg})
+}
