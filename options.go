@@ -61,6 +61,8 @@ type config struct {
 	maxRetries    int
 	minWait       time.Duration
 	maxWait       time.Duration
+	pollMin       time.Duration
+	pollMax       time.Duration
 	logger        *slog.Logger
 }
 
@@ -70,6 +72,8 @@ func defaultConfig() config {
 		maxRetries: DefaultMaxRetries,
 		minWait:    DefaultMinWait,
 		maxWait:    DefaultMaxWait,
+		pollMin:    DefaultMinInterval,
+		pollMax:    DefaultMaxInterval,
 	}
 }
 
@@ -228,6 +232,23 @@ func WithRetry(maxRetries int, minWait, maxWait time.Duration) Option {
 func WithoutRetries() Option {
 	return func(c *config) error {
 		c.maxRetries = 0
+		return nil
+	}
+}
+
+// WithPollInterval sets the bounds of the wait between status calls that
+// WaitForRun and RunAndWait use when WaitOptions leaves them zero (defaults:
+// DefaultMinInterval, DefaultMaxInterval). Tests against a fake server use
+// milliseconds.
+func WithPollInterval(minInterval, maxInterval time.Duration) Option {
+	return func(c *config) error {
+		switch {
+		case minInterval <= 0 || maxInterval <= 0:
+			return fmt.Errorf("rivery: WithPollInterval: intervals must be positive (min %v, max %v)", minInterval, maxInterval)
+		case minInterval > maxInterval:
+			return fmt.Errorf("rivery: WithPollInterval: min interval %v is above max interval %v", minInterval, maxInterval)
+		}
+		c.pollMin, c.pollMax = minInterval, maxInterval
 		return nil
 	}
 }

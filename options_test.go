@@ -189,3 +189,35 @@ func TestNewClientFromEnv(t *testing.T) {
 		t.Errorf("bad RIVERY_REGION: error = %v", err)
 	}
 }
+
+func TestWithPollInterval(t *testing.T) {
+	t.Parallel()
+	for _, bad := range [][2]time.Duration{{0, time.Second}, {time.Second, 0}, {-1, time.Second}, {time.Minute, time.Second}} {
+		if _, err := rivery.NewClient("t", rivery.WithPollInterval(bad[0], bad[1])); err == nil || !strings.Contains(err.Error(), "WithPollInterval") {
+			t.Errorf("WithPollInterval(%v, %v): error = %v", bad[0], bad[1], err)
+		}
+	}
+	// With millisecond defaults, a nil *WaitOptions polls fast.
+	c, mock := setup(t, rivery.WithPollInterval(time.Millisecond, time.Millisecond))
+	mock.RegisterResponder(http.MethodGet, consoleBase+"/api/check_run", sequence(
+		httpmock.NewStringResponder(200, `{"run_id":"`+runID+`","river_run_status":"R"}`),
+		httpmock.NewStringResponder(200, `{"run_id":"`+runID+`","river_run_status":"R"}`),
+		httpmock.NewStringResponder(200, `{"run_id":"`+runID+`","river_run_status":"D"}`),
+	))
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Rivers.WaitForRun(context.Background(), riverID, runID, nil)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(20 * time.Second): // the 1 s default would take 3 s; this only guards a hang
+		t.Fatal("WaitForRun did not finish")
+	}
+	if n := mock.GetTotalCallCount(); n != 3 {
+		t.Errorf("polls = %d, want 3", n)
+	}
+}

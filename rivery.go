@@ -43,6 +43,8 @@ type Client struct {
 	fixed     *scope // the account and environment given by options, or nil
 	logger    *slog.Logger
 	clock     clock
+	pollMin   time.Duration // WaitForRun's default interval bounds
+	pollMax   time.Duration
 
 	// scopeSem guards resolved: one /api/me call at a time, interruptible
 	// by each waiter's context.
@@ -99,6 +101,8 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		v1:        h.v1,
 		logger:    cfg.logger,
 		clock:     realClock{},
+		pollMin:   cfg.pollMin,
+		pollMax:   cfg.pollMax,
 		scopeSem:  make(chan struct{}, 1),
 	}
 	if cfg.userAgent != "" {

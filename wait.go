@@ -7,9 +7,10 @@ import (
 	"time"
 )
 
-// Poll interval bounds used when WaitOptions leaves them zero. Polling starts
-// at the minimum and doubles up to the maximum: a 30-minute run takes about
-// 64 status calls, and its end is noticed within 30 s.
+// Poll interval bounds used when neither WaitOptions nor WithPollInterval
+// sets them. Polling starts at the minimum and doubles up to the maximum: a
+// 30-minute run takes about 64 status calls, and its end is noticed within
+// 30 s.
 const (
 	DefaultMinInterval = 1 * time.Second
 	DefaultMaxInterval = 30 * time.Second
@@ -19,7 +20,8 @@ const (
 // defaults.
 type WaitOptions struct {
 	// MinInterval and MaxInterval bound the wait between status calls; zero
-	// means DefaultMinInterval and DefaultMaxInterval.
+	// means the client's defaults (WithPollInterval, else
+	// DefaultMinInterval and DefaultMaxInterval).
 	MinInterval, MaxInterval time.Duration
 	// OnStatus, if set, is called with the run each time its status changes,
 	// including the first status seen. It runs on the waiting goroutine.
@@ -28,8 +30,8 @@ type WaitOptions struct {
 
 // intervals returns the bounds to use, or an error wrapping
 // ErrInvalidArgument.
-func (o *WaitOptions) intervals() (minI, maxI time.Duration, err error) {
-	minI, maxI = DefaultMinInterval, DefaultMaxInterval
+func (o *WaitOptions) intervals(c *Client) (minI, maxI time.Duration, err error) {
+	minI, maxI = c.pollMin, c.pollMax
 	if o == nil {
 		return minI, maxI, nil
 	}
@@ -66,7 +68,7 @@ func (s *RiversService) WaitForRun(ctx context.Context, riverID, runID string, o
 	if err := validateIDs("river ID", riverID, "run ID", runID); err != nil {
 		return nil, err
 	}
-	minI, maxI, err := opts.intervals()
+	minI, maxI, err := opts.intervals(s.client)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +79,7 @@ func (s *RiversService) WaitForRun(ctx context.Context, riverID, runID string, o
 // WaitForRun. If the trigger fails, no run is returned; see Run for what a
 // *RequestError with MaybeApplied means.
 func (s *RiversService) RunAndWait(ctx context.Context, riverID string, opts *WaitOptions) (*Run, error) {
-	minI, maxI, err := opts.intervals()
+	minI, maxI, err := opts.intervals(s.client)
 	if err != nil {
 		return nil, err
 	}

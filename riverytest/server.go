@@ -119,7 +119,7 @@ func (s *Server) AdminToken() string {
 }
 
 // Client returns a client of the admin token wired to the server, with
-// retry waits of milliseconds. By default it uses the console API where it
+// retry waits and run polling of milliseconds. By default it uses the console API where it
 // can; pass rivery.WithAccountID(s.AccountID) and
 // rivery.WithEnvironmentID(s.EnvironmentID) (or use ClientV1) for the v1
 // API. It panics if an option is invalid.
@@ -138,6 +138,7 @@ func (s *Server) ClientFor(token string, opts ...rivery.Option) *rivery.Client {
 	base := []rivery.Option{
 		rivery.WithBaseURL(s.URL),
 		rivery.WithRetry(3, time.Millisecond, 10*time.Millisecond),
+		rivery.WithPollInterval(time.Millisecond, 10*time.Millisecond),
 	}
 	c, err := rivery.NewClient(token, append(base, opts...)...)
 	if err != nil {

@@ -1,0 +1,152 @@
+package rivery_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"strings"
+	"time"
+
+	"github.com/rivery-go/rivery"
+	"github.com/rivery-go/rivery/riverytest"
+)
+
+// Trigger a river and wait for its run (the README's first example). It
+// needs a real token, so it is compiled but not run.
+func ExampleRiversService_RunAndWait() {
+	client, err := rivery.NewClientFromEnv() // RIVERY_API_TOKEN, RIVERY_REGION, ...
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.Close()
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	run, err := client.Rivers.RunAndWait(ctx, "63b724fc690def001131d242", &rivery.WaitOptions{
+		OnStatus: func(r *rivery.Run) { log.Printf("run %s: %s", r.ID, r.Status) },
+	})
+	if err != nil {
+		log.Fatal(err) // a *rivery.RunError when the run ended but did not succeed
+	}
+	fmt.Println("run", run.ID, run.Status)
+}
+
+// Clients for each region and API family (README "Auth and regions").
+func ExampleNewClient() {
+	// Console API, US region: the token alone.
+	us, err := rivery.NewClient("YOUR_TOKEN")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer us.Close()
+
+	// EU region, v1 API: give the account and environment IDs.
+	eu, err := rivery.NewClient("YOUR_TOKEN",
+		rivery.WithRegion(rivery.RegionEU),
+		rivery.WithAccountID("5f1a2b3c4d5e6f7081920a1b"),
+		rivery.WithEnvironmentID("6a7b8c9d0e1f2a3b4c5d6e7f"),
+		rivery.WithRetry(5, time.Second, time.Minute),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer eu.Close()
+	fmt.Println(eu)
+	// Output: rivery.Client{console: https://eu-west-1.console.rivery.io, v1: https://api.eu-west-1.rivery.io, family: v1 API, token: [redacted]}
+}
+
+// Telling errors apart (README "Errors").
+func ExampleAPIError() {
+	srv := riverytest.NewServer() // no rivers: every trigger is a 404
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+
+	_, _, err := client.Rivers.Run(ctx, "63b724fc690def001131d242")
+	var apiErr *rivery.APIError
+	var reqErr *rivery.RequestError
+	switch {
+	case errors.Is(err, rivery.ErrNotFound):
+		fmt.Println("no such river")
+	case errors.Is(err, rivery.ErrRateLimited) && errors.As(err, &apiErr):
+		fmt.Println("rate limited; retry after", apiErr.RetryAfter)
+	case errors.As(err, &reqErr) && reqErr.MaybeApplied:
+		fmt.Println("the trigger may have started a run: check ListRuns before retrying")
+	case err != nil:
+		fmt.Println("failed:", err)
+	}
+	// Output: no such river
+}
+
+func ExampleRiversService_Run() {
+	srv := riverytest.NewServer(riverytest.WithRiver(riverytest.River{ID: "63b724fc690def001131d242"}))
+	defer srv.Close()
+	client := srv.Client()
+
+	run, _, err := client.Rivers.Run(context.Background(), "63b724fc690def001131d242")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(run.Status, run.RawStatus)
+	// Output: pending W
+}
+
+func ExampleRiversService_WaitForRun() {
+	srv := riverytest.NewServer(riverytest.WithRiver(riverytest.River{ID: "63b724fc690def001131d242", Polls: 3}))
+	defer srv.Close()
+	client := srv.ClientV1()
+	ctx := context.Background()
+
+	run, _, err := client.Rivers.Run(ctx, "63b724fc690def001131d242")
+	if err != nil {
+		log.Fatal(err)
+	}
+	done, err := client.Rivers.WaitForRun(ctx, "63b724fc690def001131d242", run.ID, &rivery.WaitOptions{
+		MinInterval: time.Millisecond,
+		OnStatus:    func(r *rivery.Run) { fmt.Println("status:", r.Status) },
+	})
+	fmt.Println(done.Status, err)
+	// Output:
+	// status: pending
+	// status: running
+	// status: succeeded
+	// succeeded <nil>
+}
+
+func ExampleTokensService_Create() {
+	srv := riverytest.NewServer()
+	defer srv.Close()
+	client := srv.ClientV1()
+
+	tok, _, err := client.Tokens.Create(context.Background(), &rivery.CreateTokenRequest{
+		Name:   "nightly-loader",
+		Scopes: []rivery.Scope{rivery.ScopeRiverExecute, rivery.ScopeRiverList},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// tok.Value is the secret, returned this once: store it, never print it.
+	fmt.Println(tok.Name, tok.Scopes, len(tok.Value) > 0)
+	fmt.Println(fmt.Sprint(tok) == tok.String() && !strings.Contains(tok.String(), tok.Value))
+	// Output:
+	// nightly-loader [river:execute river:list] true
+	// true
+}
+
+func ExampleTokensService_All() {
+	srv := riverytest.NewServer()
+	defer srv.Close()
+	srv.AddToken(riverytest.Token{Name: "ci", Scopes: []rivery.Scope{rivery.ScopeRiverExecute}})
+	client := srv.Client()
+
+	for tok, err := range client.Tokens.All(context.Background(), &rivery.ListOptions{PerPage: 1}) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(tok.Name, tok.Scopes)
+	}
+	// Output:
+	// admin []
+	// ci [river:execute]
+}
