@@ -1,0 +1,104 @@
+package rivery_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rivery-go/rivery"
+	"github.com/rivery-go/rivery/riverytest"
+)
+
+// nightlyLoad is the code under test.
+func nightlyLoad(ctx context.Context, client *rivery.Client, riverID string) error {
+	_, err := client.Rivers.RunAndWait(ctx, riverID, nil)
+	return err
+}
+
+func TestNightlyLoad(t *testing.T) {
+	srv := riverytest.NewServer(riverytest.WithRiver(riverytest.River{ID: "63b724fc690def001131d242"}))
+	defer srv.Close()
+
+	// A 503 on the first trigger: the SDK must not start the river twice.
+	srv.Fail(riverytest.RouteRun, 1, riverytest.Fault{Status: 503})
+	if err := nightlyLoad(context.Background(), srv.Client(), "63b724fc690def001131d242"); err == nil {
+		t.Fatal("want the 503 reported")
+	}
+	if err := nightlyLoad(context.Background(), srv.Client(), "63b724fc690def001131d242"); err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.RunsStarted("63b724fc690def001131d242"); n != 1 {
+		t.Fatalf("started %d runs, want 1", n)
+	}
+}
+
+// Every Go block of the README stands, line for line, in a test file of
+// this package, where the compiler checks it.
+func TestReadmeSnippetsAreCompiled(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob("*_test.go")
+	var code []string
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code = append(code, codeLines(string(b))...)
+	}
+	blocks := goBlocks(string(readme))
+	if len(blocks) < 4 {
+		t.Fatalf("found %d Go blocks in README.md", len(blocks))
+	}
+	for i, block := range blocks {
+		if !containsRun(code, codeLines(block)) {
+			t.Errorf("README Go block %d is in no test file:\n%s", i+1, block)
+		}
+	}
+}
+
+func goBlocks(md string) []string {
+	var blocks []string
+	for rest := md; ; {
+		_, after, ok := strings.Cut(rest, "```go\n")
+		if !ok {
+			return blocks
+		}
+		block, tail, _ := strings.Cut(after, "```")
+		blocks = append(blocks, block)
+		rest = tail
+	}
+}
+
+// codeLines returns the non-blank lines of s without their indentation.
+func codeLines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// containsRun reports whether want appears as a contiguous run in have.
+func containsRun(have, want []string) bool {
+	for i := 0; i+len(want) <= len(have); i++ {
+		match := true
+		for j := range want {
+			if have[i+j] != want[j] {
+				match = false
+				break
+			}
+		}
+		if match {
+			return true
+		}
+	}
+	return false
+}
