@@ -42,7 +42,10 @@ func families(t *testing.T, f func(t *testing.T, srv *riverytest.Server, c *rive
 	}
 }
 
-var quick = &rivery.WaitOptions{MinInterval: time.Millisecond, MaxInterval: 5 * time.Millisecond}
+// quick polls every few milliseconds.
+func quick() *rivery.WaitOptions {
+	return &rivery.WaitOptions{MinInterval: time.Millisecond, MaxInterval: 5 * time.Millisecond}
+}
 
 func TestE2ERunLifecycle(t *testing.T) {
 	t.Parallel()
@@ -57,7 +60,7 @@ func TestE2ERunLifecycle(t *testing.T) {
 			t.Fatalf("GetRun = %+v, %v", got, err)
 		}
 		var seen []rivery.RunStatus
-		opts := *quick
+		opts := *quick()
 		opts.OnStatus = func(r *rivery.Run) { seen = append(seen, r.Status) }
 		done, err := c.Rivers.WaitForRun(ctx, riverID, run.ID, &opts)
 		if err != nil || done.Status != rivery.StatusSucceeded || done.EndedAt.IsZero() || done.StartedAt.IsZero() {
@@ -76,7 +79,7 @@ func TestE2ERunLifecycle(t *testing.T) {
 func TestE2EFailedRunIsRunError(t *testing.T) {
 	t.Parallel()
 	families(t, func(t *testing.T, srv *riverytest.Server, c *rivery.Client) {
-		run, err := c.Rivers.RunAndWait(context.Background(), failingRiver, quick)
+		run, err := c.Rivers.RunAndWait(context.Background(), failingRiver, quick())
 		var runErr *rivery.RunError
 		if !errors.As(err, &runErr) || !errors.Is(err, rivery.ErrRunFailed) {
 			t.Fatalf("error = %v, want a *RunError", err)
@@ -98,7 +101,7 @@ func TestE2ECancelRun(t *testing.T) {
 		if _, err := c.Rivers.CancelRun(ctx, riverID, run.ID); err != nil {
 			t.Fatalf("CancelRun: %v", err)
 		}
-		done, err := c.Rivers.WaitForRun(ctx, riverID, run.ID, quick)
+		done, err := c.Rivers.WaitForRun(ctx, riverID, run.ID, quick())
 		if !errors.Is(err, rivery.ErrRunFailed) || done.Message != "Run canceled" {
 			t.Fatalf("WaitForRun = %+v, %v", done, err)
 		}

@@ -43,7 +43,7 @@ func TestAPIErrorStatusesAndBodies(t *testing.T) {
 		for _, b := range bodies {
 			t.Run(http.StatusText(st.code)+"/"+b.style, func(t *testing.T) {
 				t.Parallel()
-				c, mock := setup(t, append(v1, rivery.WithoutRetries())...)
+				c, mock := setup(t, append(v1(), rivery.WithoutRetries())...)
 				mock.RegisterResponder(http.MethodGet, v1Env+"/rivers/"+riverID+"/runs/"+runID, httpmock.NewStringResponder(st.code, b.body))
 				run, resp, err := c.Rivers.GetRun(context.Background(), riverID, runID)
 				if run != nil {
@@ -72,7 +72,7 @@ func TestAPIErrorStatusesAndBodies(t *testing.T) {
 
 func TestAPIErrorValidationDetails(t *testing.T) {
 	t.Parallel()
-	c, mock := setup(t, v1...)
+	c, mock := setup(t, v1()...)
 	mock.RegisterResponder(http.MethodGet, v1Env+"/rivers/"+riverID+"/runs/"+runID, httpmock.NewStringResponder(422, fixture(t, "error_validation.json")))
 	_, _, err := c.Rivers.GetRun(context.Background(), riverID, runID)
 	apiErr := asAPIError(t, err)

@@ -54,7 +54,9 @@ func setup(t *testing.T, opts ...rivery.Option) (*rivery.Client, *httpmock.MockT
 }
 
 // v1 makes a client use the v1 API.
-var v1 = []rivery.Option{rivery.WithAccountID(accountID), rivery.WithEnvironmentID(envID)}
+func v1() []rivery.Option {
+	return []rivery.Option{rivery.WithAccountID(accountID), rivery.WithEnvironmentID(envID)}
+}
 
 // fixture reads a file from testdata.
 func fixture(t *testing.T, name string) string {

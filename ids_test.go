@@ -9,9 +9,11 @@ import (
 	"github.com/rivery-go/rivery"
 )
 
-var badIDs = []string{
-	"", ".", "..", "a/b", "../tokens", "%2e%2e", "a?b", "a#b", "a b", "a\tb", "a\r\nX-Evil: 1",
-	"a\x00b", "a\\b", "\x7f", strings.Repeat("a", 10_000), "a\uFFFDb",
+func badIDs() []string {
+	return []string{
+		"", ".", "..", "a/b", "../tokens", "%2e%2e", "a?b", "a#b", "a b", "a\tb", "a\r\nX-Evil: 1",
+		"a\x00b", "a\\b", "\x7f", strings.Repeat("a", 10_000), "a\uFFFDb",
+	}
 }
 
 // Every method given a bad ID fails with ErrInvalidArgument and sends
@@ -61,11 +63,11 @@ func TestInvalidIDsRejectedWithoutRequest(t *testing.T) {
 		},
 	}
 	for name, call := range calls {
-		for _, family := range [][]rivery.Option{nil, v1} {
+		for _, family := range [][]rivery.Option{nil, v1()} {
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
 				c, mock := setup(t, family...)
-				for _, id := range badIDs {
+				for _, id := range badIDs() {
 					err := call(c, id)
 					if !errors.Is(err, rivery.ErrInvalidArgument) {
 						t.Errorf("id %q: error = %v, want ErrInvalidArgument", id, err)
@@ -97,7 +99,7 @@ func TestInvalidIDErrorNamesTheProblem(t *testing.T) {
 
 func TestNilContextRejected(t *testing.T) {
 	t.Parallel()
-	for _, family := range [][]rivery.Option{nil, v1} {
+	for _, family := range [][]rivery.Option{nil, v1()} {
 		c, mock := setup(t, family...)
 		//nolint:staticcheck // SA1012: a nil context is the input under test.
 		_, _, err := c.Rivers.Run(nil, riverID)
@@ -122,7 +124,7 @@ func TestNilContextRejected(t *testing.T) {
 
 func TestListOptionsValidated(t *testing.T) {
 	t.Parallel()
-	c, mock := setup(t, v1...)
+	c, mock := setup(t, v1()...)
 	for _, o := range []*rivery.ListOptions{{Page: -1}, {PerPage: -1}, {PerPage: 501}} {
 		if _, _, err := c.Tokens.List(context.Background(), o); !errors.Is(err, rivery.ErrInvalidArgument) {
 			t.Errorf("List(%+v) error = %v", o, err)

@@ -88,7 +88,7 @@ func TestRunStaysOnConsoleAfterMeLookup(t *testing.T) {
 
 func TestRunV1ReturnsFirstRunOfGroup(t *testing.T) {
 	t.Parallel()
-	c, mock := setup(t, v1...)
+	c, mock := setup(t, v1()...)
 	var rec recorder
 	mock.RegisterResponder(http.MethodPost, v1Env+"/rivers/"+riverID+"/run", rec.reply(202, fixture(t, "v1_run_group.json")))
 
@@ -115,7 +115,7 @@ func TestRunV1ReturnsFirstRunOfGroup(t *testing.T) {
 
 func TestRunV1EmptyGroupIsAnError(t *testing.T) {
 	t.Parallel()
-	c, mock := setup(t, v1...)
+	c, mock := setup(t, v1()...)
 	var rec recorder
 	mock.RegisterResponder(http.MethodPost, v1Env+"/rivers/"+riverID+"/run", rec.reply(202, `{"run_group_id":"g1","runs":[]}`))
 	run, _, err := c.Rivers.Run(context.Background(), riverID)
@@ -152,7 +152,7 @@ func TestGetRun(t *testing.T) {
 	})
 	t.Run("v1", func(t *testing.T) {
 		t.Parallel()
-		c, mock := setup(t, v1...)
+		c, mock := setup(t, v1()...)
 		var rec recorder
 		mock.RegisterResponder(http.MethodGet, v1Env+"/rivers/"+riverID+"/runs/"+runID, rec.reply(200, fixture(t, "v1_run.json")))
 		run, _, err := c.Rivers.GetRun(context.Background(), riverID, runID)
@@ -180,7 +180,7 @@ func TestCancelRun(t *testing.T) {
 		url  string
 	}{
 		{"console", nil, consoleBase + "/api/run/cancel"},
-		{"v1", v1, v1Env + "/rivers/" + riverID + "/cancel_run"},
+		{"v1", v1(), v1Env + "/rivers/" + riverID + "/cancel_run"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -202,7 +202,7 @@ func TestCancelRun(t *testing.T) {
 
 func TestCancelEndedRunIsBadRequest(t *testing.T) {
 	t.Parallel()
-	c, mock := setup(t, v1...)
+	c, mock := setup(t, v1()...)
 	var rec recorder
 	mock.RegisterResponder(http.MethodPost, v1Env+"/rivers/"+riverID+"/cancel_run", rec.reply(400, `{"detail":"no runs found to cancel"}`))
 	_, err := c.Rivers.CancelRun(context.Background(), riverID, runID)

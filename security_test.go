@@ -24,7 +24,7 @@ import (
 // The client prints no piece of its token, by any verb.
 func TestClientDoesNotPrintToken(t *testing.T) {
 	t.Parallel()
-	c, _ := setup(t, v1...)
+	c, _ := setup(t, v1()...)
 	var outs []string
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
 		outs = append(outs, fmt.Sprintf(verb, c), fmt.Sprintf(verb, *c), fmt.Sprintf(verb, *c.Rivers), fmt.Sprintf(verb, c.Tokens), fmt.Sprintf(verb, []any{c, *c.Tokens}))
@@ -76,10 +76,10 @@ func TestLoggingAndErrorsKeepSecrets(t *testing.T) {
 	c, mock := setup(t, rivery.WithLogger(slog.New(h)))
 	mock.RegisterResponder(http.MethodGet, consoleBase+"/api/check_run", sequence(
 		httpmock.NewStringResponder(503, "busy"),
-		httpmock.NewErrorResponder(errAfterSend),
+		httpmock.NewErrorResponder(errAfterSend()),
 		httpmock.NewStringResponder(404, `{"message":"no run"}`),
 	))
-	mock.RegisterResponder(http.MethodPost, consoleBase+"/api/run", httpmock.NewErrorResponder(errAfterSend))
+	mock.RegisterResponder(http.MethodPost, consoleBase+"/api/run", httpmock.NewErrorResponder(errAfterSend()))
 	mock.RegisterResponder(http.MethodGet, consoleBase+"/api/me", httpmock.NewStringResponder(401, `{"message":"bad token `+testToken[:4]+`"}`))
 
 	var errs []error

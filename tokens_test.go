@@ -20,7 +20,7 @@ import (
 
 func TestTokensList(t *testing.T) {
 	t.Parallel()
-	c, mock := setup(t, v1...)
+	c, mock := setup(t, v1()...)
 	var rec recorder
 	mock.RegisterResponder(http.MethodGet, v1Account+"/tokens", rec.reply(200, fixture(t, "tokens_page1.json")))
 	tokens, resp, err := c.Tokens.List(context.Background(), &rivery.ListOptions{Page: 1, PerPage: 2})
@@ -48,7 +48,7 @@ func TestTokensList(t *testing.T) {
 
 func TestTokensAllFollowsNextPage(t *testing.T) {
 	t.Parallel()
-	c, mock := setup(t, v1...)
+	c, mock := setup(t, v1()...)
 	var rec recorder
 	mock.RegisterResponderWithQuery(http.MethodGet, v1Account+"/tokens", "items_per_page=2", rec.reply(200, fixture(t, "tokens_page1.json")))
 	mock.RegisterResponderWithQuery(http.MethodGet, v1Account+"/tokens", "page=2&items_per_page=2", rec.reply(200, fixture(t, "tokens_page2.json")))
@@ -73,7 +73,7 @@ func TestTokensAllFollowsNextPage(t *testing.T) {
 
 func TestTokensAllStopsWhenAsked(t *testing.T) {
 	t.Parallel()
-	c, mock := setup(t, v1...)
+	c, mock := setup(t, v1()...)
 	var rec recorder
 	mock.RegisterResponder(http.MethodGet, v1Account+"/tokens", rec.reply(200, fixture(t, "tokens_page1.json")))
 	for tok, err := range c.Tokens.All(context.Background(), nil) {
@@ -96,7 +96,7 @@ func TestTokensAllRefusesForeignNextPage(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			c, mock := setup(t, v1...)
+			c, mock := setup(t, v1()...)
 			var rec recorder
 			page := fmt.Sprintf(`{"items":[{"token_id":"t1","name":"a","scopes":[]}],"page":1,"next_page":%q}`, next)
 			mock.RegisterResponder(http.MethodGet, v1Account+"/tokens", rec.reply(200, page))
@@ -119,7 +119,7 @@ func TestTokensAllRefusesForeignNextPage(t *testing.T) {
 
 func TestTokensGet(t *testing.T) {
 	t.Parallel()
-	c, mock := setup(t, v1...)
+	c, mock := setup(t, v1()...)
 	var rec recorder
 	mock.RegisterResponder(http.MethodGet, v1Account+"/tokens/65a1b2c3d4e5f60718293a4b", rec.reply(200, fixture(t, "token.json")))
 	tok, _, err := c.Tokens.Get(context.Background(), "65a1b2c3d4e5f60718293a4b")
@@ -135,7 +135,7 @@ func TestTokensGet(t *testing.T) {
 
 func TestTokensCreate(t *testing.T) {
 	t.Parallel()
-	c, mock := setup(t, v1...)
+	c, mock := setup(t, v1()...)
 	var rec recorder
 	mock.RegisterResponder(http.MethodPost, v1Account+"/tokens", rec.reply(201, fixture(t, "token_created.json")))
 	tok, resp, err := c.Tokens.Create(context.Background(), &rivery.CreateTokenRequest{
@@ -156,7 +156,7 @@ func TestTokensCreate(t *testing.T) {
 // retry could create a second token.
 func TestTokensCreateNotRetriedOn5xx(t *testing.T) {
 	t.Parallel()
-	c, mock := setup(t, v1...)
+	c, mock := setup(t, v1()...)
 	var rec recorder
 	mock.RegisterResponder(http.MethodPost, v1Account+"/tokens", rec.reply(502, "Bad Gateway"))
 	_, _, err := c.Tokens.Create(context.Background(), &rivery.CreateTokenRequest{Name: "x", Scopes: []rivery.Scope{rivery.ScopeMeList}})
@@ -168,7 +168,7 @@ func TestTokensCreateNotRetriedOn5xx(t *testing.T) {
 
 func TestTokensCreateValidates(t *testing.T) {
 	t.Parallel()
-	c, mock := setup(t, v1...)
+	c, mock := setup(t, v1()...)
 	for _, req := range []*rivery.CreateTokenRequest{
 		nil,
 		{Scopes: []rivery.Scope{rivery.ScopeMeList}},
@@ -189,7 +189,7 @@ func TestTokensCreateValidates(t *testing.T) {
 
 func TestTokensDelete(t *testing.T) {
 	t.Parallel()
-	c, mock := setup(t, v1...)
+	c, mock := setup(t, v1()...)
 	var rec recorder
 	mock.RegisterResponder(http.MethodDelete, v1Account+"/tokens/65a1b2c3d4e5f60718293a4b", rec.reply(204, ""))
 	resp, err := c.Tokens.Delete(context.Background(), "65a1b2c3d4e5f60718293a4b")
@@ -201,7 +201,7 @@ func TestTokensDelete(t *testing.T) {
 
 func TestTokensNonAdminForbidden(t *testing.T) {
 	t.Parallel()
-	c, mock := setup(t, v1...)
+	c, mock := setup(t, v1()...)
 	mock.RegisterResponder(http.MethodGet, v1Account+"/tokens", httpmock.NewStringResponder(403, `{"detail":"Only account admins can manage API tokens"}`))
 	_, resp, err := c.Tokens.List(context.Background(), nil)
 	if !errors.Is(err, rivery.ErrForbidden) || resp == nil || resp.StatusCode != 403 {

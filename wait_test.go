@@ -14,7 +14,9 @@ import (
 	"github.com/rivery-go/rivery"
 )
 
-var fastWait = &rivery.WaitOptions{MinInterval: time.Millisecond, MaxInterval: 2 * time.Millisecond}
+func fastWait() *rivery.WaitOptions {
+	return &rivery.WaitOptions{MinInterval: time.Millisecond, MaxInterval: 2 * time.Millisecond}
+}
 
 func v1RunBody(status, errDesc string) string {
 	desc := "null"
@@ -26,7 +28,7 @@ func v1RunBody(status, errDesc string) string {
 
 func TestWaitForRunFailedRun(t *testing.T) {
 	t.Parallel()
-	c, mock := setup(t, v1...)
+	c, mock := setup(t, v1()...)
 	var rec recorder
 	mock.RegisterResponder(http.MethodGet, v1Env+"/rivers/"+riverID+"/runs/"+runID, sequence(
 		rec.reply(200, v1RunBody("pending", "")),
@@ -35,7 +37,7 @@ func TestWaitForRunFailedRun(t *testing.T) {
 		rec.reply(200, v1RunBody("failed", "Target table is locked")),
 	))
 	var seen []rivery.RunStatus
-	opts := *fastWait
+	opts := *fastWait()
 	opts.OnStatus = func(r *rivery.Run) { seen = append(seen, r.Status) }
 
 	run, err := c.Rivers.WaitForRun(context.Background(), riverID, runID, &opts)
@@ -64,7 +66,7 @@ func TestWaitForRunSucceeded(t *testing.T) {
 		httpmock.NewStringResponder(200, `{"run_id":"`+runID+`","river_run_status":"R"}`),
 		httpmock.NewStringResponder(200, `{"run_id":"`+runID+`","river_run_status":"D"}`),
 	))
-	run, err := c.Rivers.WaitForRun(context.Background(), riverID, runID, fastWait)
+	run, err := c.Rivers.WaitForRun(context.Background(), riverID, runID, fastWait())
 	if err != nil || run.Status != rivery.StatusSucceeded || run.RiverID != riverID {
 		t.Fatalf("WaitForRun = %+v, %v", run, err)
 	}
@@ -72,10 +74,10 @@ func TestWaitForRunSucceeded(t *testing.T) {
 
 func TestWaitForRunUnknownStatusIsTerminal(t *testing.T) {
 	t.Parallel()
-	c, mock := setup(t, v1...)
+	c, mock := setup(t, v1()...)
 	mock.RegisterResponder(http.MethodGet, v1Env+"/rivers/"+riverID+"/runs/"+runID,
 		httpmock.NewStringResponder(200, v1RunBody("archived", "")))
-	run, err := c.Rivers.WaitForRun(context.Background(), riverID, runID, fastWait)
+	run, err := c.Rivers.WaitForRun(context.Background(), riverID, runID, fastWait())
 	if !errors.Is(err, rivery.ErrRunFailed) || run.Status != rivery.StatusUnknown || run.RawStatus != "archived" {
 		t.Fatalf("WaitForRun = %+v, %v", run, err)
 	}
@@ -84,7 +86,7 @@ func TestWaitForRunUnknownStatusIsTerminal(t *testing.T) {
 // Transient failures of the status call do not end the wait.
 func TestWaitForRunRidesOutTransientErrors(t *testing.T) {
 	t.Parallel()
-	c, mock := setup(t, append(v1, rivery.WithoutRetries())...)
+	c, mock := setup(t, append(v1(), rivery.WithoutRetries())...)
 	mock.RegisterResponder(http.MethodGet, v1Env+"/rivers/"+riverID+"/runs/"+runID, sequence(
 		httpmock.NewStringResponder(200, v1RunBody("running", "")),
 		httpmock.NewStringResponder(503, `{"detail":"maintenance"}`),
@@ -92,7 +94,7 @@ func TestWaitForRunRidesOutTransientErrors(t *testing.T) {
 		httpmock.NewStringResponder(429, `{"detail":"slow down"}`),
 		httpmock.NewStringResponder(200, v1RunBody("succeeded", "")),
 	))
-	run, err := c.Rivers.WaitForRun(context.Background(), riverID, runID, fastWait)
+	run, err := c.Rivers.WaitForRun(context.Background(), riverID, runID, fastWait())
 	if err != nil || run.Status != rivery.StatusSucceeded {
 		t.Fatalf("WaitForRun = %+v, %v", run, err)
 	}
@@ -103,12 +105,12 @@ func TestWaitForRunRidesOutTransientErrors(t *testing.T) {
 
 func TestWaitForRunStopsOnPermanentError(t *testing.T) {
 	t.Parallel()
-	c, mock := setup(t, v1...)
+	c, mock := setup(t, v1()...)
 	mock.RegisterResponder(http.MethodGet, v1Env+"/rivers/"+riverID+"/runs/"+runID, sequence(
 		httpmock.NewStringResponder(200, v1RunBody("running", "")),
 		httpmock.NewStringResponder(404, `{"detail":"Run not found"}`),
 	))
-	run, err := c.Rivers.WaitForRun(context.Background(), riverID, runID, fastWait)
+	run, err := c.Rivers.WaitForRun(context.Background(), riverID, runID, fastWait())
 	if !errors.Is(err, rivery.ErrNotFound) || run == nil || run.Status != rivery.StatusRunning {
 		t.Fatalf("WaitForRun = %+v, %v; want the last run and ErrNotFound", run, err)
 	}
@@ -116,12 +118,12 @@ func TestWaitForRunStopsOnPermanentError(t *testing.T) {
 
 func TestWaitForRunDeadlineReturnsLastRun(t *testing.T) {
 	t.Parallel()
-	c, mock := setup(t, v1...)
+	c, mock := setup(t, v1()...)
 	mock.RegisterResponder(http.MethodGet, v1Env+"/rivers/"+riverID+"/runs/"+runID,
 		httpmock.NewStringResponder(200, v1RunBody("running", "")))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
 	defer cancel()
-	run, err := c.Rivers.WaitForRun(ctx, riverID, runID, fastWait)
+	run, err := c.Rivers.WaitForRun(ctx, riverID, runID, fastWait())
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("error = %v, want context.DeadlineExceeded", err)
 	}
@@ -132,7 +134,7 @@ func TestWaitForRunDeadlineReturnsLastRun(t *testing.T) {
 
 func TestRunAndWait(t *testing.T) {
 	t.Parallel()
-	c, mock := setup(t, v1...)
+	c, mock := setup(t, v1()...)
 	var trig recorder
 	mock.RegisterResponder(http.MethodPost, v1Env+"/rivers/"+riverID+"/run", trig.reply(202, fixture(t, "v1_run_group.json")))
 	mock.RegisterResponder(http.MethodGet, v1Env+"/rivers/"+riverID+"/runs/"+runID, sequence(
@@ -140,7 +142,7 @@ func TestRunAndWait(t *testing.T) {
 		httpmock.NewStringResponder(200, v1RunBody("succeeded", "")),
 	))
 	var seen []rivery.RunStatus
-	opts := *fastWait
+	opts := *fastWait()
 	opts.OnStatus = func(r *rivery.Run) { seen = append(seen, r.Status) }
 	run, err := c.Rivers.RunAndWait(context.Background(), riverID, &opts)
 	if err != nil || run.Status != rivery.StatusSucceeded {
@@ -155,10 +157,10 @@ func TestRunAndWait(t *testing.T) {
 // A trigger answered "skipped" (another run in flight) ends at once.
 func TestRunAndWaitSkipped(t *testing.T) {
 	t.Parallel()
-	c, mock := setup(t, v1...)
+	c, mock := setup(t, v1()...)
 	mock.RegisterResponder(http.MethodPost, v1Env+"/rivers/"+riverID+"/run", httpmock.NewStringResponder(202,
 		`{"run_group_id":"g","river_cross_id":"`+riverID+`","runs":[{"run_id":"`+runID+`","status":"skipped","message":"run 1234 is running"}]}`))
-	run, err := c.Rivers.RunAndWait(context.Background(), riverID, fastWait)
+	run, err := c.Rivers.RunAndWait(context.Background(), riverID, fastWait())
 	if !errors.Is(err, rivery.ErrRunFailed) || run.Status != rivery.StatusSkipped {
 		t.Fatalf("RunAndWait = %+v, %v", run, err)
 	}
