@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -259,4 +260,110 @@ func TestE2ETokenOnlyClientResolvesAccountOnce(t *testing.T) {
 	if reqs := srv.RequestsTo(riverytest.RouteRun); len(reqs) != 1 || reqs[0].Path != "/api/run" {
 		t.Errorf("trigger went to %+v, want the console API", reqs)
 	}
+}
+
+func TestE2ERiversCatalogue(t *testing.T) {
+	t.Parallel()
+	families(t, func(t *testing.T, srv *riverytest.Server, c *rivery.Client) {
+		ctx := context.Background()
+		for range 3 {
+			srv.AddRiver(riverytest.River{GroupID: "g1"})
+		}
+		list, _, err := c.Rivers.List(ctx, &rivery.ListRiversOptions{ListOptions: rivery.ListOptions{PerPage: 2}})
+		if err != nil || len(list) == 0 || list[0].ID != riverID || list[0].Name != "orders" || list[0].Status != rivery.RiverActive {
+			t.Fatalf("List = %v, %v", list, err)
+		}
+		var ids []string
+		for r, err := range c.Rivers.All(ctx, &rivery.ListRiversOptions{ListOptions: rivery.ListOptions{PerPage: 2}}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, r.ID)
+		}
+		if len(ids) != 5 || ids[0] != riverID || ids[1] != failingRiver {
+			t.Errorf("All = %v", ids)
+		}
+		r, _, err := c.Rivers.Get(ctx, riverID)
+		if err != nil || r.Name != "orders" || r.Kind != "main_river" || len(r.Schedulers) != 1 || len(r.Settings) == 0 {
+			t.Errorf("Get = %+v, %v", r, err)
+		}
+		if _, _, err := c.Rivers.Get(ctx, "63b724fc690def001131d2ee"); !errors.Is(err, rivery.ErrNotFound) {
+			t.Errorf("Get unknown: %v", err)
+		}
+	})
+}
+
+func TestE2EListRunsAndLogs(t *testing.T) {
+	t.Parallel()
+	families(t, func(t *testing.T, srv *riverytest.Server, c *rivery.Client) {
+		ctx := context.Background()
+		start := time.Now().Add(-time.Minute)
+		first, err := c.Rivers.RunAndWait(ctx, failingRiver, quick())
+		if !errors.Is(err, rivery.ErrRunFailed) {
+			t.Fatalf("RunAndWait: %v", err)
+		}
+		// A second trigger whose answer is lost: ListRuns finds the run.
+		srv.Fail(riverytest.RouteRun, 1, riverytest.Fault{CloseConnection: true, Apply: true})
+		if _, _, err := c.Rivers.Run(ctx, failingRiver); err == nil {
+			t.Fatal("want the cut connection reported")
+		}
+		runs, _, err := c.Rivers.ListRuns(ctx, failingRiver, &rivery.ListRunsOptions{StartTime: start, EndTime: time.Now().Add(time.Minute)})
+		if err != nil || len(runs) != 2 || runs[1].ID != first.ID || runs[0].ID == first.ID {
+			t.Fatalf("ListRuns = %v, %v; want the lost run first, then %s", runs, err, first.ID)
+		}
+		logs, _, err := c.Rivers.RunLogs(ctx, failingRiver, first.ID)
+		if err != nil || len(logs) != 3 || logs[0].Level != "ERROR" || !strings.Contains(logs[1].Message, "\n") || logs[2].Time.IsZero() {
+			t.Errorf("RunLogs = %q, %v", logs, err)
+		}
+	})
+}
+
+func TestE2EActivateDisable(t *testing.T) {
+	t.Parallel()
+	families(t, func(t *testing.T, srv *riverytest.Server, c *rivery.Client) {
+		ctx := context.Background()
+		op, _, err := c.Rivers.Disable(ctx, riverID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Rivers.WaitForOperation(ctx, op, quick()); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := c.Rivers.Run(ctx, riverID); !errors.Is(err, rivery.ErrBadRequest) {
+			t.Errorf("Run on a disabled river: %v", err)
+		}
+		if op, _, err := c.Rivers.Disable(ctx, riverID); err != nil || op.Status != rivery.OperationDone {
+			t.Errorf("Disable again = %+v, %v; want done at once", op, err)
+		}
+		op, _, err = c.Rivers.Activate(ctx, riverID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Rivers.WaitForOperation(ctx, op, quick()); err != nil {
+			t.Fatal(err)
+		}
+		r, _, err := c.Rivers.Get(ctx, riverID)
+		if err != nil || r.Status != rivery.RiverActive {
+			t.Errorf("river after activation = %+v, %v", r, err)
+		}
+		srv.AddRiver(riverytest.River{ID: "63b724fc690def001131d2cc", Disabled: true, OperationError: "RVR-ACTIVATE-500: boom"})
+		op, _, err = c.Rivers.Activate(ctx, "63b724fc690def001131d2cc")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var opErr *rivery.OperationError
+		if _, err := c.Rivers.WaitForOperation(ctx, op, quick()); !errors.As(err, &opErr) || !strings.Contains(err.Error(), "RVR-ACTIVATE-500: boom") {
+			t.Errorf("failing activation: %v", err)
+		}
+	})
+}
+
+func TestE2EScopes(t *testing.T) {
+	t.Parallel()
+	families(t, func(t *testing.T, srv *riverytest.Server, c *rivery.Client) {
+		scopes, _, err := c.Tokens.Scopes(context.Background())
+		if err != nil || len(scopes) != 12 || scopes[2].Name != rivery.ScopeRiverExecute || scopes[2].Description == "" {
+			t.Errorf("Scopes = %+v, %v", scopes, err)
+		}
+	})
 }

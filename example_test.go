@@ -150,3 +150,52 @@ func ExampleTokensService_All() {
 	// admin []
 	// ci [river:execute]
 }
+
+func ExampleRiversService_All() {
+	srv := riverytest.NewServer(
+		riverytest.WithRiver(riverytest.River{Name: "orders"}),
+		riverytest.WithRiver(riverytest.River{Name: "refunds"}),
+		riverytest.WithRiver(riverytest.River{Name: "customers"}),
+	)
+	defer srv.Close()
+	client := srv.ClientV1()
+
+	// Pages of two: All follows next_page and holds one page at a time.
+	for river, err := range client.Rivers.All(context.Background(), &rivery.ListRiversOptions{ListOptions: rivery.ListOptions{PerPage: 2}}) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(river.Name, river.Status)
+	}
+	// Output:
+	// orders active
+	// refunds active
+	// customers active
+}
+
+func ExampleRiversService_ListRuns() {
+	srv := riverytest.NewServer(riverytest.WithRiver(riverytest.River{ID: "63b724fc690def001131d242"}))
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+	for range 2 {
+		if _, err := client.Rivers.RunAndWait(ctx, "63b724fc690def001131d242", nil); err != nil {
+			log.Fatal(err)
+		}
+	}
+
+	// The runs of the last hour, newest first.
+	runs, _, err := client.Rivers.ListRuns(ctx, "63b724fc690def001131d242", &rivery.ListRunsOptions{
+		StartTime: time.Now().Add(-time.Hour),
+		EndTime:   time.Now(),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, run := range runs {
+		fmt.Println(run.ID, run.Status)
+	}
+	// Output:
+	// 0000000000000000000000000000a004 succeeded
+	// 0000000000000000000000000000a003 succeeded
+}

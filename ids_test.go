@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rivery-go/rivery"
 )
@@ -51,6 +52,35 @@ func TestInvalidIDsRejectedWithoutRequest(t *testing.T) {
 		},
 		"Rivers.RunAndWait": func(c *rivery.Client, id string) error {
 			_, err := c.Rivers.RunAndWait(context.Background(), id, nil)
+			return err
+		},
+		"Rivers.Get": func(c *rivery.Client, id string) error {
+			_, _, err := c.Rivers.Get(context.Background(), id)
+			return err
+		},
+		"Rivers.ListRuns": func(c *rivery.Client, id string) error {
+			now := time.Now()
+			_, _, err := c.Rivers.ListRuns(context.Background(), id, &rivery.ListRunsOptions{StartTime: now, EndTime: now})
+			return err
+		},
+		"Rivers.RunLogs river": func(c *rivery.Client, id string) error {
+			_, _, err := c.Rivers.RunLogs(context.Background(), id, runID)
+			return err
+		},
+		"Rivers.RunLogs run": func(c *rivery.Client, id string) error {
+			_, _, err := c.Rivers.RunLogs(context.Background(), riverID, id)
+			return err
+		},
+		"Rivers.Activate": func(c *rivery.Client, id string) error {
+			_, _, err := c.Rivers.Activate(context.Background(), id)
+			return err
+		},
+		"Rivers.Disable": func(c *rivery.Client, id string) error {
+			_, _, err := c.Rivers.Disable(context.Background(), id)
+			return err
+		},
+		"Rivers.WaitForOperation": func(c *rivery.Client, id string) error {
+			_, err := c.Rivers.WaitForOperation(context.Background(), &rivery.Operation{ID: id, Status: rivery.OperationWaiting}, nil)
 			return err
 		},
 		"Tokens.Get": func(c *rivery.Client, id string) error {

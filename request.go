@@ -113,6 +113,9 @@ func (c *Client) do(ctx context.Context, cl call) (*Response, error) {
 		retryAfter, _ := retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 		return r, newAPIError(cl.method, target, resp, errBody, retryAfter)
 	}
+	if resp.StatusCode == http.StatusNoContent {
+		return r, nil
+	}
 	if err := decodeBody(resp.Body, cl.out); err != nil {
 		return r, st.requestError(ctx, cl, target, err)
 	}

@@ -72,7 +72,7 @@ func (s *RiversService) WaitForRun(ctx context.Context, riverID, runID string, o
 	if err != nil {
 		return nil, err
 	}
-	return s.poll(ctx, riverID, runID, nil, minI, maxI, opts)
+	return s.pollRun(ctx, riverID, runID, nil, minI, maxI, opts)
 }
 
 // RunAndWait triggers riverID with Run and waits for the run with
@@ -91,30 +91,48 @@ func (s *RiversService) RunAndWait(ctx context.Context, riverID string, opts *Wa
 	if run.Status.Terminal() {
 		return run, outcome(run)
 	}
-	return s.poll(ctx, riverID, run.ID, run, minI, maxI, opts)
+	return s.pollRun(ctx, riverID, run.ID, run, minI, maxI, opts)
 }
 
-// poll is the wait loop. With last set it waits before the first call.
-func (s *RiversService) poll(ctx context.Context, riverID, runID string, last *Run, minI, maxI time.Duration, opts *WaitOptions) (*Run, error) {
-	if ctx == nil {
-		return nil, fmt.Errorf("%w: nil context", ErrInvalidArgument)
+// pollRun waits for a run through pollUntil, reporting status changes.
+func (s *RiversService) pollRun(ctx context.Context, riverID, runID string, last *Run, minI, maxI time.Duration, opts *WaitOptions) (*Run, error) {
+	run, err := pollUntil(ctx, s.client.clock, last, last != nil, minI, maxI, func() (*Run, bool, error) {
+		run, _, err := s.GetRun(ctx, riverID, runID)
+		if err != nil {
+			return nil, false, err
+		}
+		opts.notify(last, run)
+		last = run
+		return run, run.Status.Terminal(), nil
+	})
+	if err != nil {
+		return run, err
 	}
-	clk := s.client.clock
+	return run, outcome(run)
+}
+
+// pollUntil calls step until it reports done, waiting from minI, doubling
+// up to maxI, between calls (and before the first when waitFirst). A
+// transient error is ridden out; any other error, or the end of ctx, stops
+// the wait and returns the last value step gave with that error.
+func pollUntil[T any](ctx context.Context, clk clock, last T, waitFirst bool, minI, maxI time.Duration, step func() (T, bool, error)) (T, error) {
+	if ctx == nil {
+		return last, fmt.Errorf("%w: nil context", ErrInvalidArgument)
+	}
 	interval := minI
-	if last != nil {
+	if waitFirst {
 		if err := sleep(ctx, clk, interval); err != nil {
 			return last, err
 		}
 		interval = min(interval*2, maxI)
 	}
 	for {
-		run, _, err := s.GetRun(ctx, riverID, runID)
+		v, done, err := step()
 		switch {
 		case err == nil:
-			opts.notify(last, run)
-			last = run
-			if run.Status.Terminal() {
-				return run, outcome(run)
+			last = v
+			if done {
+				return last, nil
 			}
 		case ctx.Err() != nil:
 			return last, ctx.Err()

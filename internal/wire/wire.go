@@ -103,17 +103,68 @@ var timeLayouts = []string{
 
 // UnmarshalJSON never fails; see Time.
 func (t *Time) UnmarshalJSON(b []byte) error {
-	t.Time = time.Time{}
 	var s string
 	if json.Unmarshal(b, &s) != nil {
+		t.Time = time.Time{}
 		return nil
 	}
+	t.Time = ParseTime(s)
+	return nil
+}
+
+// ParseTime reads a v1 timestamp (see Time); the zero Time when it cannot.
+func ParseTime(s string) time.Time {
 	s = strings.TrimSpace(s)
 	for _, layout := range timeLayouts {
 		if v, err := time.Parse(layout, s); err == nil {
-			t.Time = v.UTC()
-			return nil
+			return v.UTC()
 		}
 	}
-	return nil
+	return time.Time{}
+}
+
+// River is the union of the v1 list item (river_cross_id, river_type, flat
+// group and status fields) and the detail (cross_id, type, kind, metadata,
+// schedulers, settings, properties); the console API uses the same names.
+type River struct {
+	RiverCrossID string          `json:"river_cross_id"`
+	CrossID      string          `json:"cross_id"`
+	RiverID      string          `json:"river_id"`
+	Name         string          `json:"name"`
+	RiverType    string          `json:"river_type"`
+	Type         string          `json:"type"`
+	Kind         string          `json:"kind"`
+	GroupID      string          `json:"group_id"`
+	GroupName    string          `json:"group_name"`
+	Description  string          `json:"description"`
+	RiverStatus  string          `json:"river_status"`
+	Metadata     *RiverMetadata  `json:"metadata"`
+	Schedulers   []Scheduler     `json:"schedulers"`
+	Settings     json.RawMessage `json:"settings"`
+	Properties   json.RawMessage `json:"properties"`
+}
+
+// RiverMetadata is the detail's metadata block.
+type RiverMetadata struct {
+	Description string `json:"description"`
+	RiverStatus string `json:"river_status"`
+}
+
+// Scheduler is one schedule of a river.
+type Scheduler struct {
+	CronExpression string `json:"cron_expression"`
+	IsEnabled      bool   `json:"is_enabled"`
+}
+
+// Operation is a v1 asynchronous operation (activate, disable).
+type Operation struct {
+	OperationID  string `json:"operation_id"`
+	Status       string `json:"status"`
+	ErrorMessage string `json:"error_message"`
+}
+
+// ScopeInfo is an item of GET /v1/scopes.
+type ScopeInfo struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
 }
