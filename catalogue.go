@@ -204,12 +204,12 @@ func (o *ListRunsOptions) query() (url.Values, error) {
 		return nil, fmt.Errorf("%w: EndTime %s is before StartTime %s", ErrInvalidArgument,
 			o.EndTime.UTC().Format(time.RFC3339), o.StartTime.UTC().Format(time.RFC3339))
 	}
-	if err := o.ListOptions.validate(); err != nil {
+	if err := o.validate(); err != nil {
 		return nil, err
 	}
 	v, err := query.Values(o.ListOptions)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalidArgument, err)
+		return nil, fmt.Errorf("%w: %w", ErrInvalidArgument, err)
 	}
 	// Whole seconds, widened so the window still holds what was asked.
 	end := o.EndTime.Truncate(time.Second)

@@ -58,7 +58,8 @@ func TestAPIErrorStatusesAndBodies(t *testing.T) {
 					t.Errorf("APIError = %+v", apiErr)
 				}
 				for _, s := range sentinels {
-					if got := errors.Is(err, s); got != (s == st.sentinel) {
+					if got := errors.Is(err, s); got != (s == st.sentinel) { //nolint:errorlint // identity of sentinels is the point
+
 						t.Errorf("errors.Is(err, %v) = %v", s, got)
 					}
 				}

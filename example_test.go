@@ -127,11 +127,12 @@ func ExampleTokensService_Create() {
 		log.Fatal(err)
 	}
 	// tok.Value is the secret, returned this once: store it, never print it.
-	fmt.Println(tok.Name, tok.Scopes, len(tok.Value) > 0)
-	fmt.Println(fmt.Sprint(tok) == tok.String() && !strings.Contains(tok.String(), tok.Value))
+	fmt.Println(tok.Name, tok.Scopes, tok.Value != "")
+	printed := fmt.Sprintf("%+v", tok)
+	fmt.Println(strings.Contains(printed, "[redacted]"), strings.Contains(printed, tok.Value))
 	// Output:
 	// nightly-loader [river:execute river:list] true
-	// true
+	// true false
 }
 
 func ExampleTokensService_All() {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // maxIDLength bounds every ID the SDK puts in a path. Rivery's IDs are 24 or
@@ -24,7 +25,8 @@ func validateID(what, id string) error {
 		return fmt.Errorf("%w: %s is %d bytes long (at most %d)", ErrInvalidArgument, what, len(id), maxIDLength)
 	}
 	if i := strings.IndexFunc(id, badIDRune); i >= 0 {
-		return fmt.Errorf("%w: %s %q contains %q", ErrInvalidArgument, what, id, []rune(id[i:])[0])
+		r, _ := utf8.DecodeRuneInString(id[i:])
+		return fmt.Errorf("%w: %s %q contains %q", ErrInvalidArgument, what, id, r)
 	}
 	return nil
 }

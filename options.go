@@ -268,7 +268,7 @@ func WithLogger(l *slog.Logger) Option {
 
 // Environment variables read by NewClientFromEnv.
 const (
-	EnvAPIToken      = "RIVERY_API_TOKEN"
+	EnvAPIToken      = "RIVERY_API_TOKEN" //nolint:gosec // G101: the variable's name, not a credential
 	EnvRegion        = "RIVERY_REGION"
 	EnvBaseURL       = "RIVERY_BASE_URL"
 	EnvAccountID     = "RIVERY_ACCOUNT_ID"

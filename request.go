@@ -75,7 +75,7 @@ func (c *Client) do(ctx context.Context, cl call) (*Response, error) {
 	if cl.body != nil {
 		b, err := encodeJSON(cl.body)
 		if err != nil {
-			return nil, fmt.Errorf("%w: encoding request body: %v", ErrInvalidArgument, err)
+			return nil, fmt.Errorf("%w: encoding request body: %w", ErrInvalidArgument, err)
 		}
 		body = b
 	}
@@ -88,7 +88,7 @@ func (c *Client) do(ctx context.Context, cl call) (*Response, error) {
 	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, cl.method, target, body)
 	if err != nil {
-		return nil, fmt.Errorf("%w: building request: %v", ErrInvalidArgument, err)
+		return nil, fmt.Errorf("%w: building request: %w", ErrInvalidArgument, err)
 	}
 	st.host, st.path = req.URL.Host, req.URL.Path
 	h := req.Header
@@ -99,7 +99,7 @@ func (c *Client) do(ctx context.Context, cl call) (*Response, error) {
 		h["Content-Type"] = []string{"application/json"}
 	}
 
-	resp, err := c.rc.Do(req)
+	resp, err := c.rc.Do(req) //nolint:bodyclose // closed below by drainClose, on every path
 	if err != nil {
 		if resp != nil {
 			drainClose(resp.Body)
@@ -205,7 +205,7 @@ func encodeQuery(q any) (string, error) {
 	}
 	v, err := query.Values(q)
 	if err != nil {
-		return "", fmt.Errorf("%w: encoding query: %v", ErrInvalidArgument, err)
+		return "", fmt.Errorf("%w: encoding query: %w", ErrInvalidArgument, err)
 	}
 	return v.Encode(), nil
 }

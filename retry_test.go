@@ -219,7 +219,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 	}
 }
 
-// Cancelling the context interrupts a backoff wait.
+// Canceling the context interrupts a backoff wait.
 func TestContextCancelInterruptsBackoff(t *testing.T) {
 	t.Parallel()
 	c, mock := setup(t, rivery.WithRetry(3, time.Minute, time.Minute))
@@ -236,7 +236,7 @@ func TestContextCancelInterruptsBackoff(t *testing.T) {
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("error = %v, want context.Canceled", err)
 		}
-		if asRequestError(t, err).Err != context.Canceled {
+		if asRequestError(t, err).Err != context.Canceled { //nolint:errorlint // the context's own error, unwrapped, is the point
 			t.Errorf("the cause is not the context's own error: %v", err)
 		}
 	case <-time.After(30 * time.Second):
@@ -255,7 +255,7 @@ func TestContextDeadlineDuringRequest(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("error = %v, want context.DeadlineExceeded", err)
 	}
-	if reqErr := asRequestError(t, err); !reqErr.MaybeApplied || reqErr.Err != context.DeadlineExceeded {
+	if reqErr := asRequestError(t, err); !reqErr.MaybeApplied || reqErr.Err != context.DeadlineExceeded { //nolint:errorlint // as above
 		t.Errorf("RequestError = %+v", reqErr)
 	}
 }

@@ -84,7 +84,7 @@ func (s *RiversService) GetRun(ctx context.Context, riverID, runID string) (*Run
 	return run, resp, nil
 }
 
-// CancelRun asks Rivery to stop a run. Cancelling a run that already ended
+// CancelRun asks Rivery to stop a run. Canceling a run that already ended
 // is an *APIError matching ErrBadRequest.
 //
 // Console API: POST /api/run/cancel with {"run_id": runID}. v1 API:

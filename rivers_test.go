@@ -218,7 +218,7 @@ func TestParseRunStatus(t *testing.T) {
 		"W": rivery.StatusPending, "P": rivery.StatusPending, "R": rivery.StatusRunning,
 		"D": rivery.StatusSucceeded, "E": rivery.StatusFailed, "F": rivery.StatusFailed,
 		"pending": rivery.StatusPending, "running": rivery.StatusRunning, "succeeded": rivery.StatusSucceeded,
-		"failed": rivery.StatusFailed, "canceled": rivery.StatusCanceled, "cancelled": rivery.StatusCanceled,
+		"failed": rivery.StatusFailed, "canceled": rivery.StatusCanceled, "cancelled": rivery.StatusCanceled, //nolint:misspell // a spelling servers send
 		"skipped": rivery.StatusSkipped, "partially succeeded": rivery.StatusPartial, "Running": rivery.StatusRunning,
 		" D ": rivery.StatusSucceeded, "": rivery.StatusUnknown, "X": rivery.StatusUnknown, "queued": rivery.StatusUnknown,
 		"d": rivery.StatusUnknown,

@@ -66,7 +66,10 @@ type clock interface {
 
 type realClock struct{}
 
-func (realClock) Now() time.Time                         { return time.Now() }
+// Now is time.Now.
+func (realClock) Now() time.Time { return time.Now() }
+
+// After is time.After.
 func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 // NewClient returns a client that authenticates with token. An empty token, a

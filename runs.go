@@ -34,7 +34,7 @@ const (
 	StatusCanceled  RunStatus = "canceled"
 	StatusSkipped   RunStatus = "skipped" // e.g. triggered while another run was in flight
 	StatusPartial   RunStatus = "partially succeeded"
-	// StatusUnknown is a status the SDK does not recognise; RawStatus has
+	// StatusUnknown is a status the SDK does not recognize; RawStatus has
 	// it. It counts as terminal, so a poller never waits on it forever.
 	StatusUnknown RunStatus = "unknown"
 )
@@ -68,7 +68,7 @@ func ParseRunStatus(raw string) RunStatus {
 		return StatusSucceeded
 	case "failed":
 		return StatusFailed
-	case "canceled", "cancelled":
+	case "canceled", "cancelled": //nolint:misspell // the British spelling may come from the server
 		return StatusCanceled
 	case "skipped":
 		return StatusSkipped

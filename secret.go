@@ -19,7 +19,10 @@ func newSecret(v string) secret { return func() string { return v } }
 // reveal returns the value, for the one place that sends it.
 func (s secret) reveal() string { return s() }
 
-func (secret) String() string   { return redacted }
+// String prints "[redacted]".
+func (secret) String() string { return redacted }
+
+// GoString prints "[redacted]" for %#v.
 func (secret) GoString() string { return redacted }
 
 // Format prints "[redacted]" for every verb.
@@ -28,5 +31,5 @@ func (secret) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redacted) }
 // LogValue keeps the value out of slog output.
 func (secret) LogValue() slog.Value { return slog.StringValue(redacted) }
 
-// MarshalText keeps the value out of encoders that honour TextMarshaler.
+// MarshalText keeps the value out of encoders that honor TextMarshaler.
 func (secret) MarshalText() ([]byte, error) { return []byte(redacted), nil }

@@ -265,7 +265,7 @@ func TestTokenValueRedacted(t *testing.T) {
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%T %v", "%10.3v"} {
 		outs = append(outs, fmt.Sprintf(verb, tok), fmt.Sprintf(verb, &tok), fmt.Sprintf(verb, []rivery.Token{tok}))
 	}
-	outs = append(outs, tok.String(), tok.GoString(), fmt.Sprint(tok), fmt.Sprintln(&tok))
+	outs = append(outs, tok.String(), tok.GoString(), fmt.Sprint(tok, &tok), fmt.Sprintln(&tok))
 	var logs strings.Builder
 	logger := slog.New(slog.NewJSONHandler(&logs, nil))
 	logger.Info("token", "tok", tok, "ptr", &tok)

@@ -28,10 +28,10 @@ func newServer(t *testing.T, opts ...riverytest.Option) *riverytest.Server {
 	return s
 }
 
-// raw sends a request without the SDK and returns status and body.
-func raw(t *testing.T, s *riverytest.Server, token, method, path, body string) (int, string) {
+// raw sends a GET without the SDK and returns status and body.
+func raw(t *testing.T, s *riverytest.Server, token, path string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(context.Background(), method, s.URL+path, strings.NewReader(body))
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, s.URL+path, http.NoBody)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,12 +103,12 @@ func TestAuthentication(t *testing.T) {
 		{"nope", "/api/me", `{"message":`},
 		{"", envPath(s) + "/rivers", `{"detail":`},
 	} {
-		code, body := raw(t, s, tt.token, http.MethodGet, tt.path, "")
+		code, body := raw(t, s, tt.token, tt.path)
 		if code != http.StatusUnauthorized || !strings.HasPrefix(body, tt.want) {
 			t.Errorf("GET %s with token %q = %d %s", tt.path, tt.token, code, body)
 		}
 	}
-	code, body := raw(t, s, s.AdminToken(), http.MethodGet, "/api/me", "")
+	code, body := raw(t, s, s.AdminToken(), "/api/me")
 	if code != 200 || !strings.Contains(body, s.AccountID) {
 		t.Errorf("/api/me = %d %s", code, body)
 	}
@@ -200,13 +200,13 @@ func TestFaultDelayHonoursClientCancel(t *testing.T) {
 	defer cancel()
 	code := make(chan error, 1)
 	go func() {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/api/rivers", nil)
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/api/rivers", http.NoBody)
 		req.Header.Set("Authorization", "Bearer "+s.AdminToken())
 		tr := &http.Transport{}
 		defer tr.CloseIdleConnections()
 		resp, err := (&http.Client{Transport: tr}).Do(req)
 		if err == nil {
-			resp.Body.Close()
+			_ = resp.Body.Close()
 		}
 		code <- err
 	}()
@@ -239,7 +239,7 @@ func TestPaginationAndValidation(t *testing.T) {
 		opts = append(opts, riverytest.WithRiver(riverytest.River{}))
 	}
 	s := newServer(t, opts...)
-	code, body := raw(t, s, s.AdminToken(), http.MethodGet, envPath(s)+"/rivers?items_per_page=4", "")
+	code, body := raw(t, s, s.AdminToken(), envPath(s)+"/rivers?items_per_page=4")
 	var env struct {
 		Items    []json.RawMessage `json:"items"`
 		Total    int               `json:"total_items"`
@@ -251,15 +251,15 @@ func TestPaginationAndValidation(t *testing.T) {
 	if len(env.Items) != 4 || env.Total != 6 || env.NextPage == nil || !strings.HasPrefix(*env.NextPage, s.URL+envPath(s)+"/rivers?") {
 		t.Errorf("envelope = %s", body)
 	}
-	code, body = raw(t, s, s.AdminToken(), http.MethodGet, strings.TrimPrefix(*env.NextPage, s.URL), "")
+	code, body = raw(t, s, s.AdminToken(), strings.TrimPrefix(*env.NextPage, s.URL))
 	if code != 200 || !strings.Contains(body, `"next_page":null`) || !strings.Contains(body, `"current_page_size":2`) {
 		t.Errorf("page 2 = %d %s", code, body)
 	}
-	code, body = raw(t, s, s.AdminToken(), http.MethodGet, envPath(s)+"/rivers?items_per_page=501", "")
+	code, body = raw(t, s, s.AdminToken(), envPath(s)+"/rivers?items_per_page=501")
 	if code != 422 || !strings.Contains(body, "items_per_page") {
 		t.Errorf("bad page size = %d %s", code, body)
 	}
-	code, body = raw(t, s, s.AdminToken(), http.MethodGet, envPath(s)+"/rivers/"+riverID+"/runs", "")
+	code, body = raw(t, s, s.AdminToken(), envPath(s)+"/rivers/"+riverID+"/runs")
 	if code != 422 || !strings.Contains(body, "start_time") || !strings.Contains(body, "end_time") {
 		t.Errorf("runs without times = %d %s", code, body)
 	}
@@ -272,7 +272,7 @@ func TestLogsAreCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, body := raw(t, s, s.AdminToken(), http.MethodGet, envPath(s)+"/rivers/"+riverID+"/runs/"+run.ID+"/logs", "")
+	code, body := raw(t, s, s.AdminToken(), envPath(s)+"/rivers/"+riverID+"/runs/"+run.ID+"/logs")
 	if code != 200 || !strings.HasPrefix(body, "timestamp,level,msg\n") || !strings.Contains(body, "\"Extracted 1000 rows from fake-source,\nschema \"\"public\"\"\"") {
 		t.Errorf("logs = %d %q", code, body)
 	}

@@ -74,7 +74,7 @@ func dispatch(ctx context.Context, c *rivery.Client, args []string, out io.Write
 		var scopes scopeFlags
 		fs.Var(&scopes, "scope", "a scope to grant (repeat for more)")
 		if err := fs.Parse(args[1:]); err != nil {
-			return fmt.Errorf("%w\n%v", errUsage, err)
+			return fmt.Errorf("%w\n%w", errUsage, err)
 		}
 		_, err := create(ctx, c, *name, scopes, out)
 		return err

@@ -89,7 +89,7 @@ func (p Policy) CheckRetry(ctx context.Context, resp *http.Response, err error) 
 }
 
 // Backoff returns the wait before retry number attempt (0 for the first
-// retry). A Retry-After on resp is honoured, capped at max; otherwise the wait
+// retry). A Retry-After on resp is honored, capped at max; otherwise the wait
 // grows exponentially from min and is jittered into [d/2, d].
 func (p Policy) Backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
 	if resp != nil {
@@ -118,7 +118,8 @@ func Jitter(d time.Duration) time.Duration {
 		return d
 	}
 	half := d / 2
-	return half + rand.N(d-half+1)
+	return half + rand.N(d-half+1) //nolint:gosec // G404: jitter spreads retries; it guards no secret
+
 }
 
 // ParseRetryAfter reads a Retry-After value: delay seconds or an HTTP date in
