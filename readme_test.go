@@ -102,3 +102,17 @@ func containsRun(have, want []string) bool {
 	}
 	return false
 }
+
+// The Version constant matches the newest CHANGELOG entry.
+func TestVersionMatchesChangelog(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile("CHANGELOG.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(b), "\n## [")
+	version, _, _ := strings.Cut(rest, "]")
+	if !ok || version != rivery.Version {
+		t.Errorf("newest CHANGELOG entry is %q, rivery.Version is %q", version, rivery.Version)
+	}
+}

@@ -1,4 +1,3 @@
-// Package rivery is a Go client for the Rivery API.
 package rivery
 
 import (

@@ -1,0 +1,94 @@
+// Package rivery is a Go client for the Rivery API: trigger rivers (Rivery's
+// data pipelines), wait for their runs, browse the catalogue of rivers, and
+// manage API tokens.
+//
+// # Client
+//
+// Build a Client once and share it; it is safe for concurrent use:
+//
+//	client, err := rivery.NewClient(token, rivery.WithRegion(rivery.RegionEU))
+//	client, err := rivery.NewClientFromEnv() // RIVERY_API_TOKEN, RIVERY_REGION, ...
+//	defer client.Close()
+//
+// NewClient does no network I/O. Options are validated once: an empty
+// token, an unknown region, a plain http:// URL to a non-loopback host or a
+// conflicting pair of options is an error, not a panic.
+//
+// # Regions and the two API families
+//
+// Rivery has a console API ({console}/api/...) and a v1 API
+// ({api}/v1/accounts/{account}/environments/{environment}/...), on hosts per
+// region (RegionUS, the default, RegionEU, RegionIL, RegionAU). WithBaseURL
+// sends both to one host, such as a proxy or a test server.
+//
+// Which family a call uses is decided when the client is built, never by
+// what it learns later. A client given WithAccountID and WithEnvironmentID
+// uses the v1 API for every call. A client given only a token uses the
+// console API for every call it has (Run, GetRun, CancelRun, Rivers.List,
+// Rivers.Get) — with a token and a river ID, Run sends exactly
+// POST /api/run {"river_id": ...} — and for v1-only calls (tokens, ListRuns,
+// RunLogs, Activate, Disable) learns the IDs once through GET /api/me.
+//
+// # Runs
+//
+// Rivers.Run triggers a river and returns its Run; RunAndWait triggers and
+// polls until the run ends (from 1 s, doubling up to 30 s; see WaitOptions
+// and WithPollInterval). Both API families' statuses map onto RunStatus,
+// with Run.RawStatus keeping the server's word. A run that ends in any
+// status but StatusSucceeded comes back with a *RunError
+// (errors.Is(err, ErrRunFailed)). ListRuns finds runs by start time and
+// RunLogs reads a run's log.
+//
+// # Tokens
+//
+// Client.Tokens lists, views, creates and deletes API tokens (account
+// admins only). Token.Value holds the secret only in what Create returns,
+// the one time it is shown; fmt, slog and encoding/json all print it as
+// "[redacted]".
+//
+// # Errors
+//
+// A non-2xx answer is an *APIError, which matches the sentinel of its status
+// through errors.Is (ErrNotFound, ErrForbidden, ErrRateLimited, ErrServer,
+// ...) and keeps the server's message, validation details, Retry-After and
+// body. A failure to get a usable answer is a *RequestError; its
+// MaybeApplied says whether a non-idempotent request (a run trigger) may
+// have reached the server. Bad input wraps ErrInvalidArgument and sends
+// nothing. A canceled context surfaces as context.Canceled or
+// context.DeadlineExceeded.
+//
+// # Retries, and what is never retried
+//
+// GET and DELETE calls are retried on 429, 5xx (but 501) and transport
+// errors with exponential backoff and jitter (WithRetry, WithoutRetries).
+// A run trigger — or any POST — is retried only when the first try provably
+// never reached the server (the connection could not be made) or was
+// answered 429: never after a 5xx, a reset, a timeout or an unreadable
+// answer, because the API has no idempotency key and a second trigger starts
+// a second billable run. Retry-After is honored up to the max wait; a longer
+// one returns the 429 at once with APIError.RetryAfter set.
+//
+// # Security
+//
+// The token never appears in an error, a log record, or any printing of the
+// client. Redirects are followed only for GET and only on the same host.
+// Every response body read is bounded. The default transport requires TLS
+// 1.2 or later.
+//
+// # Logging
+//
+// WithLogger takes a *slog.Logger and logs each HTTP attempt at debug level
+// with its method, host, path, status, attempt number and duration: never
+// headers, query strings or bodies.
+//
+// # Testing with riverytest
+//
+// Package github.com/rivery-go/rivery/riverytest runs a fake Rivery in
+// process, speaking both API families, with seeded rivers and tokens, a
+// deterministic run lifecycle, fault injection and a record of every
+// request, so code that triggers rivers can be tested without an account:
+//
+//	srv := riverytest.NewServer(riverytest.WithRiver(riverytest.River{ID: "63b724fc690def001131d242"}))
+//	defer srv.Close()
+//	client := srv.Client()
+package rivery
