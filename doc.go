@@ -1,5 +1,5 @@
 // Package rivery is a Go client for the Rivery API: trigger rivers (Rivery's
-// data pipelines), wait for their runs, browse the catalogue of rivers, and
+// data pipelines), wait for their runs, browse the catalog of rivers, and
 // manage API tokens.
 //
 // # Client
