@@ -109,7 +109,7 @@ func (s *RiversService) List(ctx context.Context, opts *ListRiversOptions) ([]*R
 	c := s.client
 	if !c.usesV1() {
 		var ws []*wire.River
-		resp, err := c.do(ctx, call{method: http.MethodGet, url: c.consoleURL(pathConsoleRivs), out: &ws})
+		resp, err := c.do(ctx, call{method: http.MethodGet, url: c.consoleURL(pathConsoleRivs), out: &ws, limit: limitPage})
 		if err != nil {
 			return nil, resp, err
 		}
@@ -179,7 +179,7 @@ func (s *RiversService) Get(ctx context.Context, riverID string) (*River, *Respo
 		u = c.riverURL(*c.fixed, riverID)
 	}
 	var w wire.River
-	resp, err := c.do(ctx, call{method: http.MethodGet, url: u, out: &w})
+	resp, err := c.do(ctx, call{method: http.MethodGet, url: u, out: &w, limit: limitLarge})
 	if err != nil {
 		return nil, resp, err
 	}
@@ -270,7 +270,7 @@ func (s *RiversService) RunLogs(ctx context.Context, riverID, runID string) ([]L
 	}
 	var body []byte
 	u := s.client.riverURL(sc, riverID, "runs", runID, "logs")
-	resp, err := s.client.do(ctx, call{method: http.MethodGet, url: u, out: &body})
+	resp, err := s.client.do(ctx, call{method: http.MethodGet, url: u, out: &body, limit: limitLarge})
 	if err != nil {
 		return nil, resp, err
 	}
@@ -436,7 +436,7 @@ type ScopeInfo struct {
 // Scopes lists the scopes a token can be granted: GET /v1/scopes.
 func (s *TokensService) Scopes(ctx context.Context) ([]ScopeInfo, *Response, error) {
 	var ws []wire.ScopeInfo
-	resp, err := s.client.do(ctx, call{method: http.MethodGet, url: s.client.v1 + pathScopes, out: &ws})
+	resp, err := s.client.do(ctx, call{method: http.MethodGet, url: s.client.v1 + pathScopes, out: &ws, limit: limitPage})
 	if err != nil {
 		return nil, resp, err
 	}

@@ -37,7 +37,7 @@ func (o *ListOptions) validate() error {
 // Response.
 func listPage[T any](ctx context.Context, c *Client, u string, query any) ([]T, *Response, error) {
 	var env wire.Envelope[T]
-	resp, err := c.do(ctx, call{method: http.MethodGet, url: u, query: query, out: &env})
+	resp, err := c.do(ctx, call{method: http.MethodGet, url: u, query: query, out: &env, limit: limitPage})
 	if err != nil {
 		return nil, resp, err
 	}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"reflect"
 	"time"
 
 	"github.com/google/go-querystring/query"
@@ -19,10 +20,14 @@ import (
 	"github.com/rivery-go/rivery/internal/wire"
 )
 
-// Bounds on what the SDK reads from a response.
+// Bounds on what the SDK reads from a success response; more is an error.
+// A single run, token, operation or identity is a few hundred bytes; pages
+// of up to 500 items, a river's full settings and a run's log get more room.
 const (
-	maxBody  = 8 << 20  // a success body; more is an error
-	maxDrain = 64 << 10 // what is read past the decoded value to reuse the connection
+	limitObject = 256 << 10
+	limitPage   = 8 << 20
+	limitLarge  = 16 << 20
+	maxDrain    = 64 << 10 // what is read past the decoded value to reuse the connection
 )
 
 // Response is the HTTP response behind a call, with what the SDK parsed from
@@ -49,6 +54,7 @@ type call struct {
 	query  any    // a struct with `url` tags, or url.Values, or nil
 	body   any    // JSON-encoded when not nil
 	out    any    // *T to decode JSON into, *[]byte for the raw body, or nil
+	limit  int64  // the most of a success body to read; 0 means limitObject
 }
 
 // callState follows one call through its attempts.
@@ -56,6 +62,8 @@ type callState struct {
 	method, host, path string
 	attempts           int
 	maybeApplied       bool
+	handled            bool   // the response handler ran for this attempt
+	errBody            []byte // the last non-2xx body, capped
 	start              time.Time
 }
 
@@ -99,25 +107,35 @@ func (c *Client) do(ctx context.Context, cl call) (*Response, error) {
 		h["Content-Type"] = []string{"application/json"}
 	}
 
-	resp, err := c.rc.Do(req) //nolint:bodyclose // closed below by drainClose, on every path
-	if err != nil {
-		if resp != nil {
-			drainClose(resp.Body)
+	// The body is read inside the retry loop, so a GET whose answer is cut
+	// off is retried like any other transport failure.
+	req.SetResponseHandler(func(resp *http.Response) error {
+		st.handled = true
+		switch {
+		case resp.StatusCode < 200 || resp.StatusCode > 299:
+			st.errBody, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+			return nil
+		case resp.StatusCode == http.StatusNoContent:
+			return nil
 		}
-		return nil, st.requestError(ctx, cl, target, err)
+		return decodeBody(resp, cl.out, cl.limit)
+	})
+
+	resp, err := c.rc.Do(req) //nolint:bodyclose // closed below by drainClose, on every path
+	var r *Response
+	if resp != nil {
+		defer drainClose(resp.Body)
+		r = &Response{Response: resp, RequestID: requestID(resp.Header)}
 	}
-	defer drainClose(resp.Body)
-	r := &Response{Response: resp, RequestID: requestID(resp.Header)}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		errBody, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-		retryAfter, _ := retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
-		return r, newAPIError(cl.method, target, resp, errBody, retryAfter)
-	}
-	if resp.StatusCode == http.StatusNoContent {
-		return r, nil
-	}
-	if err := decodeBody(resp.Body, cl.out); err != nil {
+	if err != nil {
 		return r, st.requestError(ctx, cl, target, err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		if !st.handled { // retries ran out on a retryable status
+			st.errBody, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+		}
+		retryAfter, _ := retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+		return r, newAPIError(cl.method, target, resp, st.errBody, retryAfter)
 	}
 	return r, nil
 }
@@ -146,6 +164,7 @@ func (c *Client) beforeAttempt(_ retryablehttp.Logger, req *http.Request, retryN
 		return
 	}
 	st.attempts = retryNumber + 1
+	st.handled = false
 	if c.logger != nil {
 		st.start = time.Now()
 	}
@@ -163,6 +182,9 @@ func (c *Client) afterAttempt(ctx context.Context, resp *http.Response, err erro
 		st.maybeApplied = st.maybeApplied || !retry.PreSend(err)
 	case resp != nil && resp.StatusCode != http.StatusTooManyRequests:
 		st.maybeApplied = true
+	}
+	if err == nil && resp != nil && !again && !st.handled {
+		return // the response handler runs next, and this hook again after it
 	}
 	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelDebug) {
 		return
@@ -220,28 +242,36 @@ func encodeJSON(v any) ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
-var errBodyTooLarge = fmt.Errorf("response body exceeds %d bytes", maxBody)
-
-// decodeBody reads at most maxBody bytes of a success body into out.
-func decodeBody(body io.Reader, out any) error {
+// decodeBody reads at most limit bytes of a success body into out, zeroed
+// first so a retried attempt leaves nothing of an earlier one. A body that
+// announces more is refused before any of it is read.
+func decodeBody(resp *http.Response, out any, limit int64) error {
 	if out == nil {
 		return nil
 	}
-	lr := &io.LimitedReader{R: body, N: maxBody + 1}
+	reflect.ValueOf(out).Elem().SetZero()
+	if limit <= 0 {
+		limit = limitObject
+	}
+	tooLarge := func() error { return fmt.Errorf("response body exceeds %d bytes", limit) }
+	if resp.ContentLength > limit {
+		return tooLarge()
+	}
+	lr := &io.LimitedReader{R: resp.Body, N: limit + 1}
 	if raw, ok := out.(*[]byte); ok {
 		b, err := io.ReadAll(lr)
 		switch {
 		case err != nil:
 			return fmt.Errorf("reading response: %w", err)
-		case len(b) > maxBody:
-			return errBodyTooLarge
+		case int64(len(b)) > limit:
+			return tooLarge()
 		}
 		*raw = b
 		return nil
 	}
 	if err := json.NewDecoder(lr).Decode(out); err != nil {
 		if lr.N <= 0 {
-			return errBodyTooLarge
+			return tooLarge()
 		}
 		return fmt.Errorf("decoding response: %w", err)
 	}

@@ -15,10 +15,10 @@ import (
 func TestSuccessBodyBounded(t *testing.T) {
 	t.Parallel()
 	c, mock := setup(t, rivery.WithoutRetries())
-	huge := `{"run_id":"` + strings.Repeat("a", 9<<20) + `"}`
+	huge := `{"run_id":"` + strings.Repeat("a", 300<<10) + `"}`
 	mock.RegisterResponder(http.MethodGet, consoleBase+"/api/check_run", httpmock.NewStringResponder(200, huge))
 	_, _, err := c.Rivers.GetRun(context.Background(), riverID, runID)
-	if reqErr := asRequestError(t, err); !strings.Contains(reqErr.Error(), "response body exceeds 8388608 bytes") {
+	if reqErr := asRequestError(t, err); !strings.Contains(reqErr.Error(), "response body exceeds 262144 bytes") {
 		t.Errorf("error = %v", err)
 	}
 }

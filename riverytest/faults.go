@@ -1,6 +1,9 @@
 package riverytest
 
-import "time"
+import (
+	"net/http"
+	"time"
+)
 
 // Route names an endpoint of both API families, for fault injection and
 // observation.
@@ -34,12 +37,18 @@ type Fault struct {
 	Status     int
 	RetryAfter string
 	Body       string
+	// Header is added to a Status answer, e.g. a Location for a redirect.
+	Header http.Header
 	// Delay holds the answer back this long (or until the client gives
 	// up). With no Status and no CloseConnection, the normal answer follows.
 	Delay time.Duration
 	// CloseConnection closes the connection after the request was read,
 	// without an answer: a failure after sending.
 	CloseConnection bool
+	// Truncate sends the normal answer's status and headers, with its full
+	// Content-Length, but only half of its body, then closes the
+	// connection. The request is handled first, as with Apply.
+	Truncate bool
 	// Apply makes the server handle the request before the fault replaces
 	// its answer, as a server that did the work and then failed: a run
 	// trigger then really starts a run.

@@ -3,9 +3,11 @@ package riverytest
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"time"
 
@@ -89,6 +91,12 @@ func (s *Server) handle(mux *http.ServeMux, pattern string, route Route, fam fam
 				return
 			}
 		}
+		if f.Truncate {
+			rec := httptest.NewRecorder()
+			serve(rec)
+			truncate(w, rec)
+			return
+		}
 		if f.Status == 0 && !f.CloseConnection {
 			serve(w)
 			return
@@ -105,6 +113,9 @@ func (s *Server) handle(mux *http.ServeMux, pattern string, route Route, fam fam
 			}
 			panic(http.ErrAbortHandler) // closes the connection all the same
 		}
+		for k, vs := range f.Header {
+			w.Header()[k] = vs
+		}
 		if f.RetryAfter != "" {
 			w.Header().Set("Retry-After", f.RetryAfter)
 		}
@@ -115,6 +126,27 @@ func (s *Server) handle(mux *http.ServeMux, pattern string, route Route, fam fam
 		}
 		writeError(w, fam, f.Status, http.StatusText(f.Status))
 	})
+}
+
+// truncate writes rec's status and headers with its full Content-Length,
+// then half its body, and closes the connection.
+func truncate(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, buf, err := hj.Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	defer conn.Close()
+	body := rec.Body.Bytes()
+	fmt.Fprintf(buf, "HTTP/1.1 %d %s\r\n", rec.Code, http.StatusText(rec.Code))
+	rec.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	_ = rec.Header().Write(buf)
+	_, _ = buf.WriteString("\r\n")
+	_, _ = buf.Write(body[:len(body)/2])
+	_ = buf.Flush()
 }
 
 // serve authenticates, checks scopes and calls h.

@@ -304,3 +304,20 @@ func TestCloseIsIdempotent(t *testing.T) {
 	s.Close()
 	s.Close()
 }
+
+func TestFaultTruncateAndRedirect(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	s.Fail(riverytest.RouteRun, 1, riverytest.Fault{Truncate: true})
+	_, _, err := s.Client().Rivers.Run(context.Background(), riverID)
+	var reqErr *rivery.RequestError
+	if !errors.As(err, &reqErr) || !reqErr.MaybeApplied || s.RunsStarted(riverID) != 1 {
+		t.Fatalf("truncated: error %v, runs %d", err, s.RunsStarted(riverID))
+	}
+	s.Fail(riverytest.RouteRun, 1, riverytest.Fault{Status: http.StatusFound, Header: http.Header{"Location": {"/api/run"}}})
+	_, _, err = s.Client().Rivers.Run(context.Background(), riverID)
+	var apiErr *rivery.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusFound || len(s.RequestsTo(riverytest.RouteRun)) != 2 {
+		t.Fatalf("redirect: error %v, %d trigger requests", err, len(s.RequestsTo(riverytest.RouteRun)))
+	}
+}

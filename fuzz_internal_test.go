@@ -1,0 +1,125 @@
+package rivery
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/rivery-go/rivery/internal/wire"
+)
+
+// Seeds live in testdata/fuzz/<Target>; the f.Add calls below are the
+// shapes each target must always handle.
+
+func FuzzParseErrorBody(f *testing.F) {
+	f.Add([]byte(`{"detail": "Data Flow x is disabled"}`))
+	f.Add([]byte(`{"detail": [{"type": "missing", "loc": ["query", "start_time"], "msg": "Field required", "input": null}]}`))
+	f.Add([]byte(`{"message": "River not found"}`))
+	f.Add([]byte("upstream connect error"))
+	f.Add([]byte(`{"detail": {"nested": true}}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		msg, details := parseErrorBody(body)
+		if !utf8.ValidString(msg) {
+			t.Errorf("message %q is not valid UTF-8", msg)
+		}
+		for _, d := range details {
+			_ = d.String()
+		}
+		if len(msg) > 4*len(body)+16 {
+			t.Errorf("message of %d bytes from a body of %d", len(msg), len(body))
+		}
+	})
+}
+
+func FuzzDecodeRun(f *testing.F) {
+	f.Add([]byte(`{"run_id":"r","river_id":"v","river_run_status":"W","run_insert_date":1732701600000,"run_end_date":null}`))
+	f.Add([]byte(`{"run_group_id":"g","river_cross_id":"v","runs":[{"run_id":"r","status":"pending"}]}`))
+	f.Add([]byte(`{"run_id":"r","status":"succeeded","start_date_utc":"2026-11-27T10:00:00Z","end_date_utc":"2026-11-27 10:02:05.5"}`))
+	f.Add([]byte(`{"run_insert_date":"1732701600000","run_end_date":1e300}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var cr wire.ConsoleRun
+		if json.Unmarshal(body, &cr) == nil {
+			checkRun(t, runFromConsole(&cr))
+		}
+		var vr wire.Run
+		if json.Unmarshal(body, &vr) == nil {
+			checkRun(t, runFromV1(&vr))
+		}
+		var g wire.RunGroup
+		if json.Unmarshal(body, &g) == nil {
+			if run := runFromGroup(&g, "river"); run != nil {
+				checkRun(t, run)
+			} else if len(g.Runs) != 0 {
+				t.Error("a group with runs gave no run")
+			}
+		}
+	})
+}
+
+func checkRun(t *testing.T, r *Run) {
+	t.Helper()
+	if r.Status != ParseRunStatus(r.RawStatus) {
+		t.Errorf("status %q does not match raw %q", r.Status, r.RawStatus)
+	}
+	if !r.StartedAt.IsZero() && r.StartedAt.Location().String() != "UTC" {
+		t.Errorf("StartedAt %v not in UTC", r.StartedAt)
+	}
+}
+
+func FuzzParseRunStatus(f *testing.F) {
+	for _, s := range []string{"W", "P", "R", "D", "E", "F", "pending", "Running", "partially succeeded", "cancelled", "", " D "} { //nolint:misspell // a spelling servers send
+		f.Add(s)
+	}
+	known := map[RunStatus]bool{StatusPending: true, StatusRunning: true, StatusSucceeded: true, StatusFailed: true,
+		StatusCanceled: true, StatusSkipped: true, StatusPartial: true, StatusUnknown: true}
+	f.Fuzz(func(t *testing.T, raw string) {
+		s := ParseRunStatus(raw)
+		if !known[s] {
+			t.Fatalf("ParseRunStatus(%q) = %q, not a known status", raw, s)
+		}
+		if s.Terminal() == (s == StatusPending || s == StatusRunning) {
+			t.Fatalf("%q: Terminal() = %v", s, s.Terminal())
+		}
+		if ParseRunStatus(string(s)) != s && s != StatusUnknown {
+			t.Fatalf("%q does not parse to itself", s)
+		}
+	})
+}
+
+func FuzzParseRiverURL(f *testing.F) {
+	f.Add("63b724fc690def001131d242")
+	f.Add("https://console.rivery.io/dashboard/5f1a2b3c4d5e6f7081920a1b/6a7b8c9d0e1f2a3b4c5d6e7f/river/63b724fc690def001131d242/source?x=1#y")
+	f.Add("https://eu-west-1.console.rivery.io/#/dashboard/a/b/rivers/c")
+	f.Add("https://console.rivery.io/dashboard/a/%2e%2e/river/c")
+	f.Fuzz(func(t *testing.T, in string) {
+		a, e, r, err := ParseRiverURL(in)
+		if err != nil {
+			if a != "" || e != "" || r != "" {
+				t.Fatalf("error %v with IDs %q %q %q", err, a, e, r)
+			}
+			return
+		}
+		if validateID("river ID", r) != nil {
+			t.Fatalf("ParseRiverURL(%q) gave river ID %q that is not a plain ID", in, r)
+		}
+		if (a == "") != (e == "") || (a != "" && validateIDs("a", a, "e", e) != nil) {
+			t.Fatalf("ParseRiverURL(%q) gave account %q, environment %q", in, a, e)
+		}
+	})
+}
+
+func FuzzParseLogs(f *testing.F) {
+	f.Add([]byte("timestamp,level,msg\n2026-11-27T10:05:00Z,ERROR,\"multi\nline, \"\"quoted\"\"\"\n"))
+	f.Add([]byte("2026-11-27T10:00:00Z,INFO,a,b,c\n"))
+	f.Add([]byte("timestamp,level,msg\n\"unterminated\n"))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		entries, err := parseLogs(body)
+		if err != nil {
+			return
+		}
+		if len(entries) > strings.Count(string(body), "\n")+1 {
+			t.Fatalf("%d entries from %d lines", len(entries), strings.Count(string(body), "\n")+1)
+		}
+	})
+}
