@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"sync"
 	"time"
 
 	"github.com/google/go-querystring/query"
@@ -59,15 +60,25 @@ type call struct {
 
 // callState follows one call through its attempts.
 type callState struct {
+	resp               Response // what do returns
 	method, host, path string
+	nonIdempotent      bool
 	attempts           int
 	maybeApplied       bool
 	handled            bool   // the response handler ran for this attempt
 	errBody            []byte // the last non-2xx body, capped
 	start              time.Time
+	lr                 io.LimitedReader // bounds body reads without an allocation each
 }
 
-type callStateKey struct{}
+// NonIdempotent tells the retry policy whether the call may be repeated.
+func (st *callState) NonIdempotent() bool { return st.nonIdempotent }
+
+// stateFrom returns the callState a request's context carries, or nil.
+func stateFrom(ctx context.Context) *callState {
+	st, _ := retry.CallFrom(ctx).(*callState)
+	return st
+}
 
 // do sends cl with retries and decodes the answer. A non-2xx answer is an
 // *APIError; a failure to get or read one is a *RequestError.
@@ -81,6 +92,8 @@ func (c *Client) do(ctx context.Context, cl call) (*Response, error) {
 	}
 	var body any // untyped nil when there is no body, so GETs send none
 	if cl.body != nil {
+		// A *bytes.Buffer, pointer-shaped, costs no allocation as an any;
+		// go-retryablehttp re-reads its bytes on every attempt.
 		b, err := encodeJSON(cl.body)
 		if err != nil {
 			return nil, fmt.Errorf("%w: encoding request body: %w", ErrInvalidArgument, err)
@@ -88,23 +101,20 @@ func (c *Client) do(ctx context.Context, cl call) (*Response, error) {
 		body = b
 	}
 
-	st := &callState{method: cl.method}
-	ctx = context.WithValue(ctx, callStateKey{}, st)
-	nonIdempotent := cl.method == http.MethodPost || cl.method == http.MethodPatch
-	if nonIdempotent {
-		ctx = retry.NonIdempotent(ctx)
-	}
+	st := &callState{method: cl.method, nonIdempotent: cl.method == http.MethodPost || cl.method == http.MethodPatch}
+	r := &st.resp // one allocation for both
+	ctx = retry.WithCall(ctx, st)
 	req, err := retryablehttp.NewRequestWithContext(ctx, cl.method, target, body)
 	if err != nil {
 		return nil, fmt.Errorf("%w: building request: %w", ErrInvalidArgument, err)
 	}
 	st.host, st.path = req.URL.Host, req.URL.Path
-	h := req.Header
-	h["Authorization"] = []string{c.auth.reveal()}
-	h["Accept"] = []string{"application/json"}
-	h["User-Agent"] = []string{c.userAgent}
+	h := req.Header // the values are shared, read-only slices
+	h["Authorization"] = c.auth.header()
+	h["Accept"] = c.headers.json
+	h["User-Agent"] = c.headers.userAgent
 	if body != nil {
-		h["Content-Type"] = []string{"application/json"}
+		h["Content-Type"] = c.headers.json
 	}
 
 	// The body is read inside the retry loop, so a GET whose answer is cut
@@ -118,14 +128,15 @@ func (c *Client) do(ctx context.Context, cl call) (*Response, error) {
 		case resp.StatusCode == http.StatusNoContent:
 			return nil
 		}
-		return decodeBody(resp, cl.out, cl.limit)
+		return st.decodeBody(resp, cl.out, cl.limit)
 	})
 
-	resp, err := c.rc.Do(req) //nolint:bodyclose // closed below by drainClose, on every path
-	var r *Response
-	if resp != nil {
-		defer drainClose(resp.Body)
-		r = &Response{Response: resp, RequestID: requestID(resp.Header)}
+	resp, err := c.rc.Do(req) //nolint:bodyclose // closed below by st.drainClose, on every path
+	if resp == nil {
+		r = nil
+	} else {
+		defer st.drainClose(resp.Body)
+		r.Response, r.RequestID = resp, requestID(resp.Header)
 	}
 	if err != nil {
 		return r, st.requestError(ctx, cl, target, err)
@@ -152,15 +163,15 @@ func (st *callState) requestError(ctx context.Context, cl call, target string, e
 		Method:       cl.method,
 		URL:          target,
 		Attempts:     max(st.attempts, 1),
-		MaybeApplied: retry.IsNonIdempotent(ctx) && st.maybeApplied,
+		MaybeApplied: st.nonIdempotent && st.maybeApplied,
 		Err:          err,
 	}
 }
 
 // beforeAttempt runs before each attempt (go-retryablehttp's RequestLogHook).
 func (c *Client) beforeAttempt(_ retryablehttp.Logger, req *http.Request, retryNumber int) {
-	st, ok := req.Context().Value(callStateKey{}).(*callState)
-	if !ok {
+	st := stateFrom(req.Context())
+	if st == nil {
 		return
 	}
 	st.attempts = retryNumber + 1
@@ -173,8 +184,8 @@ func (c *Client) beforeAttempt(_ retryablehttp.Logger, req *http.Request, retryN
 // afterAttempt records whether a non-idempotent request may have reached the
 // server and logs the attempt.
 func (c *Client) afterAttempt(ctx context.Context, resp *http.Response, err error, again bool) {
-	st, ok := ctx.Value(callStateKey{}).(*callState)
-	if !ok {
+	st := stateFrom(ctx)
+	if st == nil {
 		return
 	}
 	switch {
@@ -232,20 +243,37 @@ func encodeQuery(q any) (string, error) {
 	return v.Encode(), nil
 }
 
-func encodeJSON(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+// encoder is a reusable JSON encoder writing into its own buffer.
+type encoder struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+var encoders = sync.Pool{New: func() any {
+	e := &encoder{}
+	e.enc = json.NewEncoder(&e.buf)
+	e.enc.SetEscapeHTML(false)
+	return e
+}}
+
+// encodeJSON returns v as JSON, without HTML escaping or a trailing newline,
+// in a buffer of its own: the transport may still read a request body after
+// the response came back, so the pooled one is never handed out.
+func encodeJSON(v any) (*bytes.Buffer, error) {
+	e := encoders.Get().(*encoder)
+	defer encoders.Put(e)
+	e.buf.Reset()
+	if err := e.enc.Encode(v); err != nil {
 		return nil, err
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	out := bytes.TrimSuffix(e.buf.Bytes(), []byte("\n"))
+	return bytes.NewBuffer(append(make([]byte, 0, len(out)), out...)), nil
 }
 
 // decodeBody reads at most limit bytes of a success body into out, zeroed
 // first so a retried attempt leaves nothing of an earlier one. A body that
 // announces more is refused before any of it is read.
-func decodeBody(resp *http.Response, out any, limit int64) error {
+func (st *callState) decodeBody(resp *http.Response, out any, limit int64) error {
 	if out == nil {
 		return nil
 	}
@@ -257,7 +285,8 @@ func decodeBody(resp *http.Response, out any, limit int64) error {
 	if resp.ContentLength > limit {
 		return tooLarge()
 	}
-	lr := &io.LimitedReader{R: resp.Body, N: limit + 1}
+	lr := &st.lr
+	lr.R, lr.N = resp.Body, limit+1
 	if raw, ok := out.(*[]byte); ok {
 		b, err := io.ReadAll(lr)
 		switch {
@@ -280,8 +309,9 @@ func decodeBody(resp *http.Response, out any, limit int64) error {
 
 // drainClose reads a little of what is left, so the connection can be
 // reused, and closes the body.
-func drainClose(body io.ReadCloser) {
-	_, _ = io.Copy(io.Discard, io.LimitReader(body, maxDrain))
+func (st *callState) drainClose(body io.ReadCloser) {
+	st.lr.R, st.lr.N = body, maxDrain
+	_, _ = io.Copy(io.Discard, &st.lr)
 	_ = body.Close()
 }
 

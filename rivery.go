@@ -37,6 +37,7 @@ type Client struct {
 	rc        *retryablehttp.Client
 	auth      secret // "Bearer <token>"
 	userAgent string
+	headers   headerValues
 	console   string // console API base URL, without /api
 	v1        string // v1 API base URL, without /v1
 	fixed     *scope // the account and environment given by options, or nil
@@ -49,6 +50,13 @@ type Client struct {
 	// by each waiter's context.
 	scopeSem chan struct{}
 	resolved *scope
+}
+
+// headerValues are the header values every request carries, built once
+// and shared read-only by all requests (a RoundTripper must not modify a
+// request). The Authorization value stays inside the secret.
+type headerValues struct {
+	json, userAgent []string
 }
 
 // service is what every service type is made of.
@@ -110,6 +118,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	if cfg.userAgent != "" {
 		c.userAgent = cfg.userAgent + " " + c.userAgent
 	}
+	c.headers = headerValues{json: []string{"application/json"}, userAgent: []string{c.userAgent}}
 	if cfg.accountID != "" {
 		c.fixed = &scope{cfg.accountID, cfg.environmentID}
 	}

@@ -12,12 +12,19 @@ const redacted = "[redacted]"
 // func captures, so fmt cannot print the value however it reaches a secret
 // (even the %!s(...) path that dumps unexported fields of a Client printed
 // with a bad verb); printed itself, every method below says "[redacted]".
-type secret func() string
+//
+// It holds the value as a one-element header value, built once and shared
+// read-only by every request.
+type secret func() []string
 
-func newSecret(v string) secret { return func() string { return v } }
+func newSecret(v string) secret {
+	header := []string{v}
+	return func() []string { return header }
+}
 
-// reveal returns the value, for the one place that sends it.
-func (s secret) reveal() string { return s() }
+// header returns the value as a header value, for the one place that
+// sends it.
+func (s secret) header() []string { return s() }
 
 // String prints "[redacted]".
 func (secret) String() string { return redacted }

@@ -17,19 +17,43 @@ import (
 	"time"
 )
 
-type nonIdempotentKey struct{}
-
-// NonIdempotent marks ctx as carrying a request that must not be sent twice
-// unless it provably never reached the server. CheckRetry receives only the
-// context on transport errors, so the method travels this way.
-func NonIdempotent(ctx context.Context) context.Context {
-	return context.WithValue(ctx, nonIdempotentKey{}, true)
+// Call is what a request's context tells the policy about the request.
+// CheckRetry receives only the context on transport errors, so whether the
+// request may be sent twice travels this way. A caller may keep its own
+// per-call state behind it, one context value for both.
+type Call interface {
+	// NonIdempotent reports that the request must not be sent twice
+	// unless it provably never reached the server.
+	NonIdempotent() bool
 }
 
-// IsNonIdempotent reports whether ctx was marked by NonIdempotent.
+type callKey struct{}
+
+// WithCall returns ctx carrying c.
+func WithCall(ctx context.Context, c Call) context.Context {
+	return context.WithValue(ctx, callKey{}, c)
+}
+
+// CallFrom returns the Call ctx carries, or nil.
+func CallFrom(ctx context.Context) Call {
+	c, _ := ctx.Value(callKey{}).(Call)
+	return c
+}
+
+type nonIdempotent struct{}
+
+func (nonIdempotent) NonIdempotent() bool { return true }
+
+// NonIdempotent marks ctx as carrying a request that must not be sent twice
+// unless it provably never reached the server.
+func NonIdempotent(ctx context.Context) context.Context {
+	return WithCall(ctx, nonIdempotent{})
+}
+
+// IsNonIdempotent reports whether ctx carries a non-idempotent Call.
 func IsNonIdempotent(ctx context.Context) bool {
-	v, _ := ctx.Value(nonIdempotentKey{}).(bool)
-	return v
+	c := CallFrom(ctx)
+	return c != nil && c.NonIdempotent()
 }
 
 // Policy decides whether an attempt is retried and how long to wait before the

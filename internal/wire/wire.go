@@ -83,6 +83,9 @@ type Millis struct{ time.Time }
 // UnmarshalJSON never fails; see Millis.
 func (m *Millis) UnmarshalJSON(b []byte) error {
 	m.Time = time.Time{}
+	if string(b) == "null" {
+		return nil
+	}
 	f, err := strconv.ParseFloat(string(bytes.Trim(b, `"`)), 64)
 	if err == nil && f > 0 && f < 1e15 {
 		m.Time = time.UnixMilli(int64(f)).UTC()
