@@ -96,7 +96,7 @@ func BenchmarkRun(b *testing.B) {
 		c := benchClient(b, srv.URL, tr)
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, _, err := c.Rivers.Run(ctx, benchRiver); err != nil {
+			if run, _, err := c.Rivers.Run(ctx, benchRiver); err != nil || run.ID != benchRun {
 				b.Fatal(err)
 			}
 		}
@@ -107,7 +107,7 @@ func BenchmarkRun(b *testing.B) {
 		hc := &http.Client{Transport: tr}
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := rawRun(ctx, hc, srv.URL); err != nil {
+			if run, err := rawRun(ctx, hc, srv.URL); err != nil || run.RunID != benchRun {
 				b.Fatal(err)
 			}
 		}
@@ -127,7 +127,7 @@ func BenchmarkRunParallel(b *testing.B) {
 		b.SetParallelism(parallelism)
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
-				if _, _, err := c.Rivers.Run(ctx, benchRiver); err != nil {
+				if run, _, err := c.Rivers.Run(ctx, benchRiver); err != nil || run.ID != benchRun {
 					b.Error(err)
 					return
 				}
@@ -142,7 +142,7 @@ func BenchmarkRunParallel(b *testing.B) {
 		b.SetParallelism(parallelism)
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
-				if _, err := rawRun(ctx, hc, srv.URL); err != nil {
+				if run, err := rawRun(ctx, hc, srv.URL); err != nil || run.RunID != benchRun {
 					b.Error(err)
 					return
 				}
@@ -183,7 +183,7 @@ func BenchmarkRunInMemory(b *testing.B) {
 		c := benchClient(b, "https://console.rivery.io", rt)
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, _, err := c.Rivers.Run(ctx, benchRiver); err != nil {
+			if run, _, err := c.Rivers.Run(ctx, benchRiver); err != nil || run.ID != benchRun {
 				b.Fatal(err)
 			}
 		}
@@ -192,7 +192,7 @@ func BenchmarkRunInMemory(b *testing.B) {
 		hc := &http.Client{Transport: rt}
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := rawRun(ctx, hc, "https://console.rivery.io"); err != nil {
+			if run, err := rawRun(ctx, hc, "https://console.rivery.io"); err != nil || run.RunID != benchRun {
 				b.Fatal(err)
 			}
 		}

@@ -42,6 +42,7 @@ func CallFrom(ctx context.Context) Call {
 
 type nonIdempotent struct{}
 
+// NonIdempotent is always true.
 func (nonIdempotent) NonIdempotent() bool { return true }
 
 // NonIdempotent marks ctx as carrying a request that must not be sent twice
