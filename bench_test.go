@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -149,6 +150,97 @@ func BenchmarkRunParallel(b *testing.B) {
 			}
 		})
 	})
+}
+
+// paired times the SDK and the floor alternately in one loop, so both meet
+// the same machine noise, and reports each one's time per call and their
+// throughput ratio (floor time / SDK time: 1.0 is parity).
+type paired struct {
+	sdk, raw time.Duration
+	n        int64
+	mu       sync.Mutex
+}
+
+func (p *paired) add(sdk, raw time.Duration) {
+	p.mu.Lock()
+	p.sdk += sdk
+	p.raw += raw
+	p.n++
+	p.mu.Unlock()
+}
+
+// pair times one SDK call and one floor call, in the order given: the
+// order alternates so neither always runs right after the other.
+func (p *paired) pair(sdkFirst bool, sdk, raw func() error) (sdkTime, rawTime time.Duration, err error) {
+	timed := func(f func() error) (time.Duration, error) {
+		t := time.Now()
+		err := f()
+		return time.Since(t), err
+	}
+	var e1, e2 error
+	if sdkFirst {
+		sdkTime, e1 = timed(sdk)
+		rawTime, e2 = timed(raw)
+	} else {
+		rawTime, e2 = timed(raw)
+		sdkTime, e1 = timed(sdk)
+	}
+	return sdkTime, rawTime, errors.Join(e1, e2)
+}
+
+func (p *paired) report(b *testing.B) {
+	b.ReportMetric(float64(p.sdk.Nanoseconds())/float64(p.n), "sdk-ns/call")
+	b.ReportMetric(float64(p.raw.Nanoseconds())/float64(p.n), "raw-ns/call")
+	b.ReportMetric(float64(p.raw)/float64(p.sdk), "throughput-ratio")
+}
+
+// BenchmarkRunPaired alternates SDK and floor triggers on one loopback
+// server, sequentially.
+func BenchmarkRunPaired(b *testing.B) {
+	srv := loopback(b)
+	ctx := context.Background()
+	tr := newTransport()
+	defer tr.CloseIdleConnections()
+	c := benchClient(b, srv.URL, tr)
+	hc := &http.Client{Transport: tr}
+	var p paired
+	sdkFirst := false
+	for b.Loop() {
+		sdkFirst = !sdkFirst
+		sdk, raw, err := p.pair(sdkFirst, func() error { _, _, err := c.Rivers.Run(ctx, benchRiver); return err },
+			func() error { _, err := rawRun(ctx, hc, srv.URL); return err })
+		if err != nil {
+			b.Fatal(err)
+		}
+		p.add(sdk, raw)
+	}
+	p.report(b)
+}
+
+// BenchmarkRunParallelPaired does the same from 32 goroutines.
+func BenchmarkRunParallelPaired(b *testing.B) {
+	srv := loopback(b)
+	ctx := context.Background()
+	tr := newTransport()
+	defer tr.CloseIdleConnections()
+	c := benchClient(b, srv.URL, tr)
+	hc := &http.Client{Transport: tr}
+	var p paired
+	b.SetParallelism(max(1, 32/runtime.GOMAXPROCS(0)))
+	b.RunParallel(func(pb *testing.PB) {
+		sdkFirst := false
+		for pb.Next() {
+			sdkFirst = !sdkFirst
+			sdk, raw, err := p.pair(sdkFirst, func() error { _, _, err := c.Rivers.Run(ctx, benchRiver); return err },
+				func() error { _, err := rawRun(ctx, hc, srv.URL); return err })
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			p.add(sdk, raw)
+		}
+	})
+	p.report(b)
 }
 
 // canned is an in-memory RoundTripper answering every request with body:

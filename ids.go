@@ -24,8 +24,26 @@ func validateID(what, id string) error {
 	case len(id) > maxIDLength:
 		return fmt.Errorf("%w: %s is %d bytes long (at most %d)", ErrInvalidArgument, what, len(id), maxIDLength)
 	}
-	if i := strings.IndexFunc(id, badIDRune); i >= 0 {
-		r, _ := utf8.DecodeRuneInString(id[i:])
+	for i := 0; i < len(id); i++ {
+		if b := id[i]; b >= utf8.RuneSelf || badIDByte[b] {
+			return validateRunes(what, id, i) // rare: non-ASCII, or a bad byte
+		}
+	}
+	return nil
+}
+
+// badIDByte marks the ASCII bytes an ID may not hold.
+var badIDByte = func() (t [utf8.RuneSelf]bool) {
+	for b := range t {
+		t[b] = badIDRune(rune(b))
+	}
+	return t
+}()
+
+// validateRunes checks id rune by rune from byte from on.
+func validateRunes(what, id string, from int) error {
+	if i := strings.IndexFunc(id[from:], badIDRune); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(id[from+i:])
 		return fmt.Errorf("%w: %s %q contains %q", ErrInvalidArgument, what, id, r)
 	}
 	return nil
