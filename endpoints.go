@@ -20,40 +20,46 @@ const (
 	pathRivers      = "/rivers/"
 )
 
-// consoleURL is an absolute console API URL.
-func (c *Client) consoleURL(path string) string { return c.console + path }
+// consoleURLs are the console API's URLs, built once.
+type consoleURLs struct {
+	me, run, checkRun, cancel, rivers string
+}
+
+func newConsoleURLs(base string) consoleURLs {
+	return consoleURLs{base + pathMe, base + pathConsoleRun, base + pathCheckRun, base + pathCancelRun, base + pathConsoleRivs}
+}
 
 // tokensURL is A/tokens[/{id}].
 func (c *Client) tokensURL(account string, tokenID ...string) string {
-	return joinPath(c.v1+pathAccounts+url.PathEscape(account)+pathTokens, tokenID)
+	return joinURL([]string{c.v1, pathAccounts, url.PathEscape(account), pathTokens}, tokenID)
 }
 
 // envURL is E = A/environments/{environment}, followed by segments.
 func (c *Client) envURL(s scope, segments ...string) string {
-	return joinPath(c.envPrefix(s), segments)
+	return joinURL([]string{c.v1, pathAccounts, url.PathEscape(s.account), pathEnvs, url.PathEscape(s.environment)}, segments)
 }
 
 // riverURL is E/rivers/{id}, followed by segments.
 func (c *Client) riverURL(s scope, riverID string, segments ...string) string {
-	return joinPath(c.envPrefix(s)+pathRivers+url.PathEscape(riverID), segments)
+	return joinURL([]string{c.v1, pathAccounts, url.PathEscape(s.account), pathEnvs, url.PathEscape(s.environment),
+		pathRivers, url.PathEscape(riverID)}, segments)
 }
 
-func (c *Client) envPrefix(s scope) string {
-	return c.v1 + pathAccounts + url.PathEscape(s.account) + pathEnvs + url.PathEscape(s.environment)
-}
-
-// joinPath appends each segment, path-escaped, to prefix.
-func joinPath(prefix string, segments []string) string {
-	if len(segments) == 0 {
-		return prefix
+// joinURL writes the fixed parts as they are, then each segment after a
+// slash, path-escaped, in one allocation.
+func joinURL(fixed, segments []string) string {
+	n := 0
+	for _, f := range fixed {
+		n += len(f)
 	}
-	n := len(prefix)
 	for _, s := range segments {
 		n += 1 + len(s)
 	}
 	var b strings.Builder
 	b.Grow(n)
-	b.WriteString(prefix)
+	for _, f := range fixed {
+		b.WriteString(f)
+	}
 	for _, s := range segments {
 		b.WriteByte('/')
 		b.WriteString(url.PathEscape(s))

@@ -181,10 +181,14 @@ func newAPIError(method, url string, resp *http.Response, body []byte, retryAfte
 }
 
 func requestID(h http.Header) string {
-	if id := h.Get("X-Request-Id"); id != "" {
-		return id
+	// The keys are canonical already: index the map, skip canonicalizing.
+	if id := h["X-Request-Id"]; len(id) > 0 {
+		return id[0]
 	}
-	return h.Get("X-Amzn-Requestid")
+	if id := h["X-Amzn-Requestid"]; len(id) > 0 {
+		return id[0]
+	}
+	return ""
 }
 
 // errorBody is the union of both families' error shapes.

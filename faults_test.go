@@ -288,8 +288,9 @@ func TestFaultSuiteWaitForRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	srv.Fail(riverytest.RouteRunStatus, 1, riverytest.Fault{}) // one poll goes through
 	srv.Fail(riverytest.RouteRunStatus, 3, riverytest.Fault{Status: 502})
-	dctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	dctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
 	defer cancel()
 	last, err := c.Rivers.WaitForRun(dctx, slow.ID, run.ID, nil)
 	lc.err(err)

@@ -164,9 +164,10 @@ func WithEnvironmentID(id string) Option {
 }
 
 // WithHTTPClient makes the client send requests through a copy of hc; hc
-// itself is never modified. Its Transport is used as is (the default
-// transport's TLS 1.2 minimum then is the caller's to set); its Timeout is
-// kept unless WithTimeout is also given. Redirects are followed only for GET
+// itself is never modified. Its Transport is used as is: the default
+// transport's TLS 1.2 minimum and its 32 kept connections per host (more
+// concurrent calls wait for one) are then the caller's to set. Its Timeout
+// is kept unless WithTimeout is also given. Redirects are followed only for GET
 // and only on the same host, whatever hc's CheckRedirect allows.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {

@@ -39,12 +39,13 @@ type Client struct {
 	userAgent string
 	headers   headerValues
 	console   string // console API base URL, without /api
-	v1        string // v1 API base URL, without /v1
-	fixed     *scope // the account and environment given by options, or nil
-	logger    *slog.Logger
-	clock     clock
-	pollMin   time.Duration // WaitForRun's default interval bounds
-	pollMax   time.Duration
+	consoleURLs
+	v1      string // v1 API base URL, without /v1
+	fixed   *scope // the account and environment given by options, or nil
+	logger  *slog.Logger
+	clock   clock
+	pollMin time.Duration // WaitForRun's default interval bounds
+	pollMax time.Duration
 
 	// scopeSem guards resolved: one /api/me call at a time, interruptible
 	// by each waiter's context.
@@ -104,16 +105,17 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 
 	h := cfg.hosts()
 	c := &Client{
-		hc:        newHTTPClient(&cfg),
-		auth:      newSecret("Bearer " + token),
-		userAgent: "rivery-go/" + Version,
-		console:   h.console,
-		v1:        h.v1,
-		logger:    cfg.logger,
-		clock:     realClock{},
-		pollMin:   cfg.pollMin,
-		pollMax:   cfg.pollMax,
-		scopeSem:  make(chan struct{}, 1),
+		hc:          newHTTPClient(&cfg),
+		auth:        newSecret("Bearer " + token),
+		userAgent:   "rivery-go/" + Version,
+		console:     h.console,
+		consoleURLs: newConsoleURLs(h.console),
+		v1:          h.v1,
+		logger:      cfg.logger,
+		clock:       realClock{},
+		pollMin:     cfg.pollMin,
+		pollMax:     cfg.pollMax,
+		scopeSem:    make(chan struct{}, 1),
 	}
 	if cfg.userAgent != "" {
 		c.userAgent = cfg.userAgent + " " + c.userAgent
@@ -155,7 +157,11 @@ func newHTTPClient(cfg *config) *http.Client {
 	} else {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-		t.MaxIdleConnsPerHost = 64
+		// Up to maxConnsPerHost calls run at once per host, each on a kept
+		// connection; more wait for one rather than dial spares (the API
+		// rate-limits far below that anyway).
+		t.MaxConnsPerHost = maxConnsPerHost
+		t.MaxIdleConnsPerHost = maxConnsPerHost
 		hc = http.Client{Transport: t, Timeout: DefaultTimeout}
 	}
 	if cfg.timeoutSet {
@@ -178,6 +184,9 @@ func newHTTPClient(cfg *config) *http.Client {
 	}
 	return &hc
 }
+
+// maxConnsPerHost bounds the default transport's connections to one host.
+const maxConnsPerHost = 32
 
 // Close releases the client's idle connections. The client stays usable.
 func (c *Client) Close() error {
@@ -216,7 +225,7 @@ func (c *Client) v1Scope(ctx context.Context) (scope, error) {
 	select {
 	case c.scopeSem <- struct{}{}:
 	case <-ctx.Done():
-		return scope{}, &RequestError{Method: http.MethodGet, URL: c.console + pathMe, Err: ctx.Err()}
+		return scope{}, &RequestError{Method: http.MethodGet, URL: c.consoleURLs.me, Err: ctx.Err()}
 	}
 	defer func() { <-c.scopeSem }()
 	if c.resolved != nil {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Me is GET /api/me: who the token belongs to.
@@ -170,4 +171,71 @@ type Operation struct {
 type ScopeInfo struct {
 	Name        string `json:"name"`
 	Description string `json:"description"`
+}
+
+// AppendJSON appends {"river_id": ...} to b, as encoding/json would with
+// HTML escaping off, without reflection.
+func (r RunRiver) AppendJSON(b []byte) []byte {
+	b = append(b, `{"river_id":`...)
+	return append(AppendString(b, r.RiverID), '}')
+}
+
+// AppendJSON appends {"run_id": ...} to b, as RunRiver.AppendJSON does.
+func (r CancelRun) AppendJSON(b []byte) []byte {
+	b = append(b, `{"run_id":`...)
+	return append(AppendString(b, r.RunID), '}')
+}
+
+// AppendString appends s as a JSON string, byte for byte as encoding/json
+// writes it with HTML escaping off: short escapes for \b \f \n \r \t,
+// \u00XX for other control characters, \u2028 and \u2029 escaped, and
+// invalid UTF-8 replaced by \ufffd.
+func AppendString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }

@@ -1,7 +1,9 @@
 package wire
 
 import (
+	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -47,4 +49,29 @@ func TestTime(t *testing.T) {
 			t.Errorf("Time(%s) = %v, %v; want %v", in, v.Time, err, exp)
 		}
 	}
+}
+
+// encodingJSON is what encoding/json writes for v with HTML escaping off.
+func encodingJSON(t testing.TB, v any) string {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSuffix(buf.String(), "\n")
+}
+
+func FuzzAppendJSON(f *testing.F) {
+	for _, s := range []string{"63b724fc690def001131d242", `a"b\c`, "\x00\x01\b\f\n\r\t\x1f\x7f", "<&>", "\u2028\u2029é", "\xff\xfe", "日本"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := string(RunRiver{RiverID: s}.AppendJSON(nil)), encodingJSON(t, RunRiver{RiverID: s}); got != want {
+			t.Fatalf("RunRiver %q: %s, encoding/json %s", s, got, want)
+		}
+		if got, want := string(CancelRun{RunID: s}.AppendJSON(nil)), encodingJSON(t, CancelRun{RunID: s}); got != want {
+			t.Fatalf("CancelRun %q: %s, encoding/json %s", s, got, want)
+		}
+	})
 }
