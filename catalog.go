@@ -109,7 +109,7 @@ func (s *RiversService) List(ctx context.Context, opts *ListRiversOptions) ([]*R
 	c := s.client
 	if !c.usesV1() {
 		var ws []*wire.River
-		resp, err := c.do(ctx, call{method: http.MethodGet, url: c.consoleURLs.rivers, out: &ws, limit: limitPage})
+		resp, err := c.do(ctx, call{method: http.MethodGet, url: c.urls.rivers, out: &ws, limit: limitPage})
 		if err != nil {
 			return nil, resp, err
 		}
@@ -174,7 +174,7 @@ func (s *RiversService) Get(ctx context.Context, riverID string) (*River, *Respo
 		return nil, nil, err
 	}
 	c := s.client
-	u := c.consoleURLs.rivers + "/" + url.PathEscape(riverID)
+	u := c.urls.rivers + "/" + url.PathEscape(riverID)
 	if c.usesV1() {
 		u = c.riverURL(*c.fixed, riverID)
 	}

@@ -321,7 +321,7 @@ func (st *callState) drainClose(body io.ReadCloser) {
 // getMe asks which account and environment the token belongs to.
 func getMe(ctx context.Context, c *Client) (*wire.Me, *Response, error) {
 	var me wire.Me
-	resp, err := c.do(ctx, call{method: http.MethodGet, url: c.consoleURLs.me, out: &me})
+	resp, err := c.do(ctx, call{method: http.MethodGet, url: c.urls.me, out: &me})
 	if err != nil {
 		return nil, resp, err
 	}

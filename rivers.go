@@ -30,7 +30,7 @@ func (s *RiversService) Run(ctx context.Context, riverID string) (*Run, *Respons
 	c := s.client
 	if !c.usesV1() {
 		var w wire.ConsoleRun
-		resp, err := c.do(ctx, call{method: http.MethodPost, url: c.consoleURLs.run, body: wire.RunRiver{RiverID: riverID}, out: &w})
+		resp, err := c.do(ctx, call{method: http.MethodPost, url: c.urls.run, body: wire.RunRiver{RiverID: riverID}, out: &w})
 		if err != nil {
 			return nil, resp, err
 		}
@@ -61,7 +61,7 @@ func (s *RiversService) GetRun(ctx context.Context, riverID, runID string) (*Run
 	c := s.client
 	if !c.usesV1() {
 		var w wire.ConsoleRun
-		u := c.consoleURLs.checkRun + "?run_id=" + url.QueryEscape(runID)
+		u := c.urls.checkRun + "?run_id=" + url.QueryEscape(runID)
 		resp, err := c.do(ctx, call{method: http.MethodGet, url: u, out: &w})
 		if err != nil {
 			return nil, resp, err
@@ -94,7 +94,7 @@ func (s *RiversService) CancelRun(ctx context.Context, riverID, runID string) (*
 		return nil, err
 	}
 	c := s.client
-	u := c.consoleURLs.cancel
+	u := c.urls.cancel
 	if c.usesV1() {
 		u = c.riverURL(*c.fixed, riverID, "cancel_run")
 	}

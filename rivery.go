@@ -38,14 +38,14 @@ type Client struct {
 	auth      secret // "Bearer <token>"
 	userAgent string
 	headers   headerValues
-	console   string // console API base URL, without /api
-	consoleURLs
-	v1      string // v1 API base URL, without /v1
-	fixed   *scope // the account and environment given by options, or nil
-	logger  *slog.Logger
-	clock   clock
-	pollMin time.Duration // WaitForRun's default interval bounds
-	pollMax time.Duration
+	console   string      // console API base URL, without /api
+	urls      consoleURLs // the console API URLs, built once
+	v1        string      // v1 API base URL, without /v1
+	fixed     *scope      // the account and environment given by options, or nil
+	logger    *slog.Logger
+	clock     clock
+	pollMin   time.Duration // WaitForRun's default interval bounds
+	pollMax   time.Duration
 
 	// scopeSem guards resolved: one /api/me call at a time, interruptible
 	// by each waiter's context.
@@ -105,17 +105,17 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 
 	h := cfg.hosts()
 	c := &Client{
-		hc:          newHTTPClient(&cfg),
-		auth:        newSecret("Bearer " + token),
-		userAgent:   "rivery-go/" + Version,
-		console:     h.console,
-		consoleURLs: newConsoleURLs(h.console),
-		v1:          h.v1,
-		logger:      cfg.logger,
-		clock:       realClock{},
-		pollMin:     cfg.pollMin,
-		pollMax:     cfg.pollMax,
-		scopeSem:    make(chan struct{}, 1),
+		hc:        newHTTPClient(&cfg),
+		auth:      newSecret("Bearer " + token),
+		userAgent: "rivery-go/" + Version,
+		console:   h.console,
+		urls:      newConsoleURLs(h.console),
+		v1:        h.v1,
+		logger:    cfg.logger,
+		clock:     realClock{},
+		pollMin:   cfg.pollMin,
+		pollMax:   cfg.pollMax,
+		scopeSem:  make(chan struct{}, 1),
 	}
 	if cfg.userAgent != "" {
 		c.userAgent = cfg.userAgent + " " + c.userAgent
@@ -225,7 +225,7 @@ func (c *Client) v1Scope(ctx context.Context) (scope, error) {
 	select {
 	case c.scopeSem <- struct{}{}:
 	case <-ctx.Done():
-		return scope{}, &RequestError{Method: http.MethodGet, URL: c.consoleURLs.me, Err: ctx.Err()}
+		return scope{}, &RequestError{Method: http.MethodGet, URL: c.urls.me, Err: ctx.Err()}
 	}
 	defer func() { <-c.scopeSem }()
 	if c.resolved != nil {
