@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"os"
 	"strings"
 	"time"
 
@@ -199,4 +200,160 @@ func ExampleRiversService_ListRuns() {
 	// Output:
 	// 0000000000000000000000000000a004 succeeded
 	// 0000000000000000000000000000a003 succeeded
+}
+
+// NewClientFromEnv reads RIVERY_API_TOKEN and the other RIVERY_* variables;
+// here they point at a fake Rivery.
+func ExampleNewClientFromEnv() {
+	srv := riverytest.NewServer(riverytest.WithRiver(riverytest.River{ID: "63b724fc690def001131d242"}))
+	defer srv.Close()
+	for k, v := range map[string]string{rivery.EnvAPIToken: srv.AdminToken(), rivery.EnvBaseURL: srv.URL} {
+		old, had := os.LookupEnv(k)
+		_ = os.Setenv(k, v)
+		defer func() {
+			if had {
+				_ = os.Setenv(k, old)
+			} else {
+				_ = os.Unsetenv(k)
+			}
+		}()
+	}
+
+	client, err := rivery.NewClientFromEnv()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.Close()
+	run, _, err := client.Rivers.Run(context.Background(), "63b724fc690def001131d242")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(run.Status)
+	// Output: pending
+}
+
+func ExampleRiversService_GetRun() {
+	srv := riverytest.NewServer(riverytest.WithRiver(riverytest.River{ID: "63b724fc690def001131d242", Polls: 2}))
+	defer srv.Close()
+	client := srv.ClientV1()
+	ctx := context.Background()
+	run, _, err := client.Rivers.Run(ctx, "63b724fc690def001131d242")
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	for range 3 {
+		run, _, err = client.Rivers.GetRun(ctx, "63b724fc690def001131d242", run.ID)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(run.Status, run.Status.Terminal())
+	}
+	// Output:
+	// pending false
+	// running false
+	// succeeded true
+}
+
+func ExampleRiversService_CancelRun() {
+	srv := riverytest.NewServer(riverytest.WithRiver(riverytest.River{ID: "63b724fc690def001131d242", Duration: time.Hour}))
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+	run, _, err := client.Rivers.Run(ctx, "63b724fc690def001131d242")
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	if _, err := client.Rivers.CancelRun(ctx, "63b724fc690def001131d242", run.ID); err != nil {
+		log.Fatal(err)
+	}
+	run, err = client.Rivers.WaitForRun(ctx, "63b724fc690def001131d242", run.ID, nil)
+	fmt.Println(run.Message, errors.Is(err, rivery.ErrRunFailed))
+	// Canceling again: the run has ended.
+	_, err = client.Rivers.CancelRun(ctx, "63b724fc690def001131d242", run.ID)
+	fmt.Println(errors.Is(err, rivery.ErrBadRequest))
+	// Output:
+	// Run canceled true
+	// true
+}
+
+func ExampleRiversService_List() {
+	srv := riverytest.NewServer(
+		riverytest.WithRiver(riverytest.River{Name: "orders", GroupID: "sales"}),
+		riverytest.WithRiver(riverytest.River{Name: "refunds", GroupID: "sales", Disabled: true}),
+		riverytest.WithRiver(riverytest.River{Name: "payroll", GroupID: "hr"}),
+	)
+	defer srv.Close()
+	client := srv.ClientV1()
+
+	rivers, resp, err := client.Rivers.List(context.Background(), &rivery.ListRiversOptions{GroupID: "sales"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, r := range rivers {
+		fmt.Println(r.Name, r.Status)
+	}
+	fmt.Println("total:", resp.TotalItems)
+	// Output:
+	// orders active
+	// refunds disabled
+	// total: 2
+}
+
+func ExampleRiversService_RunLogs() {
+	srv := riverytest.NewServer(riverytest.WithRiver(riverytest.River{ID: "63b724fc690def001131d242", Outcome: "failed"}))
+	defer srv.Close()
+	client := srv.ClientV1()
+	ctx := context.Background()
+	run, err := client.Rivers.RunAndWait(ctx, "63b724fc690def001131d242", nil)
+	if !errors.Is(err, rivery.ErrRunFailed) {
+		log.Fatal(err)
+	}
+
+	logs, _, err := client.Rivers.RunLogs(ctx, "63b724fc690def001131d242", run.ID)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, entry := range logs { // newest first
+		fmt.Printf("%s %q\n", entry.Level, entry.Message)
+	}
+	// Output:
+	// ERROR "Run ended failed"
+	// INFO "Extracted 1000 rows from fake-source,\nschema \"public\""
+	// INFO "Run 0000000000000000000000000000a003 started"
+}
+
+func ExampleTokensService_List() {
+	srv := riverytest.NewServer()
+	defer srv.Close()
+	srv.AddToken(riverytest.Token{Name: "ci", Scopes: []rivery.Scope{rivery.ScopeRiverExecute}})
+	client := srv.Client() // a token-only client learns its account once, from /api/me
+
+	tokens, _, err := client.Tokens.List(context.Background(), &rivery.ListOptions{PerPage: 50})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, t := range tokens {
+		fmt.Println(t.Name, t.Scopes)
+	}
+	// Output:
+	// admin []
+	// ci [river:execute]
+}
+
+func ExampleTokensService_Delete() {
+	srv := riverytest.NewServer()
+	defer srv.Close()
+	tok := srv.AddToken(riverytest.Token{Name: "old", Scopes: []rivery.Scope{rivery.ScopeRiverList}})
+	client := srv.Client()
+	ctx := context.Background()
+
+	if _, err := client.Tokens.Delete(ctx, tok.ID); err != nil {
+		log.Fatal(err)
+	}
+	// The deleted token stops working at once.
+	_, _, err := srv.ClientFor(tok.Value).Rivers.List(ctx, nil)
+	fmt.Println(errors.Is(err, rivery.ErrUnauthorized))
+	// Output: true
 }
