@@ -71,27 +71,25 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// Is matches the sentinel error for e's status code.
+// statusSentinels maps the statuses with a sentinel of their own.
+var statusSentinels = map[int]error{
+	http.StatusBadRequest:          ErrBadRequest,
+	http.StatusUnauthorized:        ErrUnauthorized,
+	http.StatusForbidden:           ErrForbidden,
+	http.StatusNotFound:            ErrNotFound,
+	http.StatusConflict:            ErrConflict,
+	http.StatusUnprocessableEntity: ErrValidation,
+	http.StatusTooManyRequests:     ErrRateLimited,
+}
+
+// Is matches the sentinel error for e's status code: ErrServer for any
+// 5xx, and the one of its own for 400, 401, 403, 404, 409, 422 and 429.
 func (e *APIError) Is(target error) bool {
-	switch target {
-	case ErrBadRequest:
-		return e.StatusCode == http.StatusBadRequest
-	case ErrUnauthorized:
-		return e.StatusCode == http.StatusUnauthorized
-	case ErrForbidden:
-		return e.StatusCode == http.StatusForbidden
-	case ErrNotFound:
-		return e.StatusCode == http.StatusNotFound
-	case ErrConflict:
-		return e.StatusCode == http.StatusConflict
-	case ErrValidation:
-		return e.StatusCode == http.StatusUnprocessableEntity
-	case ErrRateLimited:
-		return e.StatusCode == http.StatusTooManyRequests
-	case ErrServer:
+	if target == ErrServer {
 		return e.StatusCode >= 500 && e.StatusCode <= 599
 	}
-	return false
+	s, ok := statusSentinels[e.StatusCode]
+	return ok && s == target
 }
 
 // FieldError is one entry of a v1 validation error (422): which input was

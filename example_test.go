@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log"
-	"os"
 	"strings"
 	"time"
 
@@ -207,17 +206,8 @@ func ExampleRiversService_ListRuns() {
 func ExampleNewClientFromEnv() {
 	srv := riverytest.NewServer(riverytest.WithRiver(riverytest.River{ID: "63b724fc690def001131d242"}))
 	defer srv.Close()
-	for k, v := range map[string]string{rivery.EnvAPIToken: srv.AdminToken(), rivery.EnvBaseURL: srv.URL} {
-		old, had := os.LookupEnv(k)
-		_ = os.Setenv(k, v)
-		defer func() {
-			if had {
-				_ = os.Setenv(k, old)
-			} else {
-				_ = os.Unsetenv(k)
-			}
-		}()
-	}
+	restore := setEnv(map[string]string{rivery.EnvAPIToken: srv.AdminToken(), rivery.EnvBaseURL: srv.URL})
+	defer restore()
 
 	client, err := rivery.NewClientFromEnv()
 	if err != nil {

@@ -58,6 +58,28 @@ func v1() []rivery.Option {
 	return []rivery.Option{rivery.WithAccountID(accountID), rivery.WithEnvironmentID(envID)}
 }
 
+// setEnv sets environment variables (for an example, which has no t.Setenv)
+// and returns what puts them back.
+func setEnv(vars map[string]string) (restore func()) {
+	var undo []func()
+	for k, v := range vars {
+		old, had := os.LookupEnv(k)
+		_ = os.Setenv(k, v)
+		undo = append(undo, func() {
+			if had {
+				_ = os.Setenv(k, old)
+			} else {
+				_ = os.Unsetenv(k)
+			}
+		})
+	}
+	return func() {
+		for _, u := range undo {
+			u()
+		}
+	}
+}
+
 // fixture reads a file from testdata.
 func fixture(t *testing.T, name string) string {
 	t.Helper()
