@@ -194,6 +194,15 @@ func (p *paired) report(b *testing.B) {
 	b.ReportMetric(float64(p.raw)/float64(p.sdk), "throughput-ratio")
 }
 
+// runCalls returns one trigger by the SDK and one by the floor, both on tr.
+func runCalls(ctx context.Context, b *testing.B, base string, tr http.RoundTripper) (sdk, raw func() error) {
+	c := benchClient(b, base, tr)
+	hc := &http.Client{Transport: tr}
+	sdk = func() error { _, _, err := c.Rivers.Run(ctx, benchRiver); return err }
+	raw = func() error { _, err := rawRun(ctx, hc, base); return err }
+	return sdk, raw
+}
+
 // BenchmarkRunPaired alternates SDK and floor triggers on one loopback
 // server, sequentially.
 func BenchmarkRunPaired(b *testing.B) {
@@ -201,14 +210,12 @@ func BenchmarkRunPaired(b *testing.B) {
 	ctx := context.Background()
 	tr := newTransport()
 	defer tr.CloseIdleConnections()
-	c := benchClient(b, srv.URL, tr)
-	hc := &http.Client{Transport: tr}
+	sdkCall, rawCall := runCalls(ctx, b, srv.URL, tr)
 	var p paired
 	sdkFirst := false
 	for b.Loop() {
 		sdkFirst = !sdkFirst
-		sdk, raw, err := p.pair(sdkFirst, func() error { _, _, err := c.Rivers.Run(ctx, benchRiver); return err },
-			func() error { _, err := rawRun(ctx, hc, srv.URL); return err })
+		sdk, raw, err := p.pair(sdkFirst, sdkCall, rawCall)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -223,16 +230,14 @@ func BenchmarkRunParallelPaired(b *testing.B) {
 	ctx := context.Background()
 	tr := newTransport()
 	defer tr.CloseIdleConnections()
-	c := benchClient(b, srv.URL, tr)
-	hc := &http.Client{Transport: tr}
+	sdkCall, rawCall := runCalls(ctx, b, srv.URL, tr)
 	var p paired
 	b.SetParallelism(max(1, 32/runtime.GOMAXPROCS(0)))
 	b.RunParallel(func(pb *testing.PB) {
 		sdkFirst := false
 		for pb.Next() {
 			sdkFirst = !sdkFirst
-			sdk, raw, err := p.pair(sdkFirst, func() error { _, _, err := c.Rivers.Run(ctx, benchRiver); return err },
-				func() error { _, err := rawRun(ctx, hc, srv.URL); return err })
+			sdk, raw, err := p.pair(sdkFirst, sdkCall, rawCall)
 			if err != nil {
 				b.Error(err)
 				return
