@@ -68,14 +68,10 @@ type scope struct{ account, environment string }
 
 // clock lets tests and benchmarks replace real waiting.
 type clock interface {
-	Now() time.Time
 	After(d time.Duration) <-chan time.Time
 }
 
 type realClock struct{}
-
-// Now is time.Now.
-func (realClock) Now() time.Time { return time.Now() }
 
 // After is time.After.
 func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
