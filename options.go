@@ -64,6 +64,7 @@ type config struct {
 	pollMin       time.Duration
 	pollMax       time.Duration
 	logger        *slog.Logger
+	retryNotify   func(RetryInfo) // see options_hooks.go
 }
 
 func defaultConfig() config {

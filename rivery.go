@@ -133,7 +133,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 			c.afterAttempt(ctx, resp, err, again)
 			return again, cerr
 		},
-		Backoff:      policy.Backoff,
+		Backoff:      cfg.backoff(policy.Backoff),
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
 	c.common.client = c
