@@ -72,6 +72,14 @@ func WithToken(t Token) Option {
 
 // NewServer starts a fake Rivery on a loopback port. Close it when done.
 func NewServer(opts ...Option) *Server {
+	s := newServer(opts)
+	s.srv = httptest.NewServer(s.routes())
+	s.URL = s.srv.URL
+	return s
+}
+
+// newServer builds a Server's state, not yet serving.
+func newServer(opts []Option) *Server {
 	s := &Server{
 		AccountID:     DefaultAccountID,
 		EnvironmentID: DefaultEnvironmentID,
@@ -87,8 +95,6 @@ func NewServer(opts ...Option) *Server {
 			opt(s)
 		}
 	}
-	s.srv = httptest.NewServer(s.routes())
-	s.URL = s.srv.URL
 	return s
 }
 
