@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
 )
 
 // RetryInfo describes a retry the client is about to wait for.
@@ -35,7 +37,7 @@ func WithRetryNotify(notify func(RetryInfo)) Option {
 
 // backoff wraps the retry policy's backoff so that it reports each wait to
 // the WithRetryNotify func, if any.
-func (c *config) backoff(next func(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration) func(time.Duration, time.Duration, int, *http.Response) time.Duration {
+func (c *config) backoff(next retryablehttp.Backoff) retryablehttp.Backoff {
 	notify, attempts := c.retryNotify, c.maxRetries+1
 	if notify == nil {
 		return next

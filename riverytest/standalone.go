@@ -2,6 +2,7 @@ package riverytest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,7 +19,7 @@ import (
 // unspecified ("", 0.0.0.0, ::), since the SDK sends plain http only to
 // loopback hosts. Close it when done.
 func NewServerAt(addr string, opts ...Option) (*Server, error) {
-	l, err := net.Listen("tcp", addr)
+	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("riverytest: %w", err)
 	}
@@ -88,7 +89,8 @@ func ReadRivers(r io.Reader) ([]River, error) {
 	}
 	out := make([]River, len(in))
 	seen := map[string]bool{}
-	for i, j := range in {
+	for i := range in {
+		j := &in[i]
 		if j.ID != "" && seen[j.ID] {
 			return nil, fmt.Errorf("riverytest: rivers file: river %d repeats ID %q", i, j.ID)
 		}

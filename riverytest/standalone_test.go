@@ -65,7 +65,7 @@ func TestReadRiversRejects(t *testing.T) {
 	t.Parallel()
 	for _, in := range []string{
 		`{"id": "a"}`,
-		`[{"id": "a", "colour": "red"}]`,
+		`[{"id": "a", "shade": "red"}]`,
 		`[{"id": "a"}, {"id": "a"}]`,
 		`[{"duration": "soon"}]`,
 		`[{"duration": "-1s"}]`,

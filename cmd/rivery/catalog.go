@@ -10,16 +10,15 @@ import (
 )
 
 func riversList(ctx context.Context, c *cli, args []string) error {
-	fs := c.newFlags("rivers list", "rivers list [--name NAME] [--group GROUP_ID] [--json]")
+	fs := c.flags()
 	name := fs.String("name", "", "only rivers with this name (v1 API)")
 	groupID := fs.String("group", "", "only rivers of this group (v1 API)")
 	asJSON := fs.Bool("json", false, "print JSON")
-	if _, err := parse(fs, args, 0); err != nil {
+	ctx, cancel, _, err := c.start(ctx, fs, args, 0, false)
+	if err != nil {
 		return err
 	}
-	if err := c.connect(); err != nil {
-		return err
-	}
+	defer cancel()
 	var rivers []*rivery.River
 	opts := &rivery.ListRiversOptions{ListOptions: rivery.ListOptions{PerPage: 500}, Name: *name, GroupID: *groupID}
 	for r, err := range c.client.Rivers.All(ctx, opts) {
@@ -39,12 +38,13 @@ func riversList(ctx context.Context, c *cli, args []string) error {
 }
 
 func riversGet(ctx context.Context, c *cli, args []string) error {
-	fs := c.newFlags("rivers get", "rivers get <river-id | console-url> [--json]")
+	fs := c.flags()
 	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := c.prepare(fs, args, 1)
+	ctx, cancel, pos, err := c.start(ctx, fs, args, 1, true)
 	if err != nil {
 		return err
 	}
+	defer cancel()
 	r, _, err := c.client.Rivers.Get(ctx, pos[0])
 	if err != nil {
 		return err
@@ -80,14 +80,13 @@ func (c *cli) printTokens(tokens []*rivery.Token, asJSON bool) error {
 }
 
 func tokensList(ctx context.Context, c *cli, args []string) error {
-	fs := c.newFlags("tokens list", "tokens list [--json]")
+	fs := c.flags()
 	asJSON := fs.Bool("json", false, "print JSON")
-	if _, err := parse(fs, args, 0); err != nil {
+	ctx, cancel, _, err := c.start(ctx, fs, args, 0, false)
+	if err != nil {
 		return err
 	}
-	if err := c.connect(); err != nil {
-		return err
-	}
+	defer cancel()
 	var tokens []*rivery.Token
 	for t, err := range c.client.Tokens.All(ctx, &rivery.ListOptions{PerPage: 500}) {
 		if err != nil {
@@ -99,15 +98,13 @@ func tokensList(ctx context.Context, c *cli, args []string) error {
 }
 
 func tokensGet(ctx context.Context, c *cli, args []string) error {
-	fs := c.newFlags("tokens get", "tokens get <token-id> [--json]")
+	fs := c.flags()
 	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parse(fs, args, 1)
+	ctx, cancel, pos, err := c.start(ctx, fs, args, 1, false)
 	if err != nil {
 		return err
 	}
-	if err := c.connect(); err != nil {
-		return err
-	}
+	defer cancel()
 	t, _, err := c.client.Tokens.Get(ctx, pos[0])
 	if err != nil {
 		return err
@@ -137,12 +134,12 @@ type createdToken struct {
 }
 
 func tokensCreate(ctx context.Context, c *cli, args []string) error {
-	fs := c.newFlags("tokens create", "tokens create --name NAME --scope SCOPE [--scope SCOPE ...] [--json]")
+	fs := c.flags()
 	name := fs.String("name", "", "the token's name")
 	var scopes scopeList
 	fs.Var(&scopes, "scope", "a scope to grant, such as river:execute (repeat for more)")
 	asJSON := fs.Bool("json", false, "print JSON, with the value in \"token\"")
-	if _, err := parse(fs, args, 0); err != nil {
+	if _, err := c.parse(fs, args, 0); err != nil {
 		return err
 	}
 	if *name == "" || len(scopes) == 0 {
@@ -151,6 +148,8 @@ func tokensCreate(ctx context.Context, c *cli, args []string) error {
 	if err := c.connect(); err != nil {
 		return err
 	}
+	ctx, cancel := c.deadline(ctx, false)
+	defer cancel()
 	t, _, err := c.client.Tokens.Create(ctx, &rivery.CreateTokenRequest{Name: *name, Scopes: scopes})
 	if err != nil {
 		return err
@@ -164,14 +163,12 @@ func tokensCreate(ctx context.Context, c *cli, args []string) error {
 }
 
 func tokensDelete(ctx context.Context, c *cli, args []string) error {
-	fs := c.newFlags("tokens delete", "tokens delete <token-id>")
-	pos, err := parse(fs, args, 1)
+	fs := c.flags()
+	ctx, cancel, pos, err := c.start(ctx, fs, args, 1, false)
 	if err != nil {
 		return err
 	}
-	if err := c.connect(); err != nil {
-		return err
-	}
+	defer cancel()
 	if _, err := c.client.Tokens.Delete(ctx, pos[0]); err != nil {
 		return err
 	}

@@ -1,56 +1,102 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strings"
 	"text/tabwriter"
+	"time"
 )
 
 // errHelpShown ends a command after its --help was printed.
 var errHelpShown = errors.New("help shown")
 
-// newFlags returns a flag set whose help goes to c.stdout.
-func (c *cli) newFlags(name, synopsis string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+// Default --timeout of commands that make a few calls, and of run --wait.
+const (
+	defaultTimeout     = time.Minute
+	defaultWaitTimeout = 30 * time.Minute
+)
+
+// flags returns a flag set for the running command with the flags every
+// command takes already defined. It prints nothing itself: parse does.
+func (c *cli) flags() *flag.FlagSet {
+	fs := flag.NewFlagSet(c.spec.name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.Usage = func() {
-		fmt.Fprintf(c.stdout, "Usage: rivery %s\n", synopsis)
-		fs.SetOutput(c.stdout)
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
-	}
+	fs.Usage = func() {}
+	fs.DurationVar(&c.timeout, "timeout", 0, "give up after this long and exit 124 (default 1m; 30m for run --wait)")
+	fs.StringVar(&c.environment, "environment", "", "address this environment of RIVERY_ACCOUNT_ID's account (overrides RIVERY_ENVIRONMENT_ID)")
+	fs.BoolVar(&c.verbose, "verbose", false, "report retried calls on stderr (always shown on a terminal)")
 	return fs
 }
 
+// printHelp writes the command's help: its usage line, what it does and
+// its flags.
+func (c *cli) printHelp(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprintf(w, "Usage: %s\n\n%s\n\nFlags:\n", c.spec.usageLine(), c.spec.summary)
+	fs.VisitAll(func(f *flag.Flag) {
+		kind, usage := flag.UnquoteUsage(f)
+		line := "  --" + f.Name
+		if kind != "" {
+			line += " " + kind
+		}
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0s" {
+			usage += " (default " + f.DefValue + ")"
+		}
+		fmt.Fprintf(w, "%s\n      %s\n", line, usage)
+	})
+}
+
 // parse reads flags that may stand before, between or after the positional
-// arguments, and checks that there are exactly want of those.
-func parse(fs *flag.FlagSet, args []string, want int) ([]string, error) {
+// arguments, and checks that there are exactly want of those. Everything
+// after "--" is positional. --help prints the help once, on stdout.
+func (c *cli) parse(fs *flag.FlagSet, args []string, want int) ([]string, error) {
 	var pos []string
-	for {
+	for len(args) > 0 {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				fs.Usage()
+				c.printHelp(c.stdout, fs)
 				return nil, errHelpShown
 			}
 			return nil, usagef("%s: %v", fs.Name(), err)
 		}
-		args = fs.Args()
-		if len(args) == 0 {
+		rest := fs.Args()
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			pos = append(pos, rest...) // the flags ended at "--"
 			break
 		}
-		pos = append(pos, args[0])
-		args = args[1:]
+		if len(rest) > 0 {
+			pos = append(pos, rest[0])
+			rest = rest[1:]
+		}
+		args = rest
 	}
-	if len(pos) != want {
+	switch {
+	case c.timeout < 0:
+		return nil, usagef("--timeout must not be negative")
+	case len(pos) != want:
 		return nil, usagef("%s takes %d argument(s), got %d", fs.Name(), want, len(pos))
 	}
 	return pos, nil
+}
+
+// deadline bounds ctx by --timeout, or by the default for a command that
+// waits (long) or not.
+func (c *cli) deadline(ctx context.Context, long bool) (context.Context, context.CancelFunc) {
+	c.bound = c.timeout
+	if c.bound == 0 {
+		c.bound = defaultTimeout
+		if long {
+			c.bound = defaultWaitTimeout
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.bound)
+	c.bounded = ctx
+	return ctx, cancel
 }
 
 // printJSON writes v as indented JSON.
@@ -79,13 +125,4 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-func keys[V any](m map[string]V) string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return strings.Join(out, ", ")
 }

@@ -1,16 +1,14 @@
 // Command rivery triggers Rivery rivers and waits for them, for CI
-// pipelines and terminals. It is built only on the public
-// github.com/rivery-go/rivery API and reads RIVERY_API_TOKEN and the other
-// RIVERY_* variables.
+// pipelines and terminals, and serves a fake Rivery for integration tests
+// of any language. It is built only on the public github.com/rivery-go/rivery
+// API and reads RIVERY_API_TOKEN and the other RIVERY_* variables.
 //
-//	rivery run <river-id | console-url> [--wait] [--timeout 30m] [--json]
-//	rivery runs get|cancel|list|logs ...
-//	rivery rivers list|get ...
-//	rivery tokens list|get|create|delete ...
-//	rivery version
+// Run 'rivery --help' for the commands (the table in commands.go) and
+// 'rivery <command> --help' for one command's flags.
 //
 // Exit status: 0 on success, 1 when a waited-for run did not succeed, 2 on a
-// usage or API error, 124 when --timeout ran out.
+// usage or API error, 124 when --timeout ran out, 130 on SIGINT and 143 on
+// SIGTERM (128 + the signal's number).
 package main
 
 import (
@@ -19,8 +17,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
+	"time"
 
 	"github.com/rivery-go/rivery"
 )
@@ -33,41 +31,14 @@ const (
 	exitTimeout = 124
 )
 
-const usage = `rivery: trigger Rivery rivers and manage runs and tokens.
-
-Usage:
-  rivery run <river-id | console-url> [--wait] [--timeout 30m] [--poll-interval 1s] [--json]
-  rivery runs get <river-id> <run-id> [--json]
-  rivery runs cancel <river-id> <run-id>
-  rivery runs list <river-id> [--since 24h] [--json]
-  rivery runs logs <river-id> <run-id> [--json]
-  rivery rivers list [--name NAME] [--group GROUP_ID] [--json]
-  rivery rivers get <river-id> [--json]
-  rivery tokens list [--json]
-  rivery tokens get <token-id> [--json]
-  rivery tokens create --name NAME --scope SCOPE [--scope SCOPE ...] [--json]
-  rivery tokens delete <token-id>
-  rivery version
-
-Environment:
-  RIVERY_API_TOKEN       API token (required)
-  RIVERY_REGION          us (default), eu, il or au
-  RIVERY_BASE_URL        one base URL for both API families (a proxy or a test server)
-  RIVERY_ACCOUNT_ID      with RIVERY_ENVIRONMENT_ID: use the v1 API for every call
-  RIVERY_ENVIRONMENT_ID
-
-Exit status: 0 success, 1 the run did not succeed, 2 usage or API error, 124 timeout.
-Run 'rivery <command> --help' for a command's flags.
-`
-
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := withSignals(context.Background())
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
 
-// errUsage marks a usage error: its message is printed with a hint.
+// usageError marks a usage error: its message is printed with the usage.
 type usageError struct{ msg string }
 
 func (e *usageError) Error() string { return e.msg }
@@ -79,91 +50,128 @@ func usagef(format string, args ...any) error {
 // cli is one invocation.
 type cli struct {
 	stdout, stderr io.Writer
+	spec           *commandSpec // the command being run
 	client         *rivery.Client
+
+	// Flags of every command (see flags).
+	timeout     time.Duration
+	environment string
+	verbose     bool
+
+	// bound is the --timeout in force, once deadline set one.
+	bound time.Duration
+	// bounded is the context deadline made, to tell its end from others.
+	bounded context.Context
 }
 
 // run executes args and returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(stdout, usage)
-		if len(args) == 0 {
-			return exitError
-		}
-		return exitOK
-	}
-	if args[0] == "version" || args[0] == "--version" {
-		fmt.Fprintf(stdout, "rivery %s (rivery-go %s)\n", rivery.Version, rivery.Version)
-		return exitOK
-	}
-	cmd, ok := commands[args[0]]
-	if !ok {
-		fmt.Fprintf(stderr, "rivery: unknown command %q\n\n%s", args[0], usage)
-		return exitError
-	}
 	c := &cli{stdout: stdout, stderr: stderr}
-	err := cmd(ctx, c, args[1:])
+	switch {
+	case len(args) == 0:
+		fmt.Fprint(stderr, topUsage())
+		return exitError
+	case args[0] == "-h" || args[0] == "--help" || args[0] == "-help":
+		fmt.Fprint(stdout, topUsage())
+		return exitOK
+	case args[0] == "help":
+		return c.help(args[1:])
+	case args[0] == "--version" || args[0] == "-version":
+		args = []string{"version"}
+	}
+	spec, rest, err := lookup(args)
+	if err != nil {
+		return c.exit(ctx, err)
+	}
+	if spec == nil { // a group's help
+		return c.groupHelp(args[0], rest)
+	}
+	c.spec = spec
+	err = spec.run(ctx, c, rest)
 	if c.client != nil {
 		_ = c.client.Close()
 	}
-	return c.exit(err)
+	return c.exit(ctx, err)
+}
+
+// help serves 'rivery help [command]'.
+func (c *cli) help(args []string) int {
+	if len(args) == 0 {
+		fmt.Fprint(c.stdout, topUsage())
+		return exitOK
+	}
+	spec, rest, err := lookup(args)
+	switch {
+	case err != nil:
+		return c.exit(context.Background(), err)
+	case spec == nil:
+		return c.groupHelp(args[0], []string{"--help"})
+	case len(rest) > 0:
+		return c.exit(context.Background(), usagef("help takes one command, got %q", strings.Join(args, " ")))
+	}
+	c.spec = spec
+	return c.exit(context.Background(), spec.run(context.Background(), c, []string{"--help"}))
+}
+
+// groupHelp prints the subcommands of group: on stdout with exit 0 when
+// asked for, on stderr with exit 2 when a subcommand is missing.
+func (c *cli) groupHelp(group string, rest []string) int {
+	text := groupUsage(group)
+	if len(rest) > 0 && isHelp(rest[0]) {
+		fmt.Fprint(c.stdout, text)
+		return exitOK
+	}
+	fmt.Fprintf(c.stderr, "rivery: %s needs a subcommand\n\n%s", group, text)
+	return exitError
 }
 
 // exit reports err on stderr and maps it to an exit status.
-func (c *cli) exit(err error) int {
+func (c *cli) exit(ctx context.Context, err error) int {
 	var ue *usageError
 	var runErr *rivery.RunError
+	var sig signalError
 	switch {
 	case err == nil || errors.Is(err, errHelpShown):
 		return exitOK
 	case errors.As(err, &ue):
-		fmt.Fprintf(c.stderr, "rivery: %s\nRun 'rivery --help' for usage.\n", ue.msg)
-		return exitError
-	case errors.As(err, &runErr):
 		c.report(err)
-		return exitFailed
+		if c.spec != nil {
+			fmt.Fprintf(c.stderr, "Usage: %s\nRun 'rivery %s --help' for its flags.\n", c.spec.usageLine(), c.spec.name)
+		} else {
+			fmt.Fprint(c.stderr, "Run 'rivery --help' for usage.\n")
+		}
+		return exitError
+	case errors.As(err, &sig):
+		c.report(err)
+		return sig.exitCode()
+	case errors.As(context.Cause(ctx), &sig):
+		c.report(fmt.Errorf("%w: %w", sig, err))
+		return sig.exitCode()
 	case errors.Is(err, errTimeout):
 		c.report(err)
 		return exitTimeout
+	case c.bounded != nil && errors.Is(c.bounded.Err(), context.DeadlineExceeded):
+		c.report(fmt.Errorf("%w after %v: %w", errTimeout, c.bound, err))
+		return exitTimeout
+	case errors.As(err, &runErr):
+		c.report(err)
+		return exitFailed
 	default:
 		c.report(err)
+		if errors.Is(err, rivery.ErrUnauthorized) {
+			fmt.Fprintf(c.stderr, "rivery: hint: a token is valid only in its own region, and this call went to %s; check the token's region (RIVERY_REGION: us, eu, il or au)\n", where())
+		}
 		return exitError
 	}
 }
 
-// report prints err on stderr once prefixed with "rivery: ".
+// report prints err on stderr, prefixed once with "rivery: ".
 func (c *cli) report(err error) {
-	fmt.Fprintln(c.stderr, "rivery: "+strings.TrimPrefix(err.Error(), "rivery: "))
+	fmt.Fprintln(c.stderr, "rivery: "+message(err))
 }
 
-// connect builds the client from the environment.
-func (c *cli) connect() error {
-	client, err := rivery.NewClientFromEnv()
-	if err != nil {
-		return err
-	}
-	c.client = client
-	return nil
-}
-
-type command func(ctx context.Context, c *cli, args []string) error
-
-var commands = map[string]command{
-	"run":    runCommand,
-	"runs":   group("runs", map[string]command{"get": runsGet, "cancel": runsCancel, "list": runsList, "logs": runsLogs}),
-	"rivers": group("rivers", map[string]command{"list": riversList, "get": riversGet}),
-	"tokens": group("tokens", map[string]command{"list": tokensList, "get": tokensGet, "create": tokensCreate, "delete": tokensDelete}),
-}
-
-// group dispatches a command's subcommands.
-func group(name string, subs map[string]command) command {
-	return func(ctx context.Context, c *cli, args []string) error {
-		if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-			return usagef("%s needs a subcommand: %s", name, keys(subs))
-		}
-		sub, ok := subs[args[0]]
-		if !ok {
-			return usagef("unknown subcommand %q of %s (want %s)", args[0], name, keys(subs))
-		}
-		return sub(ctx, c, args[1:])
-	}
+// message is err's text without the "rivery: " prefixes its layers add.
+func message(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "rivery: ")
+	return strings.ReplaceAll(msg, ": rivery: ", ": ")
 }

@@ -222,7 +222,7 @@ func TestUsage(t *testing.T) {
 		{[]string{"run", ".."}, exitError, `river ID ".." is not an ID`},
 		{[]string{"run", okRiver, "--bogus"}, exitError, "flag provided but not defined: -bogus"},
 		{[]string{"run", "--help"}, exitOK, "Usage: rivery run"},
-		{[]string{"runs"}, exitError, "runs needs a subcommand: cancel, get, list, logs"},
+		{[]string{"runs"}, exitError, "runs needs a subcommand\n\nUsage:\n  rivery runs get"},
 		{[]string{"tokens", "create", "--name", "x"}, exitError, "at least one --scope"},
 	} {
 		code, out, errOut := invoke(tt.args...)

@@ -23,6 +23,11 @@ type runJSON struct {
 	Message   string     `json:"message,omitempty"`
 	StartedAt *time.Time `json:"started_at,omitempty"`
 	EndedAt   *time.Time `json:"ended_at,omitempty"`
+
+	// Set when a timeout or a signal stopped the wait.
+	TimedOut        bool  `json:"timed_out,omitempty"`
+	Stopped         bool  `json:"stopped,omitempty"`
+	CancelRequested *bool `json:"cancel_requested,omitempty"` // with --cancel-on-exit
 }
 
 func toRunJSON(r *rivery.Run) runJSON {
@@ -51,7 +56,7 @@ func (c *cli) printRun(r *rivery.Run, asJSON bool) error {
 // prepare parses want positional arguments, of which the first is a river
 // ID or console URL (replaced by the river ID), and connects.
 func (c *cli) prepare(fs *flag.FlagSet, args []string, want int) ([]string, error) {
-	pos, err := parse(fs, args, want)
+	pos, err := c.parse(fs, args, want)
 	if err != nil {
 		return nil, err
 	}
@@ -61,53 +66,102 @@ func (c *cli) prepare(fs *flag.FlagSet, args []string, want int) ([]string, erro
 	return pos, c.connect()
 }
 
+// start parses want positional arguments (with river, the first is a
+// river ID or console URL, replaced by the river ID), connects, and bounds
+// ctx by --timeout.
+func (c *cli) start(ctx context.Context, fs *flag.FlagSet, args []string, want int, river bool) (context.Context, context.CancelFunc, []string, error) {
+	var pos []string
+	var err error
+	if river {
+		pos, err = c.prepare(fs, args, want)
+	} else if pos, err = c.parse(fs, args, want); err == nil {
+		err = c.connect()
+	}
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ctx, cancel := c.deadline(ctx, false)
+	return ctx, cancel, pos, nil
+}
+
+// cancelGrace bounds the cancel call of --cancel-on-exit.
+const cancelGrace = 10 * time.Second
+
 func runCommand(ctx context.Context, c *cli, args []string) error {
-	fs := c.newFlags("run", "run <river-id | console-url> [--wait] [--timeout 30m] [--json]")
+	fs := c.flags()
 	wait := fs.Bool("wait", false, "wait for the run to end; exit 1 if it does not succeed")
-	timeout := fs.Duration("timeout", 30*time.Minute, "give up after this long (exit 124)")
 	asJSON := fs.Bool("json", false, "print the run as JSON")
 	poll := fs.Duration("poll-interval", rivery.DefaultMinInterval, "first wait between status calls; it doubles up to 30s")
+	cancelOnExit := fs.Bool("cancel-on-exit", false, "on a timeout or signal, cancel the started run on Rivery (within 10s)")
 	pos, err := c.prepare(fs, args, 1)
 	if err != nil {
 		return err
 	}
-	if *timeout <= 0 || *poll <= 0 {
-		return usagef("--timeout and --poll-interval must be positive")
+	if *poll <= 0 {
+		return usagef("--poll-interval must be positive")
 	}
 	riverID := pos[0]
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	wctx, cancel := c.deadline(ctx, *wait)
 	defer cancel()
 
-	run, _, err := c.client.Rivers.Run(ctx, riverID)
+	run, _, err := c.client.Rivers.Run(wctx, riverID)
 	if err != nil {
-		return timeoutError(ctx, err, *timeout, nil)
+		return err
 	}
-	if !*wait {
-		return c.printRun(run, *asJSON)
+	final := run
+	if *wait {
+		progress := c.progress(*asJSON)
+		progress(run)
+		var last *rivery.Run
+		last, err = c.client.Rivers.WaitForRun(wctx, riverID, run.ID, &rivery.WaitOptions{
+			MinInterval: *poll, MaxInterval: max(*poll, rivery.DefaultMaxInterval), OnStatus: progress,
+		})
+		c.endProgress(*asJSON)
+		if last != nil {
+			final = last
+		}
 	}
-	progress := c.progress(*asJSON)
-	progress(run)
-	final, err := c.client.Rivers.WaitForRun(ctx, riverID, run.ID, &rivery.WaitOptions{
-		MinInterval: *poll, MaxInterval: max(*poll, rivery.DefaultMaxInterval), OnStatus: progress,
-	})
-	c.endProgress(*asJSON)
-	if final != nil && (err == nil || errors.As(err, new(*rivery.RunError))) {
+	if err != nil && wctx.Err() != nil {
+		return c.stopped(ctx, wctx, final, *asJSON, *cancelOnExit)
+	}
+	if err == nil || errors.As(err, new(*rivery.RunError)) {
 		if perr := c.printRun(final, *asJSON); perr != nil {
 			return perr
 		}
 	}
-	return timeoutError(ctx, err, *timeout, final)
+	return err
 }
 
-// timeoutError turns the end of the --timeout into errTimeout.
-func timeoutError(ctx context.Context, err error, timeout time.Duration, last *rivery.Run) error {
-	if err == nil || !errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return err
+// stopped reports a run left behind by a timeout or a signal: its ID, and
+// with --json the run on stdout; with cancelRun it first asks Rivery to
+// cancel it. The error it returns carries the cause.
+func (c *cli) stopped(ctx, wctx context.Context, run *rivery.Run, asJSON, cancelRun bool) error {
+	cause := fmt.Errorf("%w after %v", errTimeout, c.bound)
+	var sig signalError
+	if errors.As(context.Cause(ctx), &sig) {
+		cause = sig
 	}
-	if last != nil {
-		return fmt.Errorf("%w after %v: run %s is still %s", errTimeout, timeout, last.ID, last.Status)
+	out := toRunJSON(run)
+	out.TimedOut, out.Stopped = errors.Is(cause, errTimeout), !errors.Is(cause, errTimeout)
+	left := fmt.Sprintf("run %s of river %s was %s and is left running", run.ID, run.RiverID, run.Status)
+	if cancelRun {
+		gctx, cancel := context.WithTimeout(context.WithoutCancel(wctx), cancelGrace)
+		_, err := c.client.Rivers.CancelRun(gctx, run.RiverID, run.ID)
+		cancel()
+		ok := err == nil
+		out.CancelRequested = &ok
+		if ok {
+			left = fmt.Sprintf("run %s of river %s was %s; canceled it on Rivery", run.ID, run.RiverID, run.Status)
+		} else {
+			left = fmt.Sprintf("run %s of river %s was %s; could not cancel it (%s), so it is left running", run.ID, run.RiverID, run.Status, message(err))
+		}
 	}
-	return fmt.Errorf("%w after %v: %w", errTimeout, timeout, err)
+	if asJSON {
+		if err := c.printJSON(out); err != nil {
+			return err
+		}
+	}
+	return fmt.Errorf("%w: %s", cause, left)
 }
 
 // progress returns the status reporter for --wait: one rewritten line on a
@@ -137,12 +191,13 @@ func (c *cli) endProgress(asJSON bool) {
 }
 
 func runsGet(ctx context.Context, c *cli, args []string) error {
-	fs := c.newFlags("runs get", "runs get <river-id> <run-id> [--json]")
+	fs := c.flags()
 	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := c.prepare(fs, args, 2)
+	ctx, cancel, pos, err := c.start(ctx, fs, args, 2, true)
 	if err != nil {
 		return err
 	}
+	defer cancel()
 	run, _, err := c.client.Rivers.GetRun(ctx, pos[0], pos[1])
 	if err != nil {
 		return err
@@ -151,11 +206,12 @@ func runsGet(ctx context.Context, c *cli, args []string) error {
 }
 
 func runsCancel(ctx context.Context, c *cli, args []string) error {
-	fs := c.newFlags("runs cancel", "runs cancel <river-id> <run-id>")
-	pos, err := c.prepare(fs, args, 2)
+	fs := c.flags()
+	ctx, cancel, pos, err := c.start(ctx, fs, args, 2, true)
 	if err != nil {
 		return err
 	}
+	defer cancel()
 	if _, err := c.client.Rivers.CancelRun(ctx, pos[0], pos[1]); err != nil {
 		return err
 	}
@@ -164,13 +220,14 @@ func runsCancel(ctx context.Context, c *cli, args []string) error {
 }
 
 func runsList(ctx context.Context, c *cli, args []string) error {
-	fs := c.newFlags("runs list", "runs list <river-id> [--since 24h] [--json]")
+	fs := c.flags()
 	since := fs.Duration("since", 24*time.Hour, "list runs that started this long ago or later")
 	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := c.prepare(fs, args, 1)
+	ctx, cancel, pos, err := c.start(ctx, fs, args, 1, true)
 	if err != nil {
 		return err
 	}
+	defer cancel()
 	if *since <= 0 {
 		return usagef("--since must be positive")
 	}
@@ -196,12 +253,13 @@ func runsList(ctx context.Context, c *cli, args []string) error {
 }
 
 func runsLogs(ctx context.Context, c *cli, args []string) error {
-	fs := c.newFlags("runs logs", "runs logs <river-id> <run-id> [--json]")
+	fs := c.flags()
 	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := c.prepare(fs, args, 2)
+	ctx, cancel, pos, err := c.start(ctx, fs, args, 2, true)
 	if err != nil {
 		return err
 	}
+	defer cancel()
 	logs, _, err := c.client.Rivers.RunLogs(ctx, pos[0], pos[1])
 	if err != nil {
 		return err

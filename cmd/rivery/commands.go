@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// command runs one command with the arguments after its name.
+type command func(ctx context.Context, c *cli, args []string) error
+
+// commandSpec is one entry of the command table: the single source of a
+// command's synopsis for the top-level help, its group's help and its own
+// --help.
+type commandSpec struct {
+	name     string // "run", or "group sub" for a subcommand of a group
+	synopsis string // what follows "rivery <name>" on its usage line
+	summary  string // what it does, for its --help
+	run      command
+}
+
+// commands is every command in the order the help lists them. Adding a
+// command is one entry here; a group ("runs", "tokens") is made of the
+// entries whose name starts with its word.
+var commands = []commandSpec{
+	{"run", "<river> [--wait] [--poll-interval 1s] [--cancel-on-exit] [--json]", "Trigger a river. With --wait, wait for its run to end and exit 1 unless it succeeded.", runCommand},
+	{"runs get", "<river> <run-id> [--json]", "Show a run's status.", runsGet},
+	{"runs cancel", "<river> <run-id>", "Ask Rivery to cancel a run.", runsCancel},
+	{"runs list", "<river> [--since 24h] [--json]", "List a river's runs that started since then (v1 API).", runsList},
+	{"runs logs", "<river> <run-id> [--json]", "Print a run's logs (v1 API).", runsLogs},
+	{"rivers list", "[--name NAME] [--group GROUP_ID] [--json]", "List the environment's rivers.", riversList},
+	{"rivers get", "<river> [--json]", "Show a river.", riversGet},
+	{"tokens list", "[--json]", "List the account's API tokens (admins only).", tokensList},
+	{"tokens get", "<token-id> [--json]", "Show a token and its scopes (admins only).", tokensGet},
+	{"tokens create", "--name NAME --scope SCOPE [--scope SCOPE ...] [--json]", "Create a token and print its value, shown only this once (admins only).", tokensCreate},
+	{"tokens delete", "<token-id>", "Delete a token (admins only).", tokensDelete},
+	{"fake", "[--addr 127.0.0.1:0] [--token VALUE] [--rivers FILE] [--json]", "Serve a fake Rivery until stopped, for integration tests of any tool: it prints RIVERY_BASE_URL and RIVERY_API_TOKEN lines to point clients at it. Without --rivers it serves the demo rivers demo (succeeds), demo-fail (fails) and demo-slow (runs 10 minutes). With --timeout it serves at most that long.", fakeCommand},
+	{"version", "", "Print the version.", versionCommand},
+}
+
+// commonFlags is the help's line on the flags every command takes.
+const commonFlags = "[--timeout D] [--environment ID] [--verbose]"
+
+const envHelp = `<river> is a river ID or the river's console URL.
+Every command also takes ` + commonFlags + `: --timeout bounds
+the whole command (default 1m, 30m for run --wait), --environment addresses
+another environment of RIVERY_ACCOUNT_ID's account, --verbose reports
+retries on stderr (always shown on a terminal). '--' ends the flags.
+
+Environment:
+  RIVERY_API_TOKEN       API token (required)
+  RIVERY_REGION          us (default), eu, il or au: the token's region
+  RIVERY_BASE_URL        one base URL for both API families (a proxy, or rivery fake)
+  RIVERY_ACCOUNT_ID      with RIVERY_ENVIRONMENT_ID (or --environment): use the v1 API for every call
+  RIVERY_ENVIRONMENT_ID
+
+Exit status: 0 success, 1 the run did not succeed, 2 usage or API error,
+124 --timeout ran out, 130 SIGINT, 143 SIGTERM. When a run was started, a stop
+by timeout or signal prints its ID (and with --json the run, with "timed_out"
+or "stopped" true); with --cancel-on-exit it is also canceled on Rivery.
+`
+
+// usageLine is the command's synopsis, as every help shows it.
+func (s *commandSpec) usageLine() string {
+	return strings.TrimSpace("rivery " + s.name + " " + s.synopsis)
+}
+
+// group is the first word of the command's name.
+func (s *commandSpec) group() string {
+	g, _, _ := strings.Cut(s.name, " ")
+	return g
+}
+
+// topUsage is the top-level help, listing every command from the table.
+func topUsage() string {
+	var b strings.Builder
+	b.WriteString("rivery: trigger Rivery rivers, manage runs and tokens, and serve a fake Rivery.\n\nUsage:\n")
+	for i := range commands {
+		fmt.Fprintf(&b, "  %s\n", commands[i].usageLine())
+	}
+	b.WriteString("  rivery help [command]\n\n")
+	b.WriteString(envHelp)
+	b.WriteString("Run 'rivery <command> --help' for a command's flags.\n")
+	return b.String()
+}
+
+// groupUsage lists a group's subcommands.
+func groupUsage(group string) string {
+	var b strings.Builder
+	b.WriteString("Usage:\n")
+	for i := range commands {
+		if commands[i].group() == group && commands[i].name != group {
+			fmt.Fprintf(&b, "  %s\n", commands[i].usageLine())
+		}
+	}
+	fmt.Fprintf(&b, "\nRun 'rivery %s <subcommand> --help' for a subcommand's flags.\n", group)
+	return b.String()
+}
+
+// lookup finds the command args name and returns the arguments after its
+// name. A group's name without a known subcommand returns a nil spec when
+// the rest is empty or asks for help.
+func lookup(args []string) (*commandSpec, []string, error) {
+	isGroup := false
+	for i := range commands {
+		s := &commands[i]
+		if s.name == args[0] {
+			return s, args[1:], nil
+		}
+		if s.group() == args[0] {
+			isGroup = true
+			if len(args) > 1 && s.name == args[0]+" "+args[1] {
+				return s, args[2:], nil
+			}
+		}
+	}
+	switch {
+	case !isGroup:
+		return nil, nil, usagef("unknown command %q", args[0])
+	case len(args) == 1 || isHelp(args[1]):
+		return nil, args[1:], nil
+	}
+	return nil, nil, usagef("unknown subcommand %q of %s; run 'rivery %s --help'", args[1], args[0], args[0])
+}
+
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "--help" || arg == "-help" || arg == "help"
+}
