@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -229,28 +226,5 @@ func TestUsage(t *testing.T) {
 		if code != tt.code || !strings.Contains(out+errOut, tt.want) {
 			t.Errorf("rivery %q: exit %d, want %d with %q:\n%s%s", tt.args, code, tt.code, tt.want, out, errOut)
 		}
-	}
-}
-
-// The README's CI step, as a real process: go run ./cmd/rivery run demo --wait.
-func TestGoRunInCIPipeline(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the command")
-	}
-	fake(t, false)
-	bin := filepath.Join(t.TempDir(), "rivery")
-	build := exec.CommandContext(t.Context(), "go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	cmd := exec.CommandContext(t.Context(), bin, "run", "demo", "--wait")
-	cmd.Env = os.Environ()
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("rivery run demo --wait: %v\n%s%s", err, &out, &errOut)
-	}
-	if !strings.Contains(out.String(), "run ") || !strings.Contains(out.String(), "succeeded") {
-		t.Errorf("output:\n%s%s", &out, &errOut)
 	}
 }
