@@ -53,9 +53,9 @@ func riversGet(ctx context.Context, c *cli, args []string) error {
 		return c.printJSON(r)
 	}
 	fmt.Fprintf(c.stdout, "ID:          %s\nName:        %s\nType:        %s\nStatus:      %s\nGroup:       %s\nDescription: %s\n",
-		r.ID, r.Name, r.Type, r.Status, r.GroupName, r.Description)
+		printable(r.ID), printable(r.Name), printable(r.Type), printable(string(r.Status)), printable(r.GroupName), printable(r.Description))
 	for _, s := range r.Schedulers {
-		fmt.Fprintf(c.stdout, "Schedule:    %s (enabled: %v)\n", s.CronExpression, s.Enabled)
+		fmt.Fprintf(c.stdout, "Schedule:    %s (enabled: %v)\n", printable(s.CronExpression), s.Enabled)
 	}
 	return nil
 }
@@ -158,7 +158,7 @@ func tokensCreate(ctx context.Context, c *cli, args []string) error {
 	if *asJSON {
 		return c.printJSON(createdToken{t.ID, t.Name, t.Scopes, t.CreatedAt, t.CreatedBy, t.Value})
 	}
-	fmt.Fprintf(c.stdout, "created token %s (%s)\n%s\n", t.ID, t.Name, t.Value)
+	fmt.Fprintf(c.stdout, "created token %s (%s)\n%s\n", printable(t.ID), printable(t.Name), t.Value)
 	return nil
 }
 

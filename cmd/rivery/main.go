@@ -167,7 +167,7 @@ func (c *cli) exit(ctx context.Context, err error) int {
 
 // report prints err on stderr, prefixed once with "rivery: ".
 func (c *cli) report(err error) {
-	fmt.Fprintln(c.stderr, "rivery: "+message(err))
+	fmt.Fprintln(c.stderr, "rivery: "+printable(message(err)))
 }
 
 // message is err's text without the "rivery: " prefixes its layers add.

@@ -228,3 +228,27 @@ func TestUsage(t *testing.T) {
 		}
 	}
 }
+
+func TestServerTextIsPrintable(t *testing.T) {
+	srv := fake(t, false)
+	const evil = "\x1b[2J\ncleared\r\tx"
+	id := srv.AddRiver(riverytest.River{Name: evil, Description: evil, Outcome: "failed", Message: evil, Polls: -1}).ID
+	for _, args := range [][]string{{"rivers", "list"}, {"rivers", "get", id}, {"run", id, "--wait", pollFlagArg}} {
+		_, out, errOut := invoke(args...)
+		if strings.ContainsAny(out+errOut, "\x1b\r\t") || !strings.Contains(out+errOut, `\x1b[2J\ncleared\r\tx`) {
+			t.Errorf("%q:\n%q\n%q", args, out, errOut)
+		}
+	}
+}
+
+func TestWhereNamesTheRegion(t *testing.T) {
+	t.Setenv("RIVERY_BASE_URL", "")
+	t.Setenv("RIVERY_REGION", " EU")
+	if got := where(); got != "the eu region (RIVERY_REGION)" {
+		t.Errorf("where() = %q", got)
+	}
+	t.Setenv("RIVERY_REGION", "")
+	if got := where(); !strings.Contains(got, "us region (the default") {
+		t.Errorf("where() = %q", got)
+	}
+}

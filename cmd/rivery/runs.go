@@ -49,7 +49,7 @@ func (c *cli) printRun(r *rivery.Run, asJSON bool) error {
 	if r.Message != "" {
 		line += " (" + r.Message + ")"
 	}
-	_, err := fmt.Fprintln(c.stdout, line)
+	_, err := fmt.Fprintln(c.stdout, printable(line))
 	return err
 }
 
@@ -277,7 +277,7 @@ func runsLogs(ctx context.Context, c *cli, args []string) error {
 		return c.printJSON(out)
 	}
 	for _, l := range logs {
-		fmt.Fprintf(c.stdout, "%s %-5s %s\n", formatTime(l.Time), l.Level, l.Message)
+		fmt.Fprintf(c.stdout, "%s %-5s %s\n", formatTime(l.Time), printable(l.Level), printable(l.Message))
 	}
 	return nil
 }
