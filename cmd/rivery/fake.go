@@ -39,7 +39,7 @@ func fakeCommand(ctx context.Context, c *cli, args []string) error {
 	if *riversFile != "" {
 		f, err := os.Open(*riversFile)
 		if err != nil {
-			return err
+			return fmt.Errorf("--rivers: %w", err)
 		}
 		rivers, err = riverytest.ReadRivers(f)
 		_ = f.Close()

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -250,5 +252,37 @@ func TestWhereNamesTheRegion(t *testing.T) {
 	t.Setenv("RIVERY_REGION", "")
 	if got := where(); !strings.Contains(got, "us region (the default") {
 		t.Errorf("where() = %q", got)
+	}
+}
+
+func TestFakeServesForTimeout(t *testing.T) {
+	code, out, errOut := invoke("fake", "--json", "--timeout", "200ms", "--token", "fake-token")
+	var got fakeJSON
+	if code != exitOK || json.Unmarshal([]byte(out), &got) != nil || !strings.HasPrefix(got.BaseURL, "http://127.0.0.1:") || got.Token != "fake-token" ||
+		got.AccountID != riverytest.DefaultAccountID || strings.Join(got.Rivers, ",") != "demo,demo-fail,demo-slow" {
+		t.Fatalf("exit %d: %s%s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "fake Rivery stopped") {
+		t.Errorf("stderr: %s", errOut)
+	}
+	bad := filepath.Join(t.TempDir(), "rivers.json")
+	if err := os.WriteFile(bad, []byte(`[{"id": "a", "outcome": "failed", "polls": "three"}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"fake", "--rivers", bad}, {"fake", "--rivers", bad + ".missing"}, {"fake", "--addr", "127.0.0.1:http-alt-x"}} {
+		if code, out, errOut := invoke(args...); code != exitError || out != "" || !strings.Contains(errOut, args[1]) {
+			t.Errorf("%q: exit %d: %s%s", args, code, out, errOut)
+		}
+	}
+}
+
+func TestCommandTable(t *testing.T) {
+	seen := map[string]bool{}
+	for i := range commands {
+		s := &commands[i]
+		if seen[s.name] || s.summary == "" || s.run == nil || strings.Contains(s.synopsis, "--timeout") {
+			t.Errorf("entry %q: repeated, incomplete, or repeats a flag every command takes", s.name)
+		}
+		seen[s.name] = true
 	}
 }
