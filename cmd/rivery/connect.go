@@ -83,7 +83,11 @@ func (c *cli) retryLine(i rivery.RetryInfo) {
 	if wait >= 100*time.Millisecond {
 		wait = wait.Round(100 * time.Millisecond)
 	}
-	fmt.Fprintf(c.stderr, "rivery: %s; retrying (attempt %d of %d) in %v\n", cause, i.Attempt, i.MaxAttempts, wait)
+	erase := "" // on a terminal, replace run --wait's live status line
+	if isTerminal(c.stderr) {
+		erase = "\r\033[K"
+	}
+	fmt.Fprintf(c.stderr, "%srivery: %s; retrying (attempt %d of %d) in %v\n", erase, cause, i.Attempt, i.MaxAttempts, wait)
 }
 
 // where names the region or base URL calls go to, for the 401 hint.
