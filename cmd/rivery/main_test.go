@@ -286,3 +286,16 @@ func TestCommandTable(t *testing.T) {
 		seen[s.name] = true
 	}
 }
+
+func TestCancelOnExitReportsAFailedCancel(t *testing.T) {
+	srv := fake(t, true)
+	srv.Fail(riverytest.RouteCancelRun, 1, riverytest.Fault{Status: 403})
+	code, out, errOut := invoke("run", slowRiver, "--wait", "--timeout", "200ms", pollFlagArg, "--json", "--cancel-on-exit")
+	var got runJSON
+	if code != exitTimeout || json.Unmarshal([]byte(out), &got) != nil || !got.TimedOut || got.CancelRequested == nil || *got.CancelRequested {
+		t.Fatalf("exit %d: %s%s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "could not cancel it (POST ") || !strings.Contains(errOut, "403 Forbidden") || !strings.Contains(errOut, "so it is left running") {
+		t.Errorf("stderr: %s", errOut)
+	}
+}
