@@ -122,7 +122,7 @@ func runCommand(ctx context.Context, c *cli, args []string) error {
 		}
 	}
 	if err != nil && wctx.Err() != nil {
-		return c.stopped(ctx, wctx, final, *asJSON, *cancelOnExit)
+		return c.stopped(ctx, wctx, riverID, final, *asJSON, *cancelOnExit)
 	}
 	if err == nil || errors.As(err, new(*rivery.RunError)) {
 		if perr := c.printRun(final, *asJSON); perr != nil {
@@ -135,7 +135,7 @@ func runCommand(ctx context.Context, c *cli, args []string) error {
 // stopped reports a run left behind by a timeout or a signal: its ID, and
 // with --json the run on stdout; with cancelRun it first asks Rivery to
 // cancel it. The error it returns carries the cause.
-func (c *cli) stopped(ctx, wctx context.Context, run *rivery.Run, asJSON, cancelRun bool) error {
+func (c *cli) stopped(ctx, wctx context.Context, riverID string, run *rivery.Run, asJSON, cancelRun bool) error {
 	cause := fmt.Errorf("%w after %v", errTimeout, c.bound)
 	var sig signalError
 	if errors.As(context.Cause(ctx), &sig) {
@@ -143,17 +143,17 @@ func (c *cli) stopped(ctx, wctx context.Context, run *rivery.Run, asJSON, cancel
 	}
 	out := toRunJSON(run)
 	out.TimedOut, out.Stopped = errors.Is(cause, errTimeout), !errors.Is(cause, errTimeout)
-	left := fmt.Sprintf("run %s of river %s was %s and is left running", run.ID, run.RiverID, run.Status)
+	left := fmt.Sprintf("run %s of river %s was %s and is left running", run.ID, riverID, run.Status)
 	if cancelRun {
 		gctx, cancel := context.WithTimeout(context.WithoutCancel(wctx), cancelGrace)
-		_, err := c.client.Rivers.CancelRun(gctx, run.RiverID, run.ID)
+		_, err := c.client.Rivers.CancelRun(gctx, riverID, run.ID)
 		cancel()
 		ok := err == nil
 		out.CancelRequested = &ok
 		if ok {
-			left = fmt.Sprintf("run %s of river %s was %s; canceled it on Rivery", run.ID, run.RiverID, run.Status)
+			left = fmt.Sprintf("run %s of river %s was %s; canceled it on Rivery", run.ID, riverID, run.Status)
 		} else {
-			left = fmt.Sprintf("run %s of river %s was %s; could not cancel it (%s), so it is left running", run.ID, run.RiverID, run.Status, message(err))
+			left = fmt.Sprintf("run %s of river %s was %s; could not cancel it (%s), so it is left running", run.ID, riverID, run.Status, message(err))
 		}
 	}
 	if asJSON {
