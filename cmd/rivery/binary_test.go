@@ -356,5 +356,8 @@ func TestBinaryFake(t *testing.T) {
 		if code := exitCode(t, cmd.Wait()); code != exitOK || !strings.Contains(errOut.String(), "fake Rivery stopped") {
 			t.Errorf("%v: exit %d: %s", sig, code, errOut)
 		}
+		if !strings.Contains(errOut.String(), "rivers: 63b724fc690def001131d2aa, 63") {
+			t.Errorf("the generated river ID is not listed: %s", errOut)
+		}
 	}
 }

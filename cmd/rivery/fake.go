@@ -47,19 +47,14 @@ func fakeCommand(ctx context.Context, c *cli, args []string) error {
 			return fmt.Errorf("--rivers %s: %s", *riversFile, strings.TrimPrefix(err.Error(), "riverytest: "))
 		}
 	}
-	opts := []riverytest.Option{riverytest.WithAdminToken(*token)}
-	for i := range rivers {
-		opts = append(opts, riverytest.WithRiver(rivers[i]))
-	}
-	srv, err := riverytest.NewServerAt(*addr, opts...)
+	srv, err := riverytest.NewServerAt(*addr, riverytest.WithAdminToken(*token))
 	if err != nil {
 		return fmt.Errorf("--addr %s: %s", *addr, strings.TrimPrefix(err.Error(), "riverytest: "))
 	}
 	defer srv.Close()
-
 	ids := make([]string, len(rivers))
 	for i := range rivers {
-		ids[i] = rivers[i].ID
+		ids[i] = srv.AddRiver(rivers[i]).ID // with the ID generated when the file gave none
 	}
 	if *asJSON {
 		err = c.printJSON(fakeJSON{srv.URL, srv.AdminToken(), srv.AccountID, srv.EnvironmentID, ids})
