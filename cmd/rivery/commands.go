@@ -120,7 +120,13 @@ func lookup(args []string) (*commandSpec, []string, error) {
 	case len(args) == 1 || isHelp(args[1]):
 		return nil, args[1:], nil
 	}
-	return nil, nil, usagef("unknown subcommand %q of %s; run 'rivery %s --help'", args[1], args[0], args[0])
+	var subs []string
+	for i := range commands {
+		if commands[i].group() == args[0] {
+			subs = append(subs, strings.TrimPrefix(commands[i].name, args[0]+" "))
+		}
+	}
+	return nil, nil, usagef("unknown subcommand %q of %s (want %s)", args[1], args[0], strings.Join(subs, ", "))
 }
 
 func isHelp(arg string) bool {
