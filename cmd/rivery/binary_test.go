@@ -287,6 +287,59 @@ func TestBinary(t *testing.T) {
 		}
 	})
 
+	t.Run("rivery fake serves other processes until stopped", func(t *testing.T) {
+		if runtime.GOOS == "windows" {
+			t.Skip("no SIGTERM to send")
+		}
+		rivers := filepath.Join(t.TempDir(), "rivers.json")
+		if err := os.WriteFile(rivers, []byte(`[{"id": "63b724fc690def001131d2aa", "name": "orders"}, {"name": "broken", "outcome": "failed", "message": "disk full"}]`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+			cmd, _, errOut := binCmd(t, bin, nil, "fake", "--rivers", rivers)
+			cmd.Stdout = nil
+			stdout, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			// The first two lines: RIVERY_BASE_URL=... and RIVERY_API_TOKEN=...
+			lines := bufio.NewScanner(stdout)
+			var env []string
+			for len(env) < 2 && lines.Scan() {
+				env = append(env, lines.Text())
+			}
+			if len(env) != 2 || !strings.HasPrefix(env[0], "RIVERY_BASE_URL=http://127.0.0.1:") || !strings.HasPrefix(env[1], "RIVERY_API_TOKEN=") {
+				_ = cmd.Process.Kill()
+				_, _ = io.Copy(io.Discard, stdout)
+				_ = cmd.Wait()
+				t.Fatalf("fake printed %q: %s", env, errOut)
+			}
+			// Another process, pointed at it by the two variables only.
+			env = append(env, "RIVERY_REGION=", "RIVERY_ACCOUNT_ID=", "RIVERY_ENVIRONMENT_ID=")
+			user, out, userErr := binCmd(t, bin, env, "run", "63b724fc690def001131d2aa", "--wait", "--poll-interval", "10ms")
+			if code := exitCode(t, user.Run()); code != exitOK || !strings.Contains(out.String(), "succeeded") {
+				t.Errorf("run against the fake: exit %d: %s%s", code, out, userErr)
+			}
+			list, out, userErr := binCmd(t, bin, env, "rivers", "list")
+			if code := exitCode(t, list.Run()); code != exitOK || !strings.Contains(out.String(), "orders") || !strings.Contains(out.String(), "broken") || strings.Contains(out.String(), "demo") {
+				t.Errorf("rivers list against the fake: exit %d: %s%s", code, out, userErr)
+			}
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, stdout)
+			if code := exitCode(t, cmd.Wait()); code != exitOK || !strings.Contains(errOut.String(), "fake Rivery stopped") {
+				t.Errorf("%v: exit %d: %s", sig, code, errOut)
+			}
+			if !strings.Contains(errOut.String(), "rivers: 63b724fc690def001131d2aa, 63") {
+				t.Errorf("the generated river ID is not listed: %s", errOut)
+			}
+		}
+	})
+
 	t.Run("the README's CI step", func(t *testing.T) {
 		r := exe(t, bin, "run", "demo", "--wait")
 		if r.code != exitOK || !strings.Contains(r.stdout, "succeeded") {
@@ -304,60 +357,4 @@ func unix(sig syscall.Signal) string {
 		return "sigint"
 	}
 	return "sigterm"
-}
-
-// TestBinaryFake starts rivery fake, drives it from other processes and
-// stops it.
-func TestBinaryFake(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("no SIGTERM to send")
-	}
-	bin := buildBinary(t)
-	rivers := filepath.Join(t.TempDir(), "rivers.json")
-	if err := os.WriteFile(rivers, []byte(`[{"id": "63b724fc690def001131d2aa", "name": "orders"}, {"name": "broken", "outcome": "failed", "message": "disk full"}]`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
-		cmd, _, errOut := binCmd(t, bin, nil, "fake", "--rivers", rivers)
-		cmd.Stdout = nil
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		// The first two lines: RIVERY_BASE_URL=... and RIVERY_API_TOKEN=...
-		lines := bufio.NewScanner(stdout)
-		var env []string
-		for len(env) < 2 && lines.Scan() {
-			env = append(env, lines.Text())
-		}
-		if len(env) != 2 || !strings.HasPrefix(env[0], "RIVERY_BASE_URL=http://127.0.0.1:") || !strings.HasPrefix(env[1], "RIVERY_API_TOKEN=") {
-			_ = cmd.Process.Kill()
-			_, _ = io.Copy(io.Discard, stdout)
-			_ = cmd.Wait()
-			t.Fatalf("fake printed %q: %s", env, errOut)
-		}
-		// Another process, pointed at it by the two variables only.
-		env = append(env, "RIVERY_REGION=", "RIVERY_ACCOUNT_ID=", "RIVERY_ENVIRONMENT_ID=")
-		user, out, userErr := binCmd(t, bin, env, "run", "63b724fc690def001131d2aa", "--wait", "--poll-interval", "10ms")
-		if code := exitCode(t, user.Run()); code != exitOK || !strings.Contains(out.String(), "succeeded") {
-			t.Errorf("run against the fake: exit %d: %s%s", code, out, userErr)
-		}
-		list, out, userErr := binCmd(t, bin, env, "rivers", "list")
-		if code := exitCode(t, list.Run()); code != exitOK || !strings.Contains(out.String(), "orders") || !strings.Contains(out.String(), "broken") || strings.Contains(out.String(), "demo") {
-			t.Errorf("rivers list against the fake: exit %d: %s%s", code, out, userErr)
-		}
-		if err := cmd.Process.Signal(sig); err != nil {
-			t.Fatal(err)
-		}
-		_, _ = io.Copy(io.Discard, stdout)
-		if code := exitCode(t, cmd.Wait()); code != exitOK || !strings.Contains(errOut.String(), "fake Rivery stopped") {
-			t.Errorf("%v: exit %d: %s", sig, code, errOut)
-		}
-		if !strings.Contains(errOut.String(), "rivers: 63b724fc690def001131d2aa, 63") {
-			t.Errorf("the generated river ID is not listed: %s", errOut)
-		}
-	}
 }
