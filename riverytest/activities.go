@@ -429,7 +429,9 @@ func (s *Server) stepLog(w http.ResponseWriter, r *http.Request, run *run, rv *r
 	writeError(w, v1, http.StatusNotFound, "Step "+id+" not found")
 }
 
-func signature(runID, stepID string) string { return "sig" + runID[len(runID)-8:] + stepID[len(stepID)-4:] }
+func signature(runID, stepID string) string {
+	return "sig" + runID[len(runID)-8:] + stepID[len(stepID)-4:]
+}
 
 // presignedLog is the storage host: it takes no Rivery token, and refuses
 // a request that carries one, as a presigned store does.
