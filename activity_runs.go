@@ -228,7 +228,7 @@ func allWindows[W, T any](ctx context.Context, c *Client, riverID, path string, 
 				if id != "" && seen[id] {
 					continue
 				}
-				if id != "" && !at.IsZero() && at.Before(sub.Start.Add(time.Second)) {
+				if id != "" && nearStart(at, sub) {
 					if edge == nil {
 						edge = map[string]bool{}
 					}
@@ -241,6 +241,13 @@ func allWindows[W, T any](ctx context.Context, c *Client, riverID, path string, 
 			seen = edge
 		}
 	}
+}
+
+// nearStart reports whether t lies within the second a window starts in
+// (as sent, rounded down), where the next, older window may return it too.
+func nearStart(t time.Time, w Window) bool {
+	start := w.Start.Truncate(time.Second)
+	return !t.Before(start) && t.Before(start.Add(time.Second))
 }
 
 // TargetSort orders Targets.
