@@ -59,11 +59,17 @@ func (w Window) String() string {
 
 // wire returns start_time and end_time as sent.
 func (w Window) wire() (start, end string) {
+	w = w.whole()
+	return w.Start.UTC().Format(windowLayout), w.End.UTC().Format(windowLayout)
+}
+
+// whole widens w to whole seconds.
+func (w Window) whole() Window {
 	e := w.End.Truncate(time.Second)
 	if e.Before(w.End) {
 		e = e.Add(time.Second)
 	}
-	return w.Start.Truncate(time.Second).UTC().Format(windowLayout), e.UTC().Format(windowLayout)
+	return Window{w.Start.Truncate(time.Second), e}
 }
 
 // setQuery adds start_time and end_time to v.
@@ -73,13 +79,20 @@ func (w Window) setQuery(v url.Values) {
 	v.Set("end_time", end)
 }
 
-// Split walks w as consecutive windows of at most size, newest first.
-// Neighbours share their boundary instant, so nothing at a boundary falls
-// between them; the All iterators drop what both return. A size of zero or
-// less yields w whole.
+// Split walks w as consecutive windows of at most size, newest first, in
+// whole seconds as windows are sent (Start rounded down, End up), so no
+// window grows past size on the wire. Neighbours share their boundary
+// instant, so nothing at a boundary falls between them; the All iterators
+// drop what both return. A size under a second yields w whole.
 func (w Window) Split(size time.Duration) iter.Seq[Window] {
 	return func(yield func(Window) bool) {
-		if size <= 0 || w.End.Sub(w.Start) <= size {
+		size = size.Truncate(time.Second)
+		if size <= 0 {
+			yield(w)
+			return
+		}
+		w = w.whole()
+		if w.End.Sub(w.Start) <= size {
 			yield(w)
 			return
 		}

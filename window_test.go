@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -213,4 +214,24 @@ func TestAllRunGroupsFlatMemory(t *testing.T) {
 		t.Errorf("live heap grew from %d KiB after 5 pages to %d KiB over %d pages", early>>10, peak>>10, pages)
 	}
 	t.Logf("live heap: %d KiB after 5 pages, at most %d KiB over %d pages of %d", early>>10, peak>>10, pages, per)
+}
+
+// Split windows stay within the size once sent in whole seconds.
+func TestWindowSplitWholeSeconds(t *testing.T) {
+	t.Parallel()
+	w := rivery.Window{Start: day.Start.Add(-300 * time.Millisecond), End: day.End.Add(14*24*time.Hour + 700*time.Millisecond)}
+	n := 0
+	for sub := range w.Split(rivery.WindowSplit) {
+		n++
+		var start, end time.Time
+		parts := strings.Split(sub.String(), "/")
+		start, _ = time.Parse("2006-01-02T15:04:05", parts[0])
+		end, _ = time.Parse("2006-01-02T15:04:05", parts[1])
+		if end.Sub(start) > rivery.WindowSplit {
+			t.Errorf("window %s is %v long, over %v", sub, end.Sub(start), rivery.WindowSplit)
+		}
+	}
+	if n != 3 {
+		t.Errorf("windows = %d, want 3", n)
+	}
 }
