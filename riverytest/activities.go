@@ -380,9 +380,10 @@ func (s *Server) tasks(w http.ResponseWriter, r *http.Request, run *run, rv *riv
 	writePage(w, r, items)
 }
 
-// partJSON is a task row; msg goes only on a failing last part.
-func (s *Server) partJSON(run *run, id, name, st string, msg any, last bool, units float64, rows int) map[string]any {
-	if !last || st == "succeeded" {
+// partJSON is a task or step row; msg goes only on a part that carries the
+// run's failure (withMsg).
+func (s *Server) partJSON(run *run, id, name, st string, msg any, withMsg bool, units float64, rows int) map[string]any {
+	if !withMsg || st == "succeeded" {
 		msg = nil
 	}
 	return map[string]any{
