@@ -269,19 +269,37 @@ func TestActivitiesValidate(t *testing.T) {
 	backwards := rivery.Window{Start: day.End, End: day.Start}
 	open := rivery.Window{Start: day.Start}
 	calls := map[string]func() error{
-		"nil options":      func() error { _, _, err := c.Activities.List(ctx, nil); return err },
-		"no window":        func() error { _, _, err := c.Activities.List(ctx, &rivery.ActivitiesOptions{}); return err },
-		"open window":      func() error { _, _, err := c.Activities.List(ctx, &rivery.ActivitiesOptions{Window: open}); return err },
-		"backwards window": func() error { _, _, err := c.Activities.Statistics(ctx, &rivery.StatisticsOptions{Window: backwards}); return err },
-		"nil statistics":   func() error { _, _, err := c.Activities.Statistics(ctx, nil); return err },
-		"bad group":        func() error { _, _, err := c.Activities.List(ctx, &rivery.ActivitiesOptions{Window: day, GroupID: "a/b"}); return err },
-		"bad page":         func() error { _, _, err := c.Activities.RunGroups(ctx, riverID, &rivery.WindowOptions{Window: day, ListOptions: rivery.ListOptions{PerPage: 501}}); return err },
-		"empty river":      func() error { _, _, err := c.Activities.RunGroups(ctx, "", &rivery.WindowOptions{Window: day}); return err },
-		"bad river":        func() error { _, _, err := c.Activities.RiverStatistics(ctx, "..", &rivery.StatisticsOptions{Window: day}); return err },
-		"empty group":      func() error { _, _, err := c.Activities.RunGroup(ctx, riverID, ""); return err },
-		"nil targets":      func() error { _, _, err := c.Activities.Targets(ctx, riverID, nil); return err },
-		"bad sub-river":    func() error { _, _, err := c.Activities.Targets(ctx, riverID, &rivery.TargetsOptions{Window: day, SubRiverID: "x?y"}); return err },
-		"nil sub-rivers":   func() error { _, _, err := c.Activities.SubRiverRuns(ctx, riverID, nil); return err },
+		"nil options": func() error { _, _, err := c.Activities.List(ctx, nil); return err },
+		"no window":   func() error { _, _, err := c.Activities.List(ctx, &rivery.ActivitiesOptions{}); return err },
+		"open window": func() error { _, _, err := c.Activities.List(ctx, &rivery.ActivitiesOptions{Window: open}); return err },
+		"backwards window": func() error {
+			_, _, err := c.Activities.Statistics(ctx, &rivery.StatisticsOptions{Window: backwards})
+			return err
+		},
+		"nil statistics": func() error { _, _, err := c.Activities.Statistics(ctx, nil); return err },
+		"bad group": func() error {
+			_, _, err := c.Activities.List(ctx, &rivery.ActivitiesOptions{Window: day, GroupID: "a/b"})
+			return err
+		},
+		"bad page": func() error {
+			_, _, err := c.Activities.RunGroups(ctx, riverID, &rivery.WindowOptions{Window: day, ListOptions: rivery.ListOptions{PerPage: 501}})
+			return err
+		},
+		"empty river": func() error {
+			_, _, err := c.Activities.RunGroups(ctx, "", &rivery.WindowOptions{Window: day})
+			return err
+		},
+		"bad river": func() error {
+			_, _, err := c.Activities.RiverStatistics(ctx, "..", &rivery.StatisticsOptions{Window: day})
+			return err
+		},
+		"empty group": func() error { _, _, err := c.Activities.RunGroup(ctx, riverID, ""); return err },
+		"nil targets": func() error { _, _, err := c.Activities.Targets(ctx, riverID, nil); return err },
+		"bad sub-river": func() error {
+			_, _, err := c.Activities.Targets(ctx, riverID, &rivery.TargetsOptions{Window: day, SubRiverID: "x?y"})
+			return err
+		},
+		"nil sub-rivers": func() error { _, _, err := c.Activities.SubRiverRuns(ctx, riverID, nil); return err },
 		"All without window": func() error {
 			for _, err := range c.Activities.All(ctx, nil) {
 				return err

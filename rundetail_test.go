@@ -232,10 +232,13 @@ func TestRunDetailValidates(t *testing.T) {
 	c, _ := setup(t, v1()...)
 	ctx := context.Background()
 	for name, call := range map[string]func() error{
-		"tasks":     func() error { _, _, err := c.Rivers.RunTasks(ctx, riverID, ""); return err },
-		"steps":     func() error { _, _, err := c.Rivers.LogicSteps(ctx, "", runID); return err },
-		"step log":  func() error { _, _, err := c.Rivers.StepLog(ctx, riverID, runID, "a/b", nil); return err },
-		"iteration": func() error { _, _, err := c.Rivers.StepLog(ctx, riverID, runID, stepID, &rivery.StepLogOptions{Iteration: -1}); return err },
+		"tasks":    func() error { _, _, err := c.Rivers.RunTasks(ctx, riverID, ""); return err },
+		"steps":    func() error { _, _, err := c.Rivers.LogicSteps(ctx, "", runID); return err },
+		"step log": func() error { _, _, err := c.Rivers.StepLog(ctx, riverID, runID, "a/b", nil); return err },
+		"iteration": func() error {
+			_, _, err := c.Rivers.StepLog(ctx, riverID, runID, stepID, &rivery.StepLogOptions{Iteration: -1})
+			return err
+		},
 		"content":   func() error { _, err := c.Rivers.StepLogContent(ctx, riverID, "..", stepID, nil); return err },
 		"variables": func() error { _, _, err := c.Rivers.RunVariables(ctx, riverID, "r?1"); return err },
 	} {
