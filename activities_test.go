@@ -338,7 +338,7 @@ func TestActivitiesWindowTooLarge(t *testing.T) {
 	if !errors.Is(err, rivery.ErrWindowTooLarge) || !errors.Is(err, rivery.ErrBadRequest) {
 		t.Errorf("List: err = %v, want ErrWindowTooLarge and ErrBadRequest", err)
 	}
-	asAPIError(t, err)
+	_ = asAPIError(t, err)
 	for _, err := range c.Activities.All(ctx, &rivery.ActivitiesOptions{Window: long}) {
 		if !errors.Is(err, rivery.ErrWindowTooLarge) {
 			t.Errorf("All: err = %v, want ErrWindowTooLarge", err)

@@ -187,7 +187,7 @@ func windowPage[W, T any](ctx context.Context, c *Client, riverID, path string, 
 
 // allWindows walks E/rivers/{riverID}/{path} over opts.Window split into
 // WindowSplit windows, newest first, following next_page within each.
-// Neighbouring windows share a boundary instant, so an item started
+// Neighboring windows share a boundary instant, so an item started
 // within a second of a window's start is remembered (by key) and dropped
 // if the next, older window returns it again: memory stays that small.
 func allWindows[W, T any](ctx context.Context, c *Client, riverID, path string, opts *WindowOptions, conv func(*W) T, key func(T) (string, time.Time)) iter.Seq2[T, error] {

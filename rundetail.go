@@ -138,7 +138,7 @@ func (s *RiversService) ReadStepLog(ctx context.Context, log *StepLog) ([]byte, 
 
 	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, log.URL, nil)
 	if err != nil {
-		return nil, fmt.Errorf("%w: building request: %v", ErrInvalidArgument, errors.Unwrap(err))
+		return nil, fmt.Errorf("%w: building the step log request", ErrInvalidArgument)
 	}
 	req.Header["User-Agent"] = s.client.headers.userAgent // and no Authorization
 	var body []byte

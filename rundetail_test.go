@@ -164,7 +164,7 @@ func TestReadStepLogBounded(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "exceeds") {
 		t.Fatalf("err = %v, want a body-too-large error", err)
 	}
-	asRequestError(t, err)
+	_ = asRequestError(t, err)
 }
 
 func TestReadStepLogRefusesUnsafeURLs(t *testing.T) {

@@ -81,7 +81,7 @@ func (w Window) setQuery(v url.Values) {
 
 // Split walks w as consecutive windows of at most size, newest first, in
 // whole seconds as windows are sent (Start rounded down, End up), so no
-// window grows past size on the wire. Neighbours share their boundary
+// window grows past size on the wire. Neighbors share their boundary
 // instant, so nothing at a boundary falls between them; the All iterators
 // drop what both return. A size under a second yields w whole.
 func (w Window) Split(size time.Duration) iter.Seq[Window] {

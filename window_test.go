@@ -169,7 +169,8 @@ func TestAllRunGroupsStopsWhenAsked(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n++; n == 15 {
+		n++
+		if n == 15 {
 			break
 		}
 	}
