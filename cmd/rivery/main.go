@@ -4,7 +4,8 @@
 // RIVERY_* variables.
 //
 //	rivery run <river-id | console-url> [--wait] [--timeout 30m] [--json]
-//	rivery runs get|cancel|list|logs ...
+//	rivery runs get|cancel|list|logs|tasks|steps|step-log|vars ...
+//	rivery activities [--since 24h] [--status failed] [--json]
 //	rivery rivers list|get ...
 //	rivery tokens list|get|create|delete ...
 //	rivery version
@@ -41,6 +42,9 @@ Usage:
   rivery runs cancel <river-id> <run-id>
   rivery runs list <river-id> [--since 24h] [--json]
   rivery runs logs <river-id> <run-id> [--json]
+  rivery runs tasks|steps|vars <river-id> <run-id> [--json]
+  rivery runs step-log <river-id> <run-id> <step-id> [--iteration N] [--url]
+  rivery activities [--since 24h] [--status failed] [--group GROUP_ID] [--json]
   rivery rivers list [--name NAME] [--group GROUP_ID] [--json]
   rivery rivers get <river-id> [--json]
   rivery tokens list [--json]
@@ -148,10 +152,12 @@ func (c *cli) connect() error {
 type command func(ctx context.Context, c *cli, args []string) error
 
 var commands = map[string]command{
-	"run":    runCommand,
-	"runs":   group("runs", map[string]command{"get": runsGet, "cancel": runsCancel, "list": runsList, "logs": runsLogs}),
-	"rivers": group("rivers", map[string]command{"list": riversList, "get": riversGet}),
-	"tokens": group("tokens", map[string]command{"list": tokensList, "get": tokensGet, "create": tokensCreate, "delete": tokensDelete}),
+	"run": runCommand,
+	"runs": group("runs", map[string]command{"get": runsGet, "cancel": runsCancel, "list": runsList, "logs": runsLogs,
+		"tasks": runsTasks, "steps": runsSteps, "step-log": runsStepLog, "vars": runsVars}),
+	"activities": activitiesCommand,
+	"rivers":     group("rivers", map[string]command{"list": riversList, "get": riversGet}),
+	"tokens":     group("tokens", map[string]command{"list": tokensList, "get": tokensGet, "create": tokensCreate, "delete": tokensDelete}),
 }
 
 // group dispatches a command's subcommands.
