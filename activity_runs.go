@@ -168,8 +168,16 @@ func (s *ActivitiesService) AllSubRiverRuns(ctx context.Context, riverID string,
 		func(r *RunRecord) (string, time.Time) { return r.RunID, r.StartedAt })
 }
 
-// windowPage GETs one page of E/rivers/{riverID}/{path} in opts.Window.
-func windowPage[W, T any](ctx context.Context, c *Client, riverID, path string, opts *WindowOptions, conv func(*W) T) ([]T, *Response, error) {
+// windowedOptions are the options of a windowed river list.
+type windowedOptions interface {
+	query() (url.Values, error) // an error wrapping ErrInvalidArgument for a nil receiver
+	window() Window
+}
+
+func (o *WindowOptions) window() Window { return o.Window }
+
+// windowPage GETs one page of E/rivers/{riverID}/{path} in opts' window.
+func windowPage[W, T any](ctx context.Context, c *Client, riverID, path string, opts windowedOptions, conv func(*W) T) ([]T, *Response, error) {
 	if err := validateID("river ID", riverID); err != nil {
 		return nil, nil, err
 	}
@@ -182,7 +190,7 @@ func windowPage[W, T any](ctx context.Context, c *Client, riverID, path string, 
 		return nil, nil, err
 	}
 	out, resp, err := listMapped(ctx, c, c.riverURL(sc, riverID, path), q, conv)
-	return out, resp, windowError(err, opts.Window)
+	return out, resp, windowError(err, opts.window())
 }
 
 // allWindows walks E/rivers/{riverID}/{path} over opts.Window split into
@@ -313,17 +321,7 @@ func (o *TargetsOptions) query() (url.Values, error) {
 // target table: GET E/rivers/{riverID}/activities_targets. Each record's
 // Name is the table; Units, Rows and LastRun are the table's.
 func (s *ActivitiesService) Targets(ctx context.Context, riverID string, opts *TargetsOptions) ([]*RunRecord, *Response, error) {
-	if err := validateID("river ID", riverID); err != nil {
-		return nil, nil, err
-	}
-	q, err := opts.query()
-	if err != nil {
-		return nil, nil, err
-	}
-	sc, err := s.client.v1Scope(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	out, resp, err := listMapped(ctx, s.client, s.client.riverURL(sc, riverID, "activities_targets"), q, recordFromWire)
-	return out, resp, windowError(err, opts.Window)
+	return windowPage(ctx, s.client, riverID, "activities_targets", opts, recordFromWire)
 }
+
+func (o *TargetsOptions) window() Window { return o.Window }
