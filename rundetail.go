@@ -118,27 +118,27 @@ func (s *RiversService) StepLog(ctx context.Context, riverID, runID, stepID stri
 // credential), bounded like every other body read (16 MiB), retried like
 // any GET. The URL must be https (or http to a loopback host). Errors name
 // the URL without its query, so the signature does not leak into logs.
-func (s *RiversService) ReadStepLog(ctx context.Context, log *StepLog) ([]byte, error) {
+func (s *RiversService) ReadStepLog(ctx context.Context, log *StepLog) ([]byte, *Response, error) {
 	if ctx == nil {
-		return nil, fmt.Errorf("%w: nil context", ErrInvalidArgument)
+		return nil, nil, fmt.Errorf("%w: nil context", ErrInvalidArgument)
 	}
 	if log == nil {
-		return nil, fmt.Errorf("%w: nil StepLog", ErrInvalidArgument)
+		return nil, nil, fmt.Errorf("%w: nil StepLog", ErrInvalidArgument)
 	}
 	u, err := url.Parse(log.URL)
 	switch {
 	case err != nil || !u.IsAbs() || u.Host == "":
-		return nil, fmt.Errorf("%w: step log URL is not an absolute URL", ErrInvalidArgument)
+		return nil, nil, fmt.Errorf("%w: step log URL is not an absolute URL", ErrInvalidArgument)
 	case u.User != nil:
-		return nil, fmt.Errorf("%w: step log URL carries user information", ErrInvalidArgument)
+		return nil, nil, fmt.Errorf("%w: step log URL carries user information", ErrInvalidArgument)
 	case u.Scheme != "https" && (u.Scheme != "http" || !isLoopback(u.Hostname())):
-		return nil, fmt.Errorf("%w: step log URL must be https, not %s://%s", ErrInvalidArgument, truncate(u.Scheme), truncate(u.Host))
+		return nil, nil, fmt.Errorf("%w: step log URL must be https, not %s://%s", ErrInvalidArgument, truncate(u.Scheme), truncate(u.Host))
 	}
 	shown := (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String()
 
 	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, log.URL, nil)
 	if err != nil {
-		return nil, fmt.Errorf("%w: building the step log request", ErrInvalidArgument)
+		return nil, nil, fmt.Errorf("%w: building the step log request", ErrInvalidArgument)
 	}
 	req.Header["User-Agent"] = s.client.headers.userAgent // and no Authorization
 	var body []byte
@@ -165,7 +165,9 @@ func (s *RiversService) ReadStepLog(ctx context.Context, log *StepLog) ([]byte, 
 		return nil
 	})
 	resp, err := s.client.rc.Do(req) //nolint:bodyclose // closed below
+	var r *Response
 	if resp != nil {
+		r = &Response{Response: resp, RequestID: requestID(resp.Header)}
 		defer func() {
 			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxDrain))
 			_ = resp.Body.Close()
@@ -181,16 +183,16 @@ func (s *RiversService) ReadStepLog(ctx context.Context, log *StepLog) ([]byte, 
 	}
 	switch {
 	case err != nil:
-		return nil, fail(err)
+		return nil, r, fail(err)
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		if !handled { // retries ran out on a retryable status
 			body, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 		}
-		return nil, newAPIError(http.MethodGet, shown, resp, body, 0)
+		return nil, r, newAPIError(http.MethodGet, shown, resp, body, 0)
 	case readErr != nil:
-		return nil, fail(readErr)
+		return nil, r, fail(readErr)
 	}
-	return body, nil
+	return body, r, nil
 }
 
 // StepLogContent is StepLog followed by ReadStepLog: a logic step's log
@@ -200,7 +202,8 @@ func (s *RiversService) StepLogContent(ctx context.Context, riverID, runID, step
 	if err != nil {
 		return nil, err
 	}
-	return s.ReadStepLog(ctx, log)
+	content, _, err := s.ReadStepLog(ctx, log)
+	return content, err
 }
 
 // RunVariable is a variable of a logic river's run, with its value as the

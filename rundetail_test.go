@@ -122,9 +122,12 @@ func TestReadStepLogErrors(t *testing.T) {
 		rec.reply(503, "<Error><Code>SlowDown</Code></Error>"),
 		rec.reply(403, "<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>"),
 	))
-	_, err := c.Rivers.ReadStepLog(context.Background(), &rivery.StepLog{URL: presigned + "?" + signature})
+	_, resp, err := c.Rivers.ReadStepLog(context.Background(), &rivery.StepLog{URL: presigned + "?" + signature})
 	if !errors.Is(err, rivery.ErrForbidden) {
 		t.Fatalf("err = %v, want ErrForbidden", err)
+	}
+	if resp == nil || resp.StatusCode != http.StatusForbidden {
+		t.Errorf("Response = %v, want the 403", resp)
 	}
 	if apiErr := asAPIError(t, err); apiErr.URL != presigned {
 		t.Errorf("URL = %q, want it without the query", apiErr.URL)
@@ -160,7 +163,7 @@ func TestReadStepLogBounded(t *testing.T) {
 	mock.RegisterResponder(http.MethodGet, presigned, func(*http.Request) (*http.Response, error) {
 		return &http.Response{StatusCode: 200, Body: &endlessBody{100 << 20}, ContentLength: -1, Header: http.Header{}}, nil
 	})
-	_, err := c.Rivers.ReadStepLog(context.Background(), &rivery.StepLog{URL: presigned})
+	_, _, err := c.Rivers.ReadStepLog(context.Background(), &rivery.StepLog{URL: presigned})
 	if err == nil || !strings.Contains(err.Error(), "exceeds") {
 		t.Fatalf("err = %v, want a body-too-large error", err)
 	}
@@ -174,11 +177,11 @@ func TestReadStepLogRefusesUnsafeURLs(t *testing.T) {
 		"", "/relative/log", "http://logs.example.com/step.log", "ftp://logs.example.com/x",
 		"https://user:pw@logs.example.com/x", "https://%zz",
 	} {
-		if _, err := c.Rivers.ReadStepLog(context.Background(), &rivery.StepLog{URL: u}); !errors.Is(err, rivery.ErrInvalidArgument) {
+		if _, _, err := c.Rivers.ReadStepLog(context.Background(), &rivery.StepLog{URL: u}); !errors.Is(err, rivery.ErrInvalidArgument) {
 			t.Errorf("%q: err = %v, want ErrInvalidArgument", u, err)
 		}
 	}
-	if _, err := c.Rivers.ReadStepLog(context.Background(), nil); !errors.Is(err, rivery.ErrInvalidArgument) {
+	if _, _, err := c.Rivers.ReadStepLog(context.Background(), nil); !errors.Is(err, rivery.ErrInvalidArgument) {
 		t.Errorf("nil log: err = %v", err)
 	}
 }

@@ -175,7 +175,7 @@ func runsStepLog(ctx context.Context, c *cli, args []string) error {
 		_, err := fmt.Fprintln(c.stdout, log.URL)
 		return err
 	}
-	content, err := c.client.Rivers.ReadStepLog(ctx, log)
+	content, _, err := c.client.Rivers.ReadStepLog(ctx, log)
 	if err != nil {
 		return err
 	}
