@@ -3,6 +3,7 @@ package rivery
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"testing"
@@ -37,6 +38,39 @@ func BenchmarkActivitiesList500(b *testing.B) {
 		rows, _, err := c.Activities.List(ctx, opts)
 		if err != nil || len(rows) != 500 {
 			b.Fatal(len(rows), err)
+		}
+	}
+}
+
+// BenchmarkActivitiesDecodeRaw decodes the same page with encoding/json
+// into plain fields: the floor the SDK's lenient decoding is measured
+// against.
+func BenchmarkActivitiesDecodeRaw(b *testing.B) {
+	page := activitiesPage()
+	type row struct {
+		CrossID     string  `json:"cross_id"`
+		RiverName   string  `json:"river_name"`
+		GroupID     string  `json:"group_id"`
+		IsScheduled bool    `json:"is_scheduled"`
+		Units       float64 `json:"units"`
+		TotalSize   int64   `json:"total_size"`
+		TotalFiles  int64   `json:"total_files"`
+		LastRun     string  `json:"last_run"`
+		Succeeded   int64   `json:"succeeded"`
+		Failed      int64   `json:"failed"`
+		Running     int64   `json:"running"`
+		Pending     int64   `json:"pending"`
+		Canceled    int64   `json:"canceled"`
+	}
+	b.SetBytes(int64(len(page)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var env struct {
+			Items    []*row `json:"items"`
+			NextPage string `json:"next_page"`
+		}
+		if err := json.Unmarshal(page, &env); err != nil || len(env.Items) != 500 {
+			b.Fatal(err)
 		}
 	}
 }
