@@ -57,7 +57,7 @@ func (c StatusCounts) Of(s RunStatus) int64 {
 
 func countsFromWire(w *wire.Counts) StatusCounts {
 	return StatusCounts{
-		Pending:   int64(w.Pending + w.Waiting),
+		Pending:   int64(max(w.Pending, w.Waiting)), // the old names may come as aliases too
 		Running:   int64(w.Running),
 		Succeeded: int64(max(w.Succeeded, w.Success)),
 		Failed:    int64(w.Failed),

@@ -58,7 +58,7 @@ func TestActivitiesList(t *testing.T) {
 	}
 	// units as a string, rpu null, last_run in milliseconds
 	second := rows[1]
-	if second.Units != 0.5 || second.Counts.Failed != 3 || !second.LastRun.Equal(time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)) {
+	if second.Units != 0.5 || second.Counts.Failed != 3 || second.Counts.Pending != 1 || !second.LastRun.Equal(time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)) {
 		t.Errorf("row 1 = %+v", *second)
 	}
 	if got := first.Counts.Total(); got != 15 {
