@@ -29,6 +29,29 @@ const (
 // activityConfig holds the activity views' knobs.
 type activityConfig struct {
 	maxWindow time.Duration
+	subRivers map[string][]SubRiver // by master river ID
+}
+
+// SubRiver is a sub-river of a master river (WithSubRivers).
+type SubRiver struct {
+	ID   string // 24 hex digits; required
+	Name string
+	// Outcome is how its runs end, as the v1 API says it; empty: as the
+	// master's run ends.
+	Outcome string
+	Message string // the error description when the outcome is not "succeeded"
+}
+
+// WithSubRivers gives a river sub-rivers: each run of the master river
+// then has one run per sub-river, served by the sub-river activity route
+// (GET E/rivers/{id}/activities_sub_rivers) with the master run's times.
+func WithSubRivers(masterRiverID string, subs ...SubRiver) Option {
+	return func(s *Server) {
+		if s.act.subRivers == nil {
+			s.act.subRivers = map[string][]SubRiver{}
+		}
+		s.act.subRivers[masterRiverID] = append(s.act.subRivers[masterRiverID], subs...)
+	}
 }
 
 // WithMaxWindow makes the windowed activity routes refuse a window longer
@@ -202,7 +225,7 @@ func (s *Server) activities(w http.ResponseWriter, r *http.Request, win window) 
 		items = append(items, c.json(map[string]any{
 			"cross_id": rv.ID, "river_id": rv.ID, "river_name": rv.Name, "group_id": rv.GroupID,
 			"account": s.AccountID, "env_id": s.EnvironmentID,
-			"is_scheduled": false, "is_sub_river": false, "is_master_river": false,
+			"is_scheduled": false, "is_sub_river": false, "is_master_river": len(s.act.subRivers[id]) > 0,
 			"units": units, "rpu": units, "total_size": runRows * 100 * len(runs), "total_files": len(runs),
 			"last_run": rfc3339(runs[0].started),
 		}))
@@ -267,11 +290,45 @@ func (s *Server) runGroup(w http.ResponseWriter, r *http.Request, _ *token) {
 	writeError(w, v1, http.StatusNotFound, "Run group "+group+" not found")
 }
 
-// subRiverRuns answers the runs of a river's sub-rivers. The server's
-// rivers have none, so the answer is an empty, unpaged envelope, as the
-// live API may send.
-func (s *Server) subRiverRuns(w http.ResponseWriter, _ *http.Request, _ window) {
-	writeJSON(w, http.StatusOK, map[string]any{"items": []any{}, "total_items": 0, "current_page_size": 0, "page": 1})
+// subRiverRuns answers the runs of a master river's sub-rivers (see
+// WithSubRivers), newest first, as an unpaged envelope when they fit in
+// one page, as the live API may send.
+func (s *Server) subRiverRuns(w http.ResponseWriter, r *http.Request, win window) {
+	rv, now := s.rivers[r.PathValue("river")], time.Now()
+	subs := s.act.subRivers[rv.ID]
+	items := []map[string]any{}
+	for _, run := range s.runsIn(rv.ID, win) {
+		st, msg := runStatus(run, rv, now)
+		for i, sub := range subs {
+			subSt, subMsg := st, msg
+			if sub.Outcome != "" && terminal(st) {
+				subSt, subMsg = sub.Outcome, nil
+				if sub.Outcome != "succeeded" {
+					subMsg = firstOf(sub.Message, "Run ended "+sub.Outcome)
+				}
+			}
+			items = append(items, map[string]any{
+				"run_id": fmt.Sprintf("%s%02x", run.id[:30], 0x80+i), "run_group_id": run.groupID,
+				"sub_river_id": sub.ID, "sub_river_name": sub.Name, "is_sub_river_run": true,
+				"status": subSt, "error_description": subMsg, "units": runUnits, "total_rows": runRows,
+				"start_date_utc": rfc3339(run.started), "end_date_utc": rfc3339(run.ended),
+			})
+		}
+	}
+	if len(items) <= 20 && r.URL.Query().Get("items_per_page") == "" && r.URL.Query().Get("page") == "" {
+		writeJSON(w, http.StatusOK, map[string]any{"items": items, "total_items": len(items), "current_page_size": len(items), "page": 1})
+		return
+	}
+	writePage(w, r, items)
+}
+
+func firstOf(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 // runStatus is a run's status and message now.
