@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -367,5 +368,53 @@ func TestActivitiesTokenOnlyResolvesScope(t *testing.T) {
 	}
 	if n := len(rec.all()); n != 3 {
 		t.Errorf("requests = %d, want 3 (one /api/me)", n)
+	}
+}
+
+// A next_page on another host is refused without a request, by every
+// activity iterator.
+func TestActivityIteratorsRefuseForeignNextPage(t *testing.T) {
+	t.Parallel()
+	c, mock := setup(t, v1()...)
+	var rec recorder
+	page := `{"items": [{"cross_id": "63b724fc690def001131d242", "run_group_id": "g1", "run_id": "r1"}], "page": 1, "next_page": "https://evil.example.com/v1/steal?page=2"}`
+	mock.RegisterResponder(http.MethodGet, v1Env+"/activities", rec.reply(200, page))
+	mock.RegisterResponder(http.MethodGet, v1Env+"/rivers/"+riverID+"/activities_run_groups", rec.reply(200, page))
+	mock.RegisterResponder(http.MethodGet, v1Env+"/rivers/"+riverID+"/activities_sub_rivers", rec.reply(200, page))
+	ctx := context.Background()
+	iters := map[string]func(yield func(error) bool){
+		"All": func(yield func(error) bool) {
+			for _, err := range c.Activities.All(ctx, &rivery.ActivitiesOptions{Window: day}) {
+				if !yield(err) {
+					return
+				}
+			}
+		},
+		"AllRunGroups": func(yield func(error) bool) {
+			for _, err := range c.Activities.AllRunGroups(ctx, riverID, &rivery.WindowOptions{Window: day}) {
+				if !yield(err) {
+					return
+				}
+			}
+		},
+		"AllSubRiverRuns": func(yield func(error) bool) {
+			for _, err := range c.Activities.AllSubRiverRuns(ctx, riverID, &rivery.WindowOptions{Window: day}) {
+				if !yield(err) {
+					return
+				}
+			}
+		},
+	}
+	for name, it := range iters {
+		var last error
+		for err := range it {
+			last = err
+		}
+		if last == nil || !strings.Contains(last.Error(), "refused") {
+			t.Errorf("%s: last error = %v, want the foreign next_page refused", name, last)
+		}
+	}
+	if n := len(rec.all()); n != 3 {
+		t.Errorf("requests = %d, want 3 (none to the foreign host)", n)
 	}
 }
