@@ -39,6 +39,18 @@
 // (errors.Is(err, ErrRunFailed)). ListRuns finds runs by start time and
 // RunLogs reads a run's log.
 //
+// # Activities and run detail
+//
+// Client.Activities answers "what ran, what failed" for a whole environment
+// in one paged call (List, All: one row per river, its runs counted by
+// status, with units and last run), with Statistics, per-table Targets, a
+// river's RunGroups (where StatusPartial lives) and SubRiverRuns. Each takes
+// a Window: both ends required, sent in UTC as yyyy-mm-ddThh:mm:ss;
+// AllRunGroups and AllSubRiverRuns walk long windows WindowSplit at a time,
+// and a window the server refuses as too large matches ErrWindowTooLarge.
+// Rivers.RunTasks, LogicSteps, StepLogContent (fetched from a presigned URL
+// without the Rivery token) and RunVariables tell why a run ended as it did.
+//
 // # Tokens
 //
 // Client.Tokens lists, views, creates and deletes API tokens (account

@@ -30,6 +30,8 @@ type Client struct {
 	Tokens *TokensService
 	// Rivers triggers and watches rivers (pipelines).
 	Rivers *RiversService
+	// Activities is the environment-wide view of runs (v1 API).
+	Activities *ActivitiesService
 
 	common service
 
@@ -139,6 +141,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	c.common.client = c
 	c.Tokens = (*TokensService)(&c.common)
 	c.Rivers = (*RiversService)(&c.common)
+	c.Activities = (*ActivitiesService)(&c.common)
 	return c, nil
 }
 

@@ -49,6 +49,7 @@ type Server struct {
 	admin    string
 	seq      int
 	closed   bool
+	act      activityConfig
 }
 
 // Option shapes a new Server.

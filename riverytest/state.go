@@ -40,10 +40,14 @@ type run struct {
 	ended                time.Time
 	polls                int
 	canceled             bool
+	recorded             *RecordedRun // set by AddRun: its status is fixed
 }
 
 // status is the run's v1 status now, without counting a poll.
 func (r *run) status(rv *river, now time.Time) string {
+	if r.recorded != nil {
+		return r.recorded.Status
+	}
 	if r.canceled {
 		return "canceled"
 	}
@@ -80,6 +84,8 @@ func terminal(status string) bool { return status != "pending" && status != "run
 // message is the run's error description, if it has one.
 func (r *run) message(rv *river, status string) string {
 	switch {
+	case r.recorded != nil && r.recorded.Message != "":
+		return r.recorded.Message
 	case status == "canceled":
 		return "Run canceled"
 	case terminal(status) && status != "succeeded":

@@ -223,7 +223,7 @@ func TestUsage(t *testing.T) {
 		{[]string{"run", "--help"}, exitOK, "Usage: rivery run"},
 		{[]string{"runs"}, exitError, "runs needs a subcommand\n\nUsage:\n  rivery runs get"},
 		{[]string{"tokens", "create", "--name", "x"}, exitError, "at least one --scope"},
-		{[]string{"runs", "start"}, exitError, `unknown subcommand "start" of runs (want get, cancel, list, logs)`},
+		{[]string{"runs", "start"}, exitError, `unknown subcommand "start" of runs (want get, cancel, list, logs, tasks, steps, step-log, vars)`},
 	} {
 		code, out, errOut := invoke(tt.args...)
 		if code != tt.code || !strings.Contains(out+errOut, tt.want) {

@@ -1,0 +1,539 @@
+package riverytest
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/rivery-go/rivery"
+)
+
+// The activity and run-detail routes.
+const (
+	RouteActivities    Route = "activities"     // GET E/activities
+	RouteStatistics    Route = "statistics"     // GET E/activities_statistics, E/rivers/{id}/activities_statistics
+	RouteRunGroups     Route = "run_groups"     // GET E/rivers/{id}/activities_run_groups
+	RouteRunGroup      Route = "run_group"      // GET E/rivers/{id}/activities_run_groups/{group}
+	RouteSubRiverRuns  Route = "sub_river_runs" // GET E/rivers/{id}/activities_sub_rivers
+	RouteTargets       Route = "targets"        // GET E/rivers/{id}/activities_targets
+	RouteTasks         Route = "tasks"          // GET E/rivers/{id}/runs/{run}/tasks
+	RouteLogicSteps    Route = "logic_steps"    // GET E/rivers/{id}/runs/{run}/logic_steps
+	RouteStepLog       Route = "step_log"       // GET E/rivers/{id}/runs/{run}/logic_steps/{step}/logs
+	RouteRunVariables  Route = "run_variables"  // GET E/rivers/{id}/runs/{run}/variables
+	RoutePresignedLogs Route = "presigned_logs" // GET /presigned/step-logs/... (no token)
+)
+
+// activityConfig holds the activity views' knobs.
+type activityConfig struct {
+	maxWindow time.Duration
+	subRivers map[string][]SubRiver // by master river ID
+}
+
+// SubRiver is a sub-river of a master river (WithSubRivers).
+type SubRiver struct {
+	ID   string // 24 hex digits; required
+	Name string
+	// Outcome is how its runs end, as the v1 API says it; empty: as the
+	// master's run ends.
+	Outcome string
+	Message string // the error description when the outcome is not "succeeded"
+}
+
+// WithSubRivers gives a river sub-rivers: each run of the master river
+// then has one run per sub-river, served by the sub-river activity route
+// (GET E/rivers/{id}/activities_sub_rivers) with the master run's times.
+func WithSubRivers(masterRiverID string, subs ...SubRiver) Option {
+	return func(s *Server) {
+		if s.act.subRivers == nil {
+			s.act.subRivers = map[string][]SubRiver{}
+		}
+		s.act.subRivers[masterRiverID] = append(s.act.subRivers[masterRiverID], subs...)
+	}
+}
+
+// WithMaxWindow makes the windowed activity routes refuse a window longer
+// than d with 400, as the live API refuses windows above its (unpublished)
+// maximum.
+func WithMaxWindow(d time.Duration) Option {
+	return func(s *Server) { s.act.maxWindow = d }
+}
+
+// RecordedRun is a finished run put into the server's history by AddRun,
+// for tests of dashboards and alerting over past runs.
+type RecordedRun struct {
+	RiverID string
+	Started time.Time // required
+	Ended   time.Time // zero: Started plus a minute
+	Status  string    // as the v1 API says it; "succeeded" when empty
+	Message string    // the error description
+}
+
+// AddRun records a run of an existing river and returns its ID. Every
+// route reports it like the runs the server started: run status, the runs
+// list, activities, statistics, run groups and run detail.
+func (s *Server) AddRun(r RecordedRun) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rv, ok := s.rivers[r.RiverID]
+	switch {
+	case !ok:
+		return "", fmt.Errorf("riverytest: AddRun: no river %q", r.RiverID)
+	case r.Started.IsZero():
+		return "", fmt.Errorf("riverytest: AddRun: Started is required")
+	}
+	if r.Status == "" {
+		r.Status = "succeeded"
+	}
+	if r.Ended.IsZero() && terminal(r.Status) {
+		r.Ended = r.Started.Add(time.Minute)
+	}
+	run := s.startRun(rv)
+	run.started, run.ended, run.recorded = r.Started.UTC(), r.Ended.UTC(), &r
+	return run.id, nil
+}
+
+func (s *Server) activityRoutes(mux *http.ServeMux) {
+	activity := []rivery.Scope{rivery.ScopeActivityList, rivery.ScopeRiverList}
+	read := []rivery.Scope{rivery.ScopeRiverList}
+	s.handle(mux, "GET "+envPrefix+"/activities", RouteActivities, v1, activity, s.windowed(s.activities))
+	s.handle(mux, "GET "+envPrefix+"/activities_statistics", RouteStatistics, v1, activity, s.windowed(s.statistics))
+	s.handle(mux, "GET "+envPrefix+"/rivers/{river}/activities_statistics", RouteStatistics, v1, activity, s.windowed(s.statistics))
+	s.handle(mux, "GET "+envPrefix+"/rivers/{river}/activities_run_groups", RouteRunGroups, v1, activity, s.windowed(s.runGroups))
+	s.handle(mux, "GET "+envPrefix+"/rivers/{river}/activities_run_groups/{group}", RouteRunGroup, v1, activity, s.runGroup)
+	s.handle(mux, "GET "+envPrefix+"/rivers/{river}/activities_sub_rivers", RouteSubRiverRuns, v1, activity, s.windowed(s.subRiverRuns))
+	s.handle(mux, "GET "+envPrefix+"/rivers/{river}/activities_targets", RouteTargets, v1, activity, s.windowed(s.targets))
+	s.handle(mux, "GET "+envPrefix+"/rivers/{river}/runs/{run}/tasks", RouteTasks, v1, read, s.runPart(s.tasks))
+	s.handle(mux, "GET "+envPrefix+"/rivers/{river}/runs/{run}/logic_steps", RouteLogicSteps, v1, read, s.runPart(s.logicSteps))
+	s.handle(mux, "GET "+envPrefix+"/rivers/{river}/runs/{run}/logic_steps/{step}/logs", RouteStepLog, v1, read, s.runPart(s.stepLog))
+	s.handle(mux, "GET "+envPrefix+"/rivers/{river}/runs/{run}/variables", RouteRunVariables, v1, read, s.runPart(s.runVariables))
+	mux.HandleFunc("GET /presigned/step-logs/{run}/{step}", s.presignedLog)
+}
+
+// window is a parsed start_time/end_time.
+type window struct{ start, end time.Time }
+
+func (w window) holds(t time.Time) bool { return !t.Before(w.start) && !t.After(w.end) }
+
+// windowedHandler serves a request with a valid window, holding s.mu.
+type windowedHandler func(w http.ResponseWriter, r *http.Request, win window)
+
+// windowed checks start_time and end_time (both required; UTC
+// yyyy-mm-ddThh:mm:ss or RFC 3339) and the maximum window, then calls h
+// holding s.mu.
+func (s *Server) windowed(h windowedHandler) handler {
+	return func(w http.ResponseWriter, r *http.Request, _ *token) {
+		q := r.URL.Query()
+		var bad []fieldError
+		var win window
+		for _, p := range []struct {
+			name string
+			t    *time.Time
+		}{{"start_time", &win.start}, {"end_time", &win.end}} {
+			v := q.Get(p.name)
+			if v == "" {
+				bad = append(bad, fieldError{"missing", []string{"query", p.name}, "Field required", nil})
+				continue
+			}
+			t, err := time.Parse("2006-01-02T15:04:05", v)
+			if err != nil {
+				t, err = time.Parse(time.RFC3339, v)
+			}
+			if err != nil {
+				bad = append(bad, fieldError{"datetime_from_date_parsing", []string{"query", p.name}, "Input should be a valid datetime", v})
+			}
+			*p.t = t.UTC()
+		}
+		if len(bad) > 0 {
+			writeValidation(w, bad...)
+			return
+		}
+		s.mu.Lock()
+		maxWin := s.act.maxWindow
+		if maxWin > 0 && win.end.Sub(win.start) > maxWin {
+			s.mu.Unlock()
+			writeError(w, v1, http.StatusBadRequest, fmt.Sprintf("The time range between start_time and end_time must be at most %d days", int(maxWin.Hours()/24)))
+			return
+		}
+		if id := r.PathValue("river"); id != "" && s.rivers[id] == nil {
+			s.mu.Unlock()
+			writeError(w, v1, http.StatusNotFound, "Data Flow "+id+" not found")
+			return
+		}
+		defer s.mu.Unlock()
+		h(w, r, win)
+	}
+}
+
+// runsIn returns the runs of riverID (all rivers when empty) that started
+// in win, newest first; the caller holds s.mu.
+func (s *Server) runsIn(riverID string, win window) []*run {
+	var out []*run
+	for _, run := range s.runs {
+		if (riverID == "" || run.riverID == riverID) && win.holds(run.started) {
+			out = append(out, run)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].started.Equal(out[j].started) {
+			return out[i].started.After(out[j].started)
+		}
+		return out[i].id > out[j].id
+	})
+	return out
+}
+
+// Every run counts 0.25 units and 1000 rows (as its status answer says),
+// split over two target tables.
+var tables = []struct {
+	name  string
+	units float64
+	rows  int
+}{{"orders", 0.15, 600}, {"customers", 0.10, 400}}
+
+const runUnits, runRows = 0.25, 1000
+
+type counts map[string]int
+
+func (c counts) json(m map[string]any) map[string]any {
+	for _, st := range []string{"pending", "running", "succeeded", "failed", "canceled", "skipped"} {
+		m[st] = c[st]
+	}
+	return m
+}
+
+func (s *Server) activities(w http.ResponseWriter, r *http.Request, win window) {
+	group := r.URL.Query().Get("group_id")
+	byRiver := map[string][]*run{}
+	for _, run := range s.runsIn("", win) {
+		byRiver[run.riverID] = append(byRiver[run.riverID], run)
+	}
+	now := time.Now()
+	var items []map[string]any
+	for _, id := range s.order {
+		rv, runs := s.rivers[id], byRiver[id]
+		if len(runs) == 0 || (group != "" && rv.GroupID != group) {
+			continue
+		}
+		c := counts{}
+		for _, run := range runs {
+			c[run.status(rv, now)]++
+		}
+		units := runUnits * float64(len(runs))
+		items = append(items, c.json(map[string]any{
+			"cross_id": rv.ID, "river_id": rv.ID, "river_name": rv.Name, "group_id": rv.GroupID,
+			"account": s.AccountID, "env_id": s.EnvironmentID,
+			"is_scheduled": false, "is_sub_river": false, "is_master_river": len(s.act.subRivers[id]) > 0,
+			"units": units, "rpu": units, "total_size": runRows * 100 * len(runs), "total_files": len(runs),
+			"last_run": rfc3339(runs[0].started),
+		}))
+	}
+	writePage(w, r, items)
+}
+
+func (s *Server) statistics(w http.ResponseWriter, r *http.Request, win window) {
+	only := r.URL.Query().Get("status")
+	c, units, now := counts{}, 0.0, time.Now()
+	for _, run := range s.runsIn(r.PathValue("river"), win) {
+		st := run.status(s.rivers[run.riverID], now)
+		if only == "" || st == only {
+			c[st]++
+			units += runUnits
+		}
+	}
+	writeJSON(w, http.StatusOK, c.json(map[string]any{
+		"account": s.AccountID, "env_id": s.EnvironmentID, "total_units": units, "total_rpu": units,
+	}))
+}
+
+// groupJSON is a run's group as the activity views show it (each run the
+// server starts is a group of one).
+func groupJSON(run *run, rv *river, now time.Time, detail bool) map[string]any {
+	st := run.status(rv, now)
+	m := map[string]any{
+		"run_group_id": run.groupID, "river_cross_id": rv.ID, "status": st,
+		"units": runUnits, "rpu": runUnits, "trigger": "api",
+		"run_date_utc": rfc3339(run.started), "run_date_epoch_milliseconds": run.started.UnixMilli(),
+		"run_end_date_utc": rfc3339(run.ended), "max_duration_in_milliseconds": 0,
+	}
+	if !run.ended.IsZero() {
+		m["max_duration_in_milliseconds"] = run.ended.Sub(run.started).Milliseconds()
+	}
+	if detail {
+		counts{st: 1}.json(m)
+	}
+	return m
+}
+
+func (s *Server) runGroups(w http.ResponseWriter, r *http.Request, win window) {
+	rv, now := s.rivers[r.PathValue("river")], time.Now()
+	runs := s.runsIn(rv.ID, win)
+	items := make([]map[string]any, len(runs))
+	for i, run := range runs {
+		items[i] = groupJSON(run, rv, now, false)
+	}
+	writePage(w, r, items)
+}
+
+func (s *Server) runGroup(w http.ResponseWriter, r *http.Request, _ *token) {
+	id, group := r.PathValue("river"), r.PathValue("group")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, run := range s.runs {
+		if run.riverID == id && run.groupID == group {
+			writeJSON(w, http.StatusOK, groupJSON(run, s.rivers[id], time.Now(), true))
+			return
+		}
+	}
+	writeError(w, v1, http.StatusNotFound, "Run group "+group+" not found")
+}
+
+// subRiverRuns answers the runs of a master river's sub-rivers (see
+// WithSubRivers), newest first, as an unpaged envelope when they fit in
+// one page, as the live API may send.
+func (s *Server) subRiverRuns(w http.ResponseWriter, r *http.Request, win window) {
+	rv, now := s.rivers[r.PathValue("river")], time.Now()
+	subs := s.act.subRivers[rv.ID]
+	items := []map[string]any{}
+	for _, run := range s.runsIn(rv.ID, win) {
+		st, msg := runStatus(run, rv, now)
+		for i, sub := range subs {
+			subSt, subMsg := st, msg
+			if sub.Outcome != "" && terminal(st) {
+				subSt, subMsg = sub.Outcome, nil
+				if sub.Outcome != "succeeded" {
+					subMsg = firstOf(sub.Message, "Run ended "+sub.Outcome)
+				}
+			}
+			items = append(items, map[string]any{
+				"run_id": fmt.Sprintf("%s%02x", run.id[:30], 0x80+i), "run_group_id": run.groupID,
+				"sub_river_id": sub.ID, "sub_river_name": sub.Name, "is_sub_river_run": true,
+				"status": subSt, "error_description": subMsg, "units": runUnits, "total_rows": runRows,
+				"start_date_utc": rfc3339(run.started), "end_date_utc": rfc3339(run.ended),
+			})
+		}
+	}
+	if len(items) <= 20 && r.URL.Query().Get("items_per_page") == "" && r.URL.Query().Get("page") == "" {
+		writeJSON(w, http.StatusOK, map[string]any{"items": items, "total_items": len(items), "current_page_size": len(items), "page": 1})
+		return
+	}
+	writePage(w, r, items)
+}
+
+func firstOf(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// runStatus is a run's status and message now.
+func runStatus(run *run, rv *river, now time.Time) (string, any) {
+	st := run.status(rv, now)
+	var msg any
+	if m := run.message(rv, st); m != "" {
+		msg = m
+	}
+	return st, msg
+}
+
+func (s *Server) targets(w http.ResponseWriter, r *http.Request, win window) {
+	q := r.URL.Query()
+	rv, now := s.rivers[r.PathValue("river")], time.Now()
+	statuses, group := q["status"], q.Get("run_group_id")
+	var items []map[string]any
+	for _, tb := range tables {
+		var latest *run
+		n := 0
+		for _, run := range s.runsIn(rv.ID, win) {
+			st := run.status(rv, now)
+			if (group != "" && run.groupID != group) || (len(statuses) > 0 && !contains(statuses, st)) {
+				continue
+			}
+			if latest == nil {
+				latest = run
+			}
+			n++
+		}
+		if latest == nil {
+			continue
+		}
+		st, msg := runStatus(latest, rv, now)
+		items = append(items, map[string]any{
+			"table_name": tb.name, "target_name": tb.name, "status": st, "error_description": msg,
+			"units": tb.units * float64(n), "total_rows": tb.rows * n, "last_run": rfc3339(latest.started),
+			"run_id": latest.id, "run_group_id": latest.groupID, "sub_river_id": nil,
+		})
+	}
+	switch q.Get("sort_by") {
+	case "table_name":
+		sort.SliceStable(items, func(i, j int) bool { return items[i]["table_name"].(string) < items[j]["table_name"].(string) })
+	case "units", "last_run", "":
+		// already by units, descending
+	}
+	if q.Get("sort_order") == "asc" && q.Get("sort_by") != "table_name" {
+		for i, j := 0, len(items)-1; i < j; i, j = i+1, j-1 {
+			items[i], items[j] = items[j], items[i]
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "total_items": len(items), "current_page_size": len(items), "page": 1, "next_page": nil})
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// runPart serves a part of one run, holding s.mu.
+func (s *Server) runPart(h func(w http.ResponseWriter, r *http.Request, run *run, rv *river)) handler {
+	return func(w http.ResponseWriter, r *http.Request, _ *token) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if run, rv, ok := s.findRun(w, r.PathValue("river"), r.PathValue("run")); ok {
+			h(w, r, run, rv)
+		}
+	}
+}
+
+// A logic river's steps: a code step, then a SQL step.
+var logicSteps = []struct{ id, name, kind string }{
+	{fmt.Sprintf("%032x", 0x5e01), "extract", "logicode"},
+	{fmt.Sprintf("%032x", 0x5e02), "load", "snowflake_sql_query"},
+}
+
+func isLogic(rv *river) bool { return rv.Type == "logic" }
+
+// stepStatus is step i's status in a run of status st: both steps share a
+// run in progress or succeeded; otherwise the first succeeded and the
+// second ended as the run did.
+func stepStatus(i int, st string) string {
+	if i == 0 && terminal(st) {
+		return "succeeded"
+	}
+	return st
+}
+
+func (s *Server) tasks(w http.ResponseWriter, r *http.Request, run *run, rv *river) {
+	now := time.Now()
+	st, msg := runStatus(run, rv, now)
+	var items []map[string]any
+	if isLogic(rv) {
+		for i, step := range logicSteps {
+			items = append(items, s.partJSON(run, step.id, step.name, stepStatus(i, st), msg, i == len(logicSteps)-1, runUnits/2, 0))
+		}
+	} else {
+		for i, tb := range tables {
+			items = append(items, s.partJSON(run, fmt.Sprintf("%s%02x", run.id[:30], i), tb.name, st, msg, true, tb.units, tb.rows))
+		}
+	}
+	writePage(w, r, items)
+}
+
+// partJSON is a task or step row; msg goes only on a part that carries the
+// run's failure (withMsg).
+func (s *Server) partJSON(run *run, id, name, st string, msg any, withMsg bool, units float64, rows int) map[string]any {
+	if !withMsg || st == "succeeded" {
+		msg = nil
+	}
+	return map[string]any{
+		"task_id": id, "task_name": name, "run_id": run.id, "run_group_id": run.groupID,
+		"status": st, "error_description": msg, "units": units, "total_rows": rows,
+		"start_date_utc": rfc3339(run.started), "end_date_utc": rfc3339(run.ended),
+	}
+}
+
+func (s *Server) logicSteps(w http.ResponseWriter, r *http.Request, run *run, rv *river) {
+	if !isLogic(rv) {
+		writeError(w, v1, http.StatusBadRequest, "Only logic flows have logic steps")
+		return
+	}
+	st, msg := runStatus(run, rv, time.Now())
+	items := make([]map[string]any, len(logicSteps))
+	for i, step := range logicSteps {
+		m := s.partJSON(run, step.id, step.name, stepStatus(i, st), msg, i == len(logicSteps)-1, runUnits/2, 0)
+		m["step_id"], m["step_name"], m["block_type"], m["error_message"] = step.id, step.name, step.kind, m["error_description"]
+		items[i] = m
+	}
+	writePage(w, r, items)
+}
+
+// stepLog answers a presigned URL on this server for a code step; SQL
+// steps have no log, as on the live API.
+func (s *Server) stepLog(w http.ResponseWriter, r *http.Request, run *run, rv *river) {
+	id := r.PathValue("step")
+	for _, step := range logicSteps {
+		if !isLogic(rv) || step.id != id {
+			continue
+		}
+		if step.kind != "logicode" {
+			writeError(w, v1, http.StatusBadRequest, "Invalid step type "+step.kind)
+			return
+		}
+		q := url.Values{"X-Amz-Expires": {"300"}, "X-Amz-Signature": {signature(run.id, id)}}
+		if it := r.URL.Query().Get("iteration_number"); it != "" {
+			q.Set("iteration", it)
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"logs_url": s.URL + "/presigned/step-logs/" + run.id + "/" + id + "?" + q.Encode()})
+		return
+	}
+	writeError(w, v1, http.StatusNotFound, "Step "+id+" not found")
+}
+
+func signature(runID, stepID string) string {
+	return "sig" + runID[len(runID)-8:] + stepID[len(stepID)-4:]
+}
+
+// presignedLog is the storage host: it takes no Rivery token, and refuses
+// a request that carries one, as a presigned store does.
+func (s *Server) presignedLog(w http.ResponseWriter, r *http.Request) {
+	s.record(RoutePresignedLogs, r, nil)
+	runID, stepID := r.PathValue("run"), r.PathValue("step")
+	switch {
+	case r.Header.Get("Authorization") != "":
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = fmt.Fprint(w, "<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed</Message></Error>")
+		return
+	case len(runID) < 8 || len(stepID) < 4 || r.URL.Query().Get("X-Amz-Signature") != signature(runID, stepID):
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = fmt.Fprint(w, "<Error><Code>SignatureDoesNotMatch</Code></Error>")
+		return
+	}
+	s.mu.Lock()
+	run, ok := s.runs[runID]
+	started := time.Time{}
+	if ok {
+		started = run.started
+	}
+	s.mu.Unlock()
+	if !ok {
+		w.WriteHeader(http.StatusNotFound)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	it := r.URL.Query().Get("iteration")
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s INFO step extract started (run %s", started.UTC().Format(time.RFC3339), runID)
+	if it != "" {
+		fmt.Fprintf(&b, ", iteration %s", it)
+	}
+	fmt.Fprintf(&b, ")\n%s INFO extracted 1000 rows\n", started.Add(time.Second).UTC().Format(time.RFC3339))
+	_, _ = w.Write([]byte(b.String()))
+}
+
+func (s *Server) runVariables(w http.ResponseWriter, _ *http.Request, run *run, rv *river) {
+	if !isLogic(rv) {
+		writeError(w, v1, http.StatusBadRequest, "Only logic flows have run variables")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"variables": map[string]any{
+		"run_date": run.started.UTC().Format("2006-01-02"), "rows_loaded": runRows, "target_schema": "analytics",
+	}})
+}
