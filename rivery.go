@@ -30,6 +30,12 @@ type Client struct {
 	Tokens *TokensService
 	// Rivers triggers and watches rivers (pipelines).
 	Rivers *RiversService
+	// Connections reads connections and the catalogs of types (v1 API).
+	Connections *ConnectionsService
+	// Variables manages the environment's variables (v1 API).
+	Variables *VariablesService
+	// RiverVariables manages rivers' variables (v1 API).
+	RiverVariables *RiverVariablesService
 
 	common service
 
@@ -139,6 +145,9 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	c.common.client = c
 	c.Tokens = (*TokensService)(&c.common)
 	c.Rivers = (*RiversService)(&c.common)
+	c.Connections = (*ConnectionsService)(&c.common)
+	c.Variables = (*VariablesService)(&c.common)
+	c.RiverVariables = (*RiverVariablesService)(&c.common)
 	return c, nil
 }
 

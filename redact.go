@@ -1,0 +1,85 @@
+package rivery
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// formatRedacted prints a type that holds a secret the way Token does:
+// GoString for %#v, String (which leaves the secret out) for every other
+// verb, so no verb or flag reaches the fields.
+func formatRedacted(f fmt.State, verb rune, s interface {
+	String() string
+	GoString() string
+},
+) {
+	if verb == 'v' && f.Flag('#') {
+		_, _ = io.WriteString(f, s.GoString())
+		return
+	}
+	_, _ = io.WriteString(f, s.String())
+}
+
+// secretKeyParts are what a JSON key names when its value is a credential.
+var secretKeyParts = []string{
+	"password", "passwd", "secret", "token", "credential", "passphrase",
+	"private", "apikey", "api_key", "access_key", "auth", "key_file", "cert",
+}
+
+// isSecretKey reports whether a JSON object key names a credential.
+func isSecretKey(k string) bool {
+	k = strings.ToLower(k)
+	for _, p := range secretKeyParts {
+		if strings.Contains(k, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// redactJSON returns raw with the value of every key that names a
+// credential (at any depth) replaced by "[redacted]". Booleans and nulls
+// stay: they are flags such as password_exists, not secrets. Input that is
+// not JSON is replaced whole: it cannot be shown safely.
+func redactJSON(raw json.RawMessage) json.RawMessage {
+	if len(raw) == 0 {
+		return raw
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return json.RawMessage(`"` + redacted + `"`)
+	}
+	out, err := json.Marshal(redactValue(v))
+	if err != nil {
+		return json.RawMessage(`"` + redacted + `"`)
+	}
+	return out
+}
+
+func redactValue(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, e := range t {
+			switch e.(type) {
+			case nil, bool:
+				// flags are not secrets
+			default:
+				if isSecretKey(k) {
+					t[k] = redacted
+					continue
+				}
+			}
+			t[k] = redactValue(e)
+		}
+	case []any:
+		for i, e := range t {
+			t[i] = redactValue(e)
+		}
+	}
+	return v
+}
