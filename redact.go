@@ -41,7 +41,8 @@ func isSecretKey(k string) bool {
 }
 
 // redactJSON returns raw with the value of every key that names a
-// credential (at any depth) replaced by "[redacted]". Booleans and nulls
+// credential (at any depth), and the value of every {"name", "value"} pair
+// whose name does, replaced by "[redacted]". Booleans and nulls
 // stay: they are flags such as password_exists, not secrets. Input that is
 // not JSON is replaced whole: it cannot be shown safely.
 func redactJSON(raw json.RawMessage) json.RawMessage {
@@ -64,6 +65,13 @@ func redactJSON(raw json.RawMessage) json.RawMessage {
 func redactValue(v any) any {
 	switch t := v.(type) {
 	case map[string]any:
+		// A {"name": "api_token", "value": ...} pair names its secret
+		// in a field of its own.
+		for _, nameKey := range []string{"name", "key"} {
+			if n, ok := t[nameKey].(string); ok && isSecretKey(n) && t["value"] != nil {
+				t["value"] = redacted
+			}
+		}
 		for k, e := range t {
 			switch e.(type) {
 			case nil, bool:

@@ -1,0 +1,318 @@
+package rivery_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/jarcoal/httpmock"
+
+	"github.com/rivery-go/rivery"
+)
+
+func TestVariablesList(t *testing.T) {
+	t.Parallel()
+	c, mock := setup(t, v1()...)
+	var rec recorder
+	mock.RegisterResponder(http.MethodGet, v1Env+"/variables", rec.reply(200, fixture(t, "v1_variables.json")))
+	vars, _, err := c.Variables.List(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"TARGET_SCHEMA": "analytics", "NOTIFY": "data-team@example.com", "MAX_RETRIES": "3"}
+	if fmt.Sprint(vars) != fmt.Sprint(want) {
+		t.Errorf("vars = %v, want %v", vars, want)
+	}
+	checkHeaders(t, rec.only(t), false)
+}
+
+func TestVariablesSetSendsOnlyTheKeys(t *testing.T) {
+	t.Parallel()
+	c, mock := setup(t, v1()...)
+	var rec recorder
+	mock.RegisterResponder(http.MethodPut, v1Env+"/variables", rec.reply(200, fixture(t, "v1_variables.json")))
+	if _, err := c.Variables.Set(context.Background(), map[string]string{"TARGET_SCHEMA": "staging"}); err != nil {
+		t.Fatal(err)
+	}
+	req := rec.only(t)
+	checkHeaders(t, req, true)
+	checkJSON(t, req.Body, `{"variables": {"TARGET_SCHEMA": "staging"}}`)
+}
+
+// A write is never sent twice once it may have reached the server: before
+// the fix, a PUT answered 502 or cut off was sent again.
+func TestWritesAreNotResent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	writes := []struct {
+		name, method, url string
+		do                func(c *rivery.Client) error
+	}{
+		{"Variables.Set", http.MethodPut, v1Env + "/variables", func(c *rivery.Client) error {
+			_, err := c.Variables.Set(ctx, map[string]string{"A": "1"})
+			return err
+		}},
+		{"RiverVariables.Replace", http.MethodPut, v1Env + "/rivers/" + riverID + "/variables", func(c *rivery.Client) error {
+			_, _, err := c.RiverVariables.Replace(ctx, riverID, nil)
+			return err
+		}},
+		{"Rivers.Replace", http.MethodPut, v1Env + "/rivers/" + riverID, func(c *rivery.Client) error {
+			def, _ := rivery.ParseRiverDefinition([]byte(`{"name": "x", "metadata": {}}`))
+			_, _, err := c.Rivers.Replace(ctx, riverID, def)
+			return err
+		}},
+		{"Rivers.Restore", http.MethodPut, v1Env + "/rivers/" + riverID + "/restore", func(c *rivery.Client) error {
+			_, err := c.Rivers.Restore(ctx, riverID, "67bb00000000000000000002")
+			return err
+		}},
+		{"Rivers.Create", http.MethodPost, v1Env + "/rivers", func(c *rivery.Client) error {
+			def, _ := rivery.ParseRiverDefinition([]byte(`{"name": "x", "metadata": {}}`))
+			_, _, err := c.Rivers.Create(ctx, def)
+			return err
+		}},
+		{"Rivers.Copy", http.MethodPost, v1Env + "/rivers/" + riverID + "/copy", func(c *rivery.Client) error {
+			_, _, err := c.Rivers.Copy(ctx, riverID)
+			return err
+		}},
+	}
+	for _, w := range writes {
+		t.Run(w.name, func(t *testing.T) {
+			t.Parallel()
+			c, mock := setup(t, v1()...)
+			var rec recorder
+			mock.RegisterResponder(w.method, w.url, rec.reply(502, `{"detail": "Bad Gateway"}`))
+			err := w.do(c)
+			if apiErr := asAPIError(t, err); apiErr.StatusCode != 502 || len(rec.all()) != 1 {
+				t.Errorf("502: err %v after %d requests, want the 502 after 1", err, len(rec.all()))
+			}
+
+			c, mock = setup(t, v1()...)
+			rec = recorder{}
+			mock.RegisterResponder(w.method, w.url, rec.fail(io.ErrUnexpectedEOF))
+			err = w.do(c)
+			if reqErr := asRequestError(t, err); !reqErr.MaybeApplied || reqErr.Attempts != 1 || len(rec.all()) != 1 {
+				t.Errorf("cut off: %+v after %d requests, want MaybeApplied after 1", reqErr, len(rec.all()))
+			}
+
+			c, mock = setup(t, v1()...)
+			rec = recorder{}
+			mock.RegisterResponder(w.method, w.url, sequence(rec.reply(429, `{"detail": "slow down"}`), rec.reply(200, `{"name": "x"}`)))
+			if err := w.do(c); err != nil || len(rec.all()) != 2 {
+				t.Errorf("429 then 200: %v after %d requests, want success after 2", err, len(rec.all()))
+			}
+		})
+	}
+}
+
+func TestVariablesDeleteChecksBeforeAndAfter(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+
+	// A missing key: reported, and nothing is deleted.
+	c, mock := setup(t, v1()...)
+	var rec recorder
+	mock.RegisterResponder(http.MethodGet, v1Env+"/variables", rec.reply(200, fixture(t, "v1_variables.json")))
+	_, err := c.Variables.Delete(ctx, "NOPE")
+	if !errors.Is(err, rivery.ErrNoSuchVariable) || !errors.Is(err, rivery.ErrNotFound) || !strings.Contains(err.Error(), `"NOPE"`) {
+		t.Errorf("Delete(missing) = %v", err)
+	}
+	if n := len(rec.all()); n != 1 {
+		t.Errorf("%d requests, want only the read", n)
+	}
+
+	// A present key: read, DELETE ?variable_key=, read again.
+	c, mock = setup(t, v1()...)
+	rec = recorder{}
+	mock.RegisterResponder(http.MethodGet, v1Env+"/variables", sequence(
+		rec.reply(200, fixture(t, "v1_variables.json")),
+		rec.reply(200, `{"variables": {"NOTIFY": "x", "MAX_RETRIES": 3}}`)))
+	mock.RegisterResponder(http.MethodDelete, v1Env+"/variables", rec.reply(200, `{}`))
+	if _, err := c.Variables.Delete(ctx, "TARGET_SCHEMA"); err != nil {
+		t.Fatal(err)
+	}
+	reqs := rec.all()
+	if len(reqs) != 3 || reqs[1].Method != http.MethodDelete || reqs[1].URL != v1Env+"/variables?variable_key=TARGET_SCHEMA" {
+		t.Errorf("requests = %+v", reqs)
+	}
+
+	// A key still there after the API said it deleted it.
+	c, mock = setup(t, v1()...)
+	mock.RegisterResponder(http.MethodGet, v1Env+"/variables", (&recorder{}).reply(200, fixture(t, "v1_variables.json")))
+	mock.RegisterResponder(http.MethodDelete, v1Env+"/variables", (&recorder{}).reply(200, `{}`))
+	if _, err := c.Variables.Delete(ctx, "TARGET_SCHEMA"); err == nil || !strings.Contains(err.Error(), "still set") {
+		t.Errorf("Delete(not deleted) = %v", err)
+	}
+
+	for _, name := range []string{"", " ", "A\nB"} {
+		if _, err := c.Variables.Delete(ctx, name); !errors.Is(err, rivery.ErrInvalidArgument) {
+			t.Errorf("Delete(%q) = %v", name, err)
+		}
+	}
+	if _, err := c.Variables.Set(ctx, nil); !errors.Is(err, rivery.ErrInvalidArgument) {
+		t.Errorf("Set(nil) = %v", err)
+	}
+}
+
+// riverVarsPages answers a river's n variables 20 a page, whatever
+// items_per_page asks, as the live API's default page; each item carries a
+// field the SDK does not know.
+func riverVarsPages(t *testing.T, n int, rec *recorder) httpmock.Responder {
+	t.Helper()
+	return func(req *http.Request) (*http.Response, error) {
+		page := 1
+		if p := req.URL.Query().Get("page"); p != "" {
+			_, _ = fmt.Sscan(p, &page)
+		}
+		var items []map[string]any
+		for i := (page - 1) * 20; i < min(page*20, n); i++ {
+			items = append(items, map[string]any{
+				"name":     fmt.Sprintf("var_%02d", i),
+				"value":    fmt.Sprintf("value %d", i),
+				"settings": map[string]any{"clear_value_on_start": i%2 == 0, "is_multi_value": false, "is_encrypted": i == 7},
+				"note":     fmt.Sprintf("n%d", i),
+			})
+		}
+		env := map[string]any{"items": items, "page": page, "current_page_size": len(items), "total_items": n, "next_page": nil, "previous_page": nil}
+		if page*20 < n {
+			env["next_page"] = fmt.Sprintf("%s/rivers/%s/variables?page=%d", v1Env, riverID, page+1)
+		}
+		b, _ := json.Marshal(env)
+		return rec.reply(200, string(b))(req)
+	}
+}
+
+func TestRiverVariablesSetKeepsAllFortyFive(t *testing.T) {
+	t.Parallel()
+	c, mock := setup(t, v1()...)
+	var reads, writes recorder
+	mock.RegisterResponder(http.MethodGet, v1Env+"/rivers/"+riverID+"/variables", riverVarsPages(t, 45, &reads))
+	mock.RegisterResponder(http.MethodPut, v1Env+"/rivers/"+riverID+"/variables", writes.reply(200, `{"items": []}`))
+
+	_, err := c.RiverVariables.Set(context.Background(), riverID,
+		&rivery.RiverVariable{Name: "var_07", Value: "changed"}, // encrypted: keeps its settings
+		&rivery.RiverVariable{Name: "new_one", Value: []string{"a", "b"}, Settings: &rivery.RiverVariableSettings{IsMultiValue: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(reads.all()); n != 6 {
+		t.Errorf("%d reads, want 6 (3 pages, twice)", n)
+	}
+	if q := reads.all()[0].URL; !strings.Contains(q, "items_per_page=500") {
+		t.Errorf("first read %s does not ask for the largest page", q)
+	}
+	var body struct {
+		Items []map[string]any `json:"items"`
+	}
+	if err := json.Unmarshal(writes.only(t).Body, &body); err != nil {
+		t.Fatal(err)
+	}
+	if len(body.Items) != 46 {
+		t.Fatalf("PUT sent %d variables, want 45 + 1", len(body.Items))
+	}
+	for i := range 45 {
+		it := body.Items[i]
+		wantValue := fmt.Sprintf("value %d", i)
+		if i == 7 {
+			wantValue = "changed"
+		}
+		st := it["settings"].(map[string]any)
+		if it["name"] != fmt.Sprintf("var_%02d", i) || it["value"] != wantValue || it["note"] != fmt.Sprintf("n%d", i) ||
+			st["clear_value_on_start"] != (i%2 == 0) || st["is_encrypted"] != (i == 7) || st["is_multi_value"] != false {
+			t.Errorf("item %d = %v", i, it)
+		}
+	}
+	last := body.Items[45]
+	if last["name"] != "new_one" || fmt.Sprint(last["value"]) != "[a b]" || last["settings"].(map[string]any)["is_multi_value"] != true {
+		t.Errorf("new item = %v", last)
+	}
+}
+
+func TestRiverVariablesSetRefusesAConcurrentChange(t *testing.T) {
+	t.Parallel()
+	c, mock := setup(t, v1()...)
+	var rec recorder
+	first := riverVarsPages(t, 3, &rec)
+	second := riverVarsPages(t, 4, &rec) // someone added one between the reads
+	calls := 0
+	mock.RegisterResponder(http.MethodGet, v1Env+"/rivers/"+riverID+"/variables", func(req *http.Request) (*http.Response, error) {
+		calls++
+		if calls == 1 {
+			return first(req)
+		}
+		return second(req)
+	})
+	_, err := c.RiverVariables.Set(context.Background(), riverID, &rivery.RiverVariable{Name: "x", Value: "1"})
+	if !errors.Is(err, rivery.ErrConcurrentChange) || !errors.Is(err, rivery.ErrConflict) || !strings.Contains(err.Error(), "nothing was written") {
+		t.Errorf("Set = %v", err)
+	}
+}
+
+// Pages that do not add up to total_items mean the set moved during the
+// read: Set must not build a PUT from them.
+func TestRiverVariablesGetAllChecksTheTotal(t *testing.T) {
+	t.Parallel()
+	c, mock := setup(t, v1()...)
+	mock.RegisterResponder(http.MethodGet, v1Env+"/rivers/"+riverID+"/variables",
+		(&recorder{}).reply(200, `{"items": [{"name": "a", "value": "1", "settings": {}}], "page": 1, "total_items": 2, "next_page": null}`))
+	if _, err := c.RiverVariables.GetAll(context.Background(), riverID); !errors.Is(err, rivery.ErrConcurrentChange) {
+		t.Errorf("GetAll = %v", err)
+	}
+	if _, err := c.RiverVariables.Set(context.Background(), riverID, &rivery.RiverVariable{Name: "a", Value: "2"}); !errors.Is(err, rivery.ErrConcurrentChange) {
+		t.Errorf("Set = %v", err)
+	}
+}
+
+func TestRiverVariablesDecodeAndRoundTrip(t *testing.T) {
+	t.Parallel()
+	c, mock := setup(t, v1()...)
+	var writes recorder
+	mock.RegisterResponder(http.MethodGet, v1Env+"/rivers/"+riverID+"/variables", (&recorder{}).reply(200, fixture(t, "v1_river_variables.json")))
+	mock.RegisterResponder(http.MethodPut, v1Env+"/rivers/"+riverID+"/variables", writes.reply(200, fixture(t, "v1_river_variables.json")))
+	ctx := context.Background()
+	vars, _, err := c.RiverVariables.List(ctx, riverID, nil)
+	if err != nil || len(vars) != 3 {
+		t.Fatalf("List = %v, %v", vars, err)
+	}
+	if vars[1].Settings == nil || !vars[1].Settings.IsMultiValue || fmt.Sprint(vars[1].Value) != "[eu us]" || !vars[2].Settings.IsEncrypted {
+		t.Errorf("vars = %+v %+v", vars[1], vars[2])
+	}
+	// Replace sends what was read unchanged, unknown fields included.
+	got, _, err := c.RiverVariables.Replace(ctx, riverID, vars)
+	if err != nil || len(got) != 3 {
+		t.Fatalf("Replace = %v, %v", got, err)
+	}
+	var sent, read struct{ Items []json.RawMessage }
+	_ = json.Unmarshal(writes.only(t).Body, &sent)
+	_ = json.Unmarshal([]byte(fixture(t, "v1_river_variables.json")), &read)
+	for i := range read.Items {
+		checkJSON(t, sent.Items[i], string(read.Items[i]))
+	}
+}
+
+func TestRiverVariablesRefuseBadArguments(t *testing.T) {
+	t.Parallel()
+	c, _ := setup(t, v1()...)
+	ctx := context.Background()
+	cases := map[string]error{}
+	_, cases["Set no vars"] = c.RiverVariables.Set(ctx, riverID)
+	_, cases["Set nil var"] = c.RiverVariables.Set(ctx, riverID, nil)
+	_, cases["Set empty name"] = c.RiverVariables.Set(ctx, riverID, &rivery.RiverVariable{})
+	_, cases["Set twice"] = c.RiverVariables.Set(ctx, riverID, &rivery.RiverVariable{Name: "a"}, &rivery.RiverVariable{Name: "a"})
+	_, cases["Set bad river"] = c.RiverVariables.Set(ctx, "a/b", &rivery.RiverVariable{Name: "a"})
+	_, _, cases["Replace bad river"] = c.RiverVariables.Replace(ctx, "", nil)
+	_, _, cases["List bad river"] = c.RiverVariables.List(ctx, "", nil)
+	_, cases["GetAll bad river"] = c.RiverVariables.GetAll(ctx, "..")
+	for _, err := range c.RiverVariables.All(ctx, "", nil) {
+		cases["All bad river"] = err
+	}
+	for name, err := range cases {
+		if !errors.Is(err, rivery.ErrInvalidArgument) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
