@@ -143,8 +143,9 @@ type RiverVariable struct {
 	// An encrypted variable reads back as its ciphertext; sending that back
 	// unchanged keeps the value.
 	Value any
-	// Settings nil means: keep the current settings (Set), or the
-	// server's defaults for a new variable.
+	// Settings nil means: keep the current settings (Set), or all false
+	// for a new variable. The API requires them on every item, so the SDK
+	// always sends them.
 	Settings *RiverVariableSettings
 
 	raw map[string]json.RawMessage // the item as read
@@ -185,7 +186,8 @@ func (v *RiverVariable) UnmarshalJSON(b []byte) error {
 }
 
 // MarshalJSON writes the item as read, with Name, Value and Settings as
-// they are now. Unknown fields of the settings are kept too.
+// they are now (unknown fields of the settings kept), and all-false
+// settings when there are none.
 func (v RiverVariable) MarshalJSON() ([]byte, error) {
 	out := make(map[string]any, len(v.raw)+3)
 	for k, r := range v.raw {
@@ -193,7 +195,11 @@ func (v RiverVariable) MarshalJSON() ([]byte, error) {
 	}
 	out["name"] = v.Name
 	out["value"] = v.Value
-	if v.Settings != nil {
+	st := v.Settings
+	if st == nil && v.raw["settings"] == nil {
+		st = new(RiverVariableSettings) // the API requires settings
+	}
+	if st != nil {
 		settings := map[string]any{}
 		if r, ok := v.raw["settings"]; ok {
 			var old map[string]json.RawMessage
@@ -203,9 +209,9 @@ func (v RiverVariable) MarshalJSON() ([]byte, error) {
 				}
 			}
 		}
-		settings["clear_value_on_start"] = v.Settings.ClearValueOnStart
-		settings["is_multi_value"] = v.Settings.IsMultiValue
-		settings["is_encrypted"] = v.Settings.IsEncrypted
+		settings["clear_value_on_start"] = st.ClearValueOnStart
+		settings["is_multi_value"] = st.IsMultiValue
+		settings["is_encrypted"] = st.IsEncrypted
 		out["settings"] = settings
 	}
 	return json.Marshal(out)
