@@ -104,7 +104,7 @@ func (s *ConnectionsService) List(ctx context.Context, opts *ListOptions) ([]*Co
 // (GET E/connections, then each next_page), from the page opts selects.
 // It stops at the first error, which it yields.
 func (s *ConnectionsService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*Connection, error] {
-	return scopedPages[*Connection](ctx, s.client, opts, func(sc scope) string { return s.client.envURL(sc, "connections") })
+	return scopedPages(ctx, s.client, opts, func(sc scope) string { return s.client.envURL(sc, "connections") }, pageFetcher[*Connection](s.client))
 }
 
 // Get returns one connection: GET E/connections/{connectionID}.
@@ -200,17 +200,24 @@ func pageFetcher[T any](c *Client) pageFunc[T] {
 	}
 }
 
+// validator is an options struct that can check itself.
+type validator interface{ validate() error }
+
 // scopedPages iterates over a v1 list whose first URL needs the account
-// and environment: it copies opts, checks them, resolves the scope, then
-// walks every page.
-func scopedPages[T any](ctx context.Context, c *Client, opts *ListOptions, first func(scope) string) iter.Seq2[T, error] {
-	var o ListOptions
+// and environment: it copies *opts (nil means zero options), checks them,
+// resolves the scope, then walks every page with fetch.
+func scopedPages[T, O any, PO interface {
+	*O
+	validator
+}](ctx context.Context, c *Client, opts PO, first func(scope) string, fetch pageFunc[T],
+) iter.Seq2[T, error] {
+	var o O
 	if opts != nil {
 		o = *opts
 	}
 	return func(yield func(T, error) bool) {
 		var zero T
-		if err := o.validate(); err != nil {
+		if err := PO(&o).validate(); err != nil {
 			yield(zero, err)
 			return
 		}
@@ -219,8 +226,36 @@ func scopedPages[T any](ctx context.Context, c *Client, opts *ListOptions, first
 			yield(zero, err)
 			return
 		}
-		allPages(ctx, c, first(sc), &o, pageFetcher[T](c))(yield)
+		allPages(ctx, c, first(sc), PO(&o), fetch)(yield)
 	}
+}
+
+// riverPage GETs one page of a list under a river,
+// E/rivers/{riverID}/{segment}.
+func riverPage[T any](ctx context.Context, c *Client, riverID, segment string, opts *ListOptions) ([]T, *Response, error) {
+	if err := validateID("river ID", riverID); err != nil {
+		return nil, nil, err
+	}
+	if err := opts.validate(); err != nil {
+		return nil, nil, err
+	}
+	sc, err := c.v1Scope(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return listPage[T](ctx, c, c.riverURL(sc, riverID, segment), opts)
+}
+
+// riverPages iterates over every item of a list under a river,
+// E/rivers/{riverID}/{segment}, page after page.
+func riverPages[T any](ctx context.Context, c *Client, riverID, segment string, opts *ListOptions) iter.Seq2[T, error] {
+	if err := validateID("river ID", riverID); err != nil {
+		return func(yield func(T, error) bool) {
+			var zero T
+			yield(zero, err)
+		}
+	}
+	return scopedPages(ctx, c, opts, func(sc scope) string { return c.riverURL(sc, riverID, segment) }, pageFetcher[T](c))
 }
 
 // getOne GETs u and decodes a T.

@@ -46,22 +46,7 @@ func (s *RiversService) Search(ctx context.Context, opts *SearchRiversOptions) (
 // (GET E/rivers_search, then each next_page). It stops at the first error,
 // which it yields.
 func (s *RiversService) SearchAll(ctx context.Context, opts *SearchRiversOptions) iter.Seq2[*River, error] {
-	var o SearchRiversOptions
-	if opts != nil {
-		o = *opts
-	}
-	return func(yield func(*River, error) bool) {
-		if err := o.validate(); err != nil {
-			yield(nil, err)
-			return
-		}
-		sc, err := s.client.v1Scope(ctx)
-		if err != nil {
-			yield(nil, err)
-			return
-		}
-		allPages(ctx, s.client, s.client.envURL(sc, "rivers_search"), &o, s.listV1)(yield)
-	}
+	return scopedPages(ctx, s.client, opts, func(sc scope) string { return s.client.envURL(sc, "rivers_search") }, s.listV1)
 }
 
 // GetDefinition returns a river's full definition, as the API sends it:
@@ -251,28 +236,13 @@ func (v *RiverVersion) UnmarshalJSON(b []byte) error {
 // ListVersions returns one page of a river's saved versions, newest first:
 // GET E/rivers/{riverID}/versions.
 func (s *RiversService) ListVersions(ctx context.Context, riverID string, opts *ListOptions) ([]*RiverVersion, *Response, error) {
-	if err := validateID("river ID", riverID); err != nil {
-		return nil, nil, err
-	}
-	if err := opts.validate(); err != nil {
-		return nil, nil, err
-	}
-	sc, err := s.client.v1Scope(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	return listPage[*RiverVersion](ctx, s.client, s.client.riverURL(sc, riverID, "versions"), opts)
+	return riverPage[*RiverVersion](ctx, s.client, riverID, "versions", opts)
 }
 
 // AllVersions iterates over every saved version of a river, newest first,
 // page after page (GET E/rivers/{riverID}/versions, then each next_page).
 func (s *RiversService) AllVersions(ctx context.Context, riverID string, opts *ListOptions) iter.Seq2[*RiverVersion, error] {
-	if err := validateID("river ID", riverID); err != nil {
-		return func(yield func(*RiverVersion, error) bool) { yield(nil, err) }
-	}
-	return scopedPages[*RiverVersion](ctx, s.client, opts, func(sc scope) string {
-		return s.client.riverURL(sc, riverID, "versions")
-	})
+	return riverPages[*RiverVersion](ctx, s.client, riverID, "versions", opts)
 }
 
 // GetVersion returns one saved version with the river's definition as it

@@ -220,28 +220,13 @@ func (v RiverVariable) MarshalJSON() ([]byte, error) {
 // List returns one page of a river's variables: GET E/rivers/{id}/variables.
 // One page is not the whole set: use All or GetAll before changing them.
 func (s *RiverVariablesService) List(ctx context.Context, riverID string, opts *ListOptions) ([]*RiverVariable, *Response, error) {
-	if err := validateID("river ID", riverID); err != nil {
-		return nil, nil, err
-	}
-	if err := opts.validate(); err != nil {
-		return nil, nil, err
-	}
-	sc, err := s.client.v1Scope(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	return listPage[*RiverVariable](ctx, s.client, s.client.riverURL(sc, riverID, "variables"), opts)
+	return riverPage[*RiverVariable](ctx, s.client, riverID, "variables", opts)
 }
 
 // All iterates over every variable of a river, page after page
 // (GET E/rivers/{id}/variables, then each next_page).
 func (s *RiverVariablesService) All(ctx context.Context, riverID string, opts *ListOptions) iter.Seq2[*RiverVariable, error] {
-	if err := validateID("river ID", riverID); err != nil {
-		return func(yield func(*RiverVariable, error) bool) { yield(nil, err) }
-	}
-	return scopedPages[*RiverVariable](ctx, s.client, opts, func(sc scope) string {
-		return s.client.riverURL(sc, riverID, "variables")
-	})
+	return riverPages[*RiverVariable](ctx, s.client, riverID, "variables", opts)
 }
 
 // GetAll returns every variable of a river, reading every page of

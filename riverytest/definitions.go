@@ -112,9 +112,8 @@ func (s *Server) v1Definition(w http.ResponseWriter, r *http.Request, _ *token) 
 	id := r.PathValue("river")
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rv, ok := s.rivers[id]
-	if !ok {
-		writeError(w, v1, http.StatusNotFound, "Data Flow "+id+" not found")
+	rv := s.lookupRiver(w, id)
+	if rv == nil {
 		return
 	}
 	writeJSON(w, http.StatusOK, s.definitionJSON(rv))
@@ -170,9 +169,8 @@ func (s *Server) updateRiver(w http.ResponseWriter, r *http.Request, t *token) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rv, ok := s.rivers[id]
-	if !ok {
-		writeError(w, v1, http.StatusNotFound, "Data Flow "+id+" not found")
+	rv := s.lookupRiver(w, id)
+	if rv == nil {
 		return
 	}
 	s.saveVersion(rv, s.definitionOf(rv), body, t.Name+"@example.com")
@@ -184,9 +182,8 @@ func (s *Server) copyRiver(w http.ResponseWriter, r *http.Request, t *token) {
 	id := r.PathValue("river")
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	orig, ok := s.rivers[id]
-	if !ok {
-		writeError(w, v1, http.StatusNotFound, "Data Flow "+id+" not found")
+	orig := s.lookupRiver(w, id)
+	if orig == nil {
 		return
 	}
 	body := deepCopy(s.definitionOf(orig).body)
@@ -206,10 +203,9 @@ func versionJSON(v *version) map[string]any {
 func (s *Server) listVersions(w http.ResponseWriter, r *http.Request, _ *token) {
 	id := r.PathValue("river")
 	s.mu.Lock()
-	rv, ok := s.rivers[id]
-	if !ok {
+	rv := s.lookupRiver(w, id)
+	if rv == nil {
 		s.mu.Unlock()
-		writeError(w, v1, http.StatusNotFound, "Data Flow "+id+" not found")
 		return
 	}
 	d := s.definitionOf(rv)
@@ -224,9 +220,8 @@ func (s *Server) listVersions(w http.ResponseWriter, r *http.Request, _ *token) 
 // findVersion returns a version of a river, answering 404 when there is
 // none; the caller holds s.mu.
 func (s *Server) findVersion(w http.ResponseWriter, riverID, versionID string) (*river, *version) {
-	rv, ok := s.rivers[riverID]
-	if !ok {
-		writeError(w, v1, http.StatusNotFound, "Data Flow "+riverID+" not found")
+	rv := s.lookupRiver(w, riverID)
+	if rv == nil {
 		return nil, nil
 	}
 	for _, v := range s.definitionOf(rv).versions {

@@ -143,20 +143,21 @@ func (s *Server) deleteEnvVar(w http.ResponseWriter, r *http.Request, t *token) 
 	s.listEnvVars(w, r, t)
 }
 
-// riverExists answers 404 and returns false when riverID is unknown; the
-// caller holds s.mu.
-func (s *Server) riverExists(w http.ResponseWriter, riverID string) bool {
-	if _, ok := s.rivers[riverID]; !ok {
+// lookupRiver returns the river riverID, or answers 404 and returns nil;
+// the caller holds s.mu.
+func (s *Server) lookupRiver(w http.ResponseWriter, riverID string) *river {
+	rv, ok := s.rivers[riverID]
+	if !ok {
 		writeError(w, v1, http.StatusNotFound, "Data Flow "+riverID+" not found")
-		return false
+		return nil
 	}
-	return true
+	return rv
 }
 
 func (s *Server) listRiverVars(w http.ResponseWriter, r *http.Request, _ *token) {
 	id := r.PathValue("river")
 	s.mu.Lock()
-	if !s.riverExists(w, id) {
+	if s.lookupRiver(w, id) == nil {
 		s.mu.Unlock()
 		return
 	}
@@ -202,7 +203,7 @@ func (s *Server) putRiverVars(w http.ResponseWriter, r *http.Request, _ *token) 
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.riverExists(w, id) {
+	if s.lookupRiver(w, id) == nil {
 		return
 	}
 	s.setRiverVars(id, body.Items)
