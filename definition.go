@@ -214,9 +214,10 @@ func canonicalJSON(b []byte) []byte {
 // account and environment). Rivery's Terraform provider strips the same.
 var identityFields = []string{"cross_id", "river_cross_id", "_id", "id", "title", "account_id", "environment_id", "environment_name", "group_name"}
 
-// bookkeepingFields change on every save; Portable drops them (at the top
-// level and in metadata).
-var bookkeepingFields = []string{"current_version_id", "created_at", "last_updated_at", "created_by", "last_updated_by", "last_activated", "updated_by_name"}
+// bookkeepingFields change on every save, or are state rather than
+// definition (river_status changes with Activate and Disable); Portable
+// drops them (at the top level and in metadata).
+var bookkeepingFields = []string{"river_status", "current_version_id", "created_at", "last_updated_at", "created_by", "last_updated_by", "last_activated", "updated_by_name"}
 
 // forWrite returns the fields to send in a create or a full replace.
 func (d *RiverDefinition) forWrite() *RiverDefinition {
@@ -229,8 +230,8 @@ func (d *RiverDefinition) forWrite() *RiverDefinition {
 
 // Portable returns a copy without the fields that tie it to one river in
 // one environment or change on every save (its IDs, account and
-// environment, version and timestamps): what to keep in version control
-// and apply to another environment. IDs inside it that name other things of
+// environment, status, version and timestamps): what to keep in version
+// control, compare, and apply to another environment. IDs inside it that name other things of
 // the environment (connections, groups) are kept as they are.
 func (d *RiverDefinition) Portable() *RiverDefinition {
 	p := d.Clone().forWrite()

@@ -5,7 +5,9 @@
 //
 //	rivery run <river-id | console-url> [--wait] [--timeout 30m] [--json]
 //	rivery runs get|cancel|list|logs ...
-//	rivery rivers list|get ...
+//	rivery rivers list|get|search|copy|versions|restore|export|apply ...
+//	rivery connections list|get ...
+//	rivery vars env|river ...
 //	rivery tokens list|get|create|delete ...
 //	rivery version
 //
@@ -43,6 +45,15 @@ Usage:
   rivery runs logs <river-id> <run-id> [--json]
   rivery rivers list [--name NAME] [--group GROUP_ID] [--json]
   rivery rivers get <river-id> [--json]
+  rivery rivers search [--query T] [--name N] [--status S] [--type T] [--group G] [--json]
+  rivery rivers copy|versions <river-id> [--json]
+  rivery rivers restore <river-id> <version-id>
+  rivery rivers export <river-id> [--raw]
+  rivery rivers apply -f file.json [--environment E] [--river ID] [--dry-run] [--json]
+  rivery connections list [--json]
+  rivery connections get <connection-id> [--json]
+  rivery vars env list [--json] | set <name> <value> | delete <name>
+  rivery vars river get <river-id> [--json] | set <river-id> <name> <value>
   rivery tokens list [--json]
   rivery tokens get <token-id> [--json]
   rivery tokens create --name NAME --scope SCOPE [--scope SCOPE ...] [--json]
@@ -148,9 +159,15 @@ func (c *cli) connect() error {
 type command func(ctx context.Context, c *cli, args []string) error
 
 var commands = map[string]command{
-	"run":    runCommand,
-	"runs":   group("runs", map[string]command{"get": runsGet, "cancel": runsCancel, "list": runsList, "logs": runsLogs}),
-	"rivers": group("rivers", map[string]command{"list": riversList, "get": riversGet}),
+	"run":  runCommand,
+	"runs": group("runs", map[string]command{"get": runsGet, "cancel": runsCancel, "list": runsList, "logs": runsLogs}),
+	"rivers": group("rivers", map[string]command{"list": riversList, "get": riversGet,
+		"search": riversSearch, "copy": riversCopy, "versions": riversVersions, "restore": riversRestore, "export": riversExport, "apply": riversApply}),
+	"connections": group("connections", map[string]command{"list": connectionsList, "get": connectionsGet}),
+	"vars": group("vars", map[string]command{
+		"env":   group("vars env", map[string]command{"list": varsEnvList, "set": varsEnvSet, "delete": varsEnvDelete}),
+		"river": group("vars river", map[string]command{"get": varsRiverGet, "set": varsRiverSet}),
+	}),
 	"tokens": group("tokens", map[string]command{"list": tokensList, "get": tokensGet, "create": tokensCreate, "delete": tokensDelete}),
 }
 
