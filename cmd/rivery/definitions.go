@@ -177,7 +177,7 @@ func readDefinition(name string) (*rivery.RiverDefinition, error) {
 	if name == "-" {
 		data, err = io.ReadAll(io.LimitReader(os.Stdin, 16<<20))
 	} else {
-		data, err = os.ReadFile(name)
+		data, err = os.ReadFile(name) //nolint:gosec // the user names the file to apply
 	}
 	if err != nil {
 		return nil, err
