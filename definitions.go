@@ -171,12 +171,22 @@ func (s *RiversService) Update(ctx context.Context, riverID string, edit func(*R
 	if err != nil {
 		return nil, err
 	}
-	if !again.Equal(current) {
+	if changedBetween(current, again) {
 		return nil, fmt.Errorf("%w: river %s changed while Update was editing it (version %q, now %q): nothing was written; try again",
 			ErrConcurrentChange, riverID, current.CurrentVersionID(), again.CurrentVersionID())
 	}
 	out, _, err := s.replace(ctx, sc, riverID, edited)
 	return out, err
+}
+
+// changedBetween reports whether a river changed between two reads: its
+// current version when the API names one (every save makes a new one),
+// else its portable definition.
+func changedBetween(before, after *RiverDefinition) bool {
+	if v := before.CurrentVersionID(); v != "" {
+		return after.CurrentVersionID() != v
+	}
+	return !before.Portable().Equal(after.Portable())
 }
 
 // Copy makes a copy of a river: POST E/rivers/{riverID}/copy with {}. It

@@ -285,9 +285,10 @@ var ErrConcurrentChange = fmt.Errorf("%w: changed concurrently", ErrConflict)
 // ErrConcurrentChange and writes nothing. A change between that second read
 // and the PUT cannot be seen: the API offers no version to check.
 //
-// The PUT is never sent twice: if its outcome is unknown, the
-// *RequestError has MaybeApplied set. Set returns the set the server
-// answered (or, if it answered none, the set sent).
+// When the variables already hold what vars say, Set writes nothing. The
+// PUT is never sent twice: if its outcome is unknown, the *RequestError has
+// MaybeApplied set. Set returns the set the server answered (or, if it
+// answered none, the set sent).
 func (s *RiverVariablesService) Set(ctx context.Context, riverID string, vars ...*RiverVariable) ([]*RiverVariable, error) {
 	if err := validateID("river ID", riverID); err != nil {
 		return nil, err
@@ -307,6 +308,9 @@ func (s *RiverVariablesService) Set(ctx context.Context, riverID string, vars ..
 		return nil, err
 	}
 	merged := mergeRiverVariables(current, vars)
+	if sameVariables(current, merged) {
+		return current, nil // nothing to change: no write
+	}
 	again, err := s.getAll(ctx, sc, riverID)
 	if err != nil {
 		return nil, err

@@ -316,3 +316,27 @@ func TestRiverVariablesRefuseBadArguments(t *testing.T) {
 		}
 	}
 }
+
+// A new variable without settings is sent with all three flags false (the
+// API requires settings on every item; before the fix they were left out).
+// Setting what is already there writes nothing.
+func TestRiverVariablesSetDefaultsAndNoOp(t *testing.T) {
+	t.Parallel()
+	c, mock := setup(t, v1()...)
+	var reads, writes recorder
+	mock.RegisterResponder(http.MethodGet, v1Env+"/rivers/"+riverID+"/variables", reads.reply(200, fixture(t, "v1_river_variables.json")))
+	mock.RegisterResponder(http.MethodPut, v1Env+"/rivers/"+riverID+"/variables", writes.reply(200, `{}`))
+	ctx := context.Background()
+	if _, err := c.RiverVariables.Set(ctx, riverID, &rivery.RiverVariable{Name: "fresh", Value: "1"}); err != nil {
+		t.Fatal(err)
+	}
+	var body struct{ Items []json.RawMessage }
+	_ = json.Unmarshal(writes.only(t).Body, &body)
+	checkJSON(t, body.Items[3], `{"name": "fresh", "value": "1", "settings": {"clear_value_on_start": false, "is_multi_value": false, "is_encrypted": false}}`)
+
+	reads = recorder{}
+	got, err := c.RiverVariables.Set(ctx, riverID, &rivery.RiverVariable{Name: "start_date", Value: "2026-01-01"})
+	if err != nil || len(got) != 3 || len(writes.all()) != 1 || len(reads.all()) != 1 {
+		t.Errorf("no-op Set: %v, %d writes, %d reads", err, len(writes.all()), len(reads.all()))
+	}
+}
