@@ -219,6 +219,10 @@ func TestE2ERiverDefinitions(t *testing.T) {
 		if len(versions) != 3 || versions[2].ID != v1 || versions[0].CreatedAt.IsZero() {
 			t.Fatalf("versions = %+v", versions)
 		}
+		page, resp, err := c.Rivers.ListVersions(ctx, riverID, &rivery.ListOptions{PerPage: 2})
+		if err != nil || len(page) != 2 || resp.TotalItems != 3 || resp.NextPage == "" || page[0].ID != versions[0].ID {
+			t.Errorf("ListVersions = %+v %+v %v", page, resp, err)
+		}
 		old, _, err := c.Rivers.GetVersion(ctx, riverID, v1)
 		if err != nil || old.Definition.Name() != "orders" {
 			t.Fatalf("GetVersion = %+v, %v", old, err)

@@ -56,8 +56,8 @@ type call struct {
 	body   any    // JSON-encoded when not nil
 	out    any    // *T to decode JSON into, *[]byte for the raw body, or nil
 	limit  int64  // the most of a success body to read; 0 means limitObject
-	// write marks a PUT or DELETE that must not be sent again once it may
-	// have reached the server; POST and PATCH always are.
+	// write marks a PUT that must not be sent again once it may have
+	// reached the server, as POST and PATCH never are.
 	write bool
 }
 

@@ -99,7 +99,7 @@ func (s *VariablesService) Delete(ctx context.Context, name string) (*Response, 
 		return nil, fmt.Errorf("%w: the environment has no variable %q: nothing deleted", ErrNoSuchVariable, name)
 	}
 	q := url.Values{"variable_key": {name}}
-	resp, err = s.client.do(ctx, call{method: http.MethodDelete, url: s.client.envURL(sc, "variables"), query: q, write: true})
+	resp, err = s.client.do(ctx, call{method: http.MethodDelete, url: s.client.envURL(sc, "variables"), query: q})
 	if err != nil {
 		return resp, err
 	}
