@@ -55,8 +55,8 @@ func TestConnectionsList(t *testing.T) {
 	}
 }
 
-// The secrets in connection_get.json, none of which may be printed.
-var connectionSecrets = []string{"ENCRYPTED-pw", "MIIEsecretKEY", "tok-4455-secret"}
+// The secrets in v1_connection.json, none of which may be printed.
+var connectionSecrets = []string{"ENCRYPTED-pw", "MIIEsecretKEY", "tok-4455-secret", "cs-secret-9", "hdr-secret-8"}
 
 func TestConnectionGetRedactsSecrets(t *testing.T) {
 	t.Parallel()

@@ -24,14 +24,20 @@ func formatRedacted(f fmt.State, verb rune, s interface {
 }
 
 // secretKeyParts are what a JSON key names when its value is a credential.
+// Rivery's CI/CD samples treat the same names (and a bare "key") as
+// secrets.
 var secretKeyParts = []string{
 	"password", "passwd", "secret", "token", "credential", "passphrase",
 	"private", "apikey", "api_key", "access_key", "auth", "key_file", "cert",
+	"connection_string", "headers",
 }
 
 // isSecretKey reports whether a JSON object key names a credential.
 func isSecretKey(k string) bool {
 	k = strings.ToLower(k)
+	if k == "key" {
+		return true
+	}
 	for _, p := range secretKeyParts {
 		if strings.Contains(k, p) {
 			return true
