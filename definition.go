@@ -246,3 +246,33 @@ func (d *RiverDefinition) Portable() *RiverDefinition {
 	}
 	return p
 }
+
+// CopyFrom makes d hold src's definition while keeping what ties d to its
+// river (its IDs, account, environment, status, version and timestamps:
+// what Portable leaves out). It is how a definition from a file or another
+// environment is applied to an existing river inside Update, so the write
+// keeps the river's status as it is.
+func (d *RiverDefinition) CopyFrom(src *RiverDefinition) {
+	keep := d.Clone()
+	*d = *src.Portable()
+	if d.fields == nil {
+		d.fields = map[string]json.RawMessage{}
+	}
+	for _, k := range append(append([]string(nil), identityFields...), bookkeepingFields...) {
+		if v, ok := keep.fields[k]; ok {
+			d.fields[k] = v
+		}
+	}
+	if km := keep.metadata(); km != nil {
+		m := d.metadata()
+		if m == nil {
+			m = map[string]json.RawMessage{}
+		}
+		for _, k := range bookkeepingFields {
+			if v, ok := km[k]; ok {
+				m[k] = v
+			}
+		}
+		_ = d.SetField("metadata", m)
+	}
+}

@@ -267,3 +267,26 @@ func TestDefinitionsRefuseBadArguments(t *testing.T) {
 		}
 	}
 }
+
+// CopyFrom takes the content of a definition from elsewhere and keeps the
+// river's own IDs, status and version, so a write does not change them.
+func TestDefinitionCopyFrom(t *testing.T) {
+	t.Parallel()
+	cur, _ := rivery.ParseRiverDefinition([]byte(fixture(t, "v1_river_definition.json")))
+	src, _ := rivery.ParseRiverDefinition([]byte(`{"cross_id": "other", "environment_id": "other-env", "name": "new name", "type": "source_to_target",
+		"metadata": {"description": "from dev", "river_status": "disabled", "current_version_id": "dev-version"}, "properties": {"x": 1}}`))
+	cur.CopyFrom(src)
+	if cur.ID() != riverID || cur.Status() != rivery.RiverActive || cur.CurrentVersionID() != "67bb00000000000000000003" {
+		t.Errorf("kept: %s %s %s", cur.ID(), cur.Status(), cur.CurrentVersionID())
+	}
+	if cur.Name() != "new name" || cur.Description() != "from dev" || string(cur.Properties()) != `{"x": 1}` || cur.Settings() != nil || cur.GroupID() != "" {
+		t.Errorf("content: %q %q %s %s", cur.Name(), cur.Description(), cur.Properties(), cur.Settings())
+	}
+	if !cur.Portable().Equal(src.Portable()) {
+		t.Error("after CopyFrom the portable forms differ")
+	}
+	b, _ := json.Marshal(cur)
+	if !strings.Contains(string(b), `"environment_id":"6a7b8c9d0e1f2a3b4c5d6e7f"`) {
+		t.Errorf("environment: %s", b)
+	}
+}

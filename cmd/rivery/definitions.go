@@ -224,7 +224,7 @@ func apply(ctx context.Context, client *rivery.Client, def *rivery.RiverDefiniti
 	res.Action = "unchanged"
 	_, err := client.Rivers.Update(ctx, target, func(cur *rivery.RiverDefinition) error {
 		if !cur.Portable().Equal(want) {
-			*cur = *want.Clone()
+			cur.CopyFrom(want) // keeps the river's IDs and status
 			res.Action = "updated"
 		}
 		return nil

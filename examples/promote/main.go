@@ -136,7 +136,7 @@ func promote(ctx context.Context, from, to *rivery.Client, riverID string) (resu
 		res.action = "unchanged"
 		_, err := to.Rivers.Update(ctx, res.targetID, func(cur *rivery.RiverDefinition) error {
 			if !cur.Portable().Equal(want) {
-				*cur = *want.Clone()
+				cur.CopyFrom(want) // keeps the river's IDs and status
 				res.action = "updated"
 			}
 			return nil
