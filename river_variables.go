@@ -13,6 +13,11 @@ import (
 	"github.com/rivery-go/rivery/internal/wire"
 )
 
+// riverVariablesPerPage is the page size GetAll and Set ask for; the live
+// API's default is 20, and a server that sends fewer is followed page by
+// page all the same.
+const riverVariablesPerPage = maxPerPage
+
 // RiverVariablesService manages a river's variables. Get it from
 // Client.RiverVariables. Its calls use the v1 API.
 //
@@ -144,7 +149,7 @@ func (s *RiverVariablesService) getAll(ctx context.Context, sc scope, riverID st
 	var vars []*RiverVariable
 	seen := map[string]bool{}
 	first := s.client.riverURL(sc, riverID, "variables")
-	for v, err := range allPages(ctx, s.client, first, &ListOptions{PerPage: maxPerPage}, fetch) {
+	for v, err := range allPages(ctx, s.client, first, &ListOptions{PerPage: riverVariablesPerPage}, fetch) {
 		if err != nil {
 			return nil, err
 		}
