@@ -166,6 +166,10 @@ func riversApply(ctx context.Context, c *cli, args []string) error {
 	case "would-create":
 		fmt.Fprintln(c.stderr, "dry run: nothing changed")
 	}
+	if res.RiverID == "" {
+		_, err = fmt.Fprintf(c.stdout, "%s river %q\n", res.Action, res.Name)
+		return err
+	}
 	_, err = fmt.Fprintf(c.stdout, "%s river %s (%s)\n", res.Action, res.RiverID, res.Name)
 	return err
 }

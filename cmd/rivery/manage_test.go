@@ -105,7 +105,7 @@ func TestRiversExportApply(t *testing.T) {
 	if err := os.WriteFile(file, []byte(def), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if code, out, _ := invoke("rivers", "apply", "-f", file, "--dry-run"); code != exitOK || !strings.Contains(out, "would-create") {
+	if code, out, _ := invoke("rivers", "apply", "-f", file, "--dry-run"); code != exitOK || out != "would-create river \"orders copy\"\n" {
 		t.Errorf("apply --dry-run: %d %s", code, out)
 	}
 	code, out, errOut = invoke("rivers", "apply", "-f", file, "--json")
@@ -121,6 +121,9 @@ func TestRiversExportApply(t *testing.T) {
 	}
 	changed := strings.Replace(def, `"description": ""`, `"description": "promoted"`, 1)
 	_ = os.WriteFile(file, []byte(changed), 0o600)
+	if code, out, _ := invoke("rivers", "apply", "-f", file, "--dry-run"); code != exitOK || !strings.HasPrefix(out, "would-update river "+res.RiverID) || srv.Versions(res.RiverID) != 1 {
+		t.Errorf("apply --dry-run of a change: %d %s", code, out)
+	}
 	if code, out, errOut := invoke("rivers", "apply", "-f", file, "--environment", srv.EnvironmentID); code != exitOK || !strings.HasPrefix(out, "updated river "+res.RiverID) {
 		t.Errorf("apply a change: %d %s %s", code, out, errOut)
 	}
