@@ -56,7 +56,9 @@ func TestConnectionsList(t *testing.T) {
 }
 
 // The secrets in v1_connection.json, none of which may be printed.
-var connectionSecrets = []string{"ENCRYPTED-pw", "MIIEsecretKEY", "tok-4455-secret", "cs-secret-9", "hdr-secret-8"}
+func connectionSecrets() []string {
+	return []string{"ENCRYPTED-pw", "MIIEsecretKEY", "tok-4455-secret", "cs-secret-9", "hdr-secret-8"}
+}
 
 func TestConnectionGetRedactsSecrets(t *testing.T) {
 	t.Parallel()
@@ -72,7 +74,7 @@ func TestConnectionGetRedactsSecrets(t *testing.T) {
 		t.Errorf("conn = %v", conn)
 	}
 	// The caller can read what came back.
-	for _, s := range connectionSecrets {
+	for _, s := range connectionSecrets() {
 		if !bytes.Contains(conn.Raw, []byte(s)) {
 			t.Errorf("Raw lost %q", s)
 		}
@@ -91,7 +93,7 @@ func TestConnectionGetRedactsSecrets(t *testing.T) {
 		t.Fatal(err)
 	}
 	out.Write(js)
-	for _, s := range connectionSecrets {
+	for _, s := range connectionSecrets() {
 		if strings.Contains(out.String(), s) {
 			t.Fatalf("output holds secret %q:\n%s", s, out.String())
 		}
