@@ -58,6 +58,18 @@
 // the one time it is shown; fmt, slog and encoding/json all print it as
 // "[redacted]".
 //
+// # Connections, variables and river definitions
+//
+// Client.Connections reads connections and the catalogs of connection,
+// source and target types; a Connection prints with its credentials
+// "[redacted]". Client.Variables manages environment variables, and
+// Client.RiverVariables a river's: its Set reads every page, merges and
+// sends the whole set (the API's PUT replaces it), refusing with
+// ErrConcurrentChange when the set changed meanwhile. Rivers.GetDefinition,
+// Create, Replace, Update (read, edit, write), Copy, ListVersions,
+// GetVersion and Restore manage river definitions, kept field by field in
+// a RiverDefinition whose Portable form moves between environments.
+//
 // # Errors
 //
 // A non-2xx answer is an *APIError, which matches the sentinel of its status
@@ -77,7 +89,8 @@
 // never reached the server (the connection could not be made) or was
 // answered 429: never after a 5xx, a reset, a timeout or an unreadable
 // answer, because the API has no idempotency key and a second trigger starts
-// a second billable run. Retry-After is honored up to the max wait; a longer
+// a second billable run. The same holds for every write sent with PUT
+// (variables, river updates, restores). Retry-After is honored up to the max wait; a longer
 // one returns the 429 at once with APIError.RetryAfter set.
 //
 // # Security

@@ -56,6 +56,9 @@ type call struct {
 	body   any    // JSON-encoded when not nil
 	out    any    // *T to decode JSON into, *[]byte for the raw body, or nil
 	limit  int64  // the most of a success body to read; 0 means limitObject
+	// write marks a PUT that must not be sent again once it may have
+	// reached the server, as POST and PATCH never are.
+	write bool
 }
 
 // callState follows one call through its attempts.
@@ -101,7 +104,7 @@ func (c *Client) do(ctx context.Context, cl call) (*Response, error) {
 		body = b
 	}
 
-	st := &callState{method: cl.method, nonIdempotent: cl.method == http.MethodPost || cl.method == http.MethodPatch}
+	st := &callState{method: cl.method, nonIdempotent: cl.write || cl.method == http.MethodPost || cl.method == http.MethodPatch}
 	r := &st.resp // one allocation for both
 	ctx = retry.WithCall(ctx, st)
 	req, err := retryablehttp.NewRequestWithContext(ctx, cl.method, target, body)

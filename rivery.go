@@ -32,6 +32,12 @@ type Client struct {
 	Rivers *RiversService
 	// Activities is the environment-wide view of runs (v1 API).
 	Activities *ActivitiesService
+	// Connections reads connections and the catalogs of types (v1 API).
+	Connections *ConnectionsService
+	// Variables manages the environment's variables (v1 API).
+	Variables *VariablesService
+	// RiverVariables manages rivers' variables (v1 API).
+	RiverVariables *RiverVariablesService
 
 	common service
 
@@ -142,6 +148,9 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	c.Tokens = (*TokensService)(&c.common)
 	c.Rivers = (*RiversService)(&c.common)
 	c.Activities = (*ActivitiesService)(&c.common)
+	c.Connections = (*ConnectionsService)(&c.common)
+	c.Variables = (*VariablesService)(&c.common)
+	c.RiverVariables = (*RiverVariablesService)(&c.common)
 	return c, nil
 }
 

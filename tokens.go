@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"iter"
 	"log/slog"
 	"net/http"
@@ -71,13 +70,7 @@ func (t Token) String() string {
 func (t Token) GoString() string { return "rivery." + t.String() }
 
 // Format prints the redacted form for every verb (GoString for %#v).
-func (t Token) Format(f fmt.State, verb rune) {
-	if verb == 'v' && f.Flag('#') {
-		_, _ = io.WriteString(f, t.GoString())
-		return
-	}
-	_, _ = io.WriteString(f, t.String())
-}
+func (t Token) Format(f fmt.State, verb rune) { formatRedacted(f, verb, t) }
 
 // LogValue logs the token's fields with Value redacted.
 func (t Token) LogValue() slog.Value {

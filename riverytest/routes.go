@@ -65,6 +65,7 @@ func (s *Server) routes() http.Handler {
 	s.handle(mux, "GET /v1/scopes", RouteScopes, v1, anyToken, s.scopes)
 
 	s.activityRoutes(mux)
+	s.manageRoutes(mux)
 
 	s.handle(mux, "/", RouteUnknown, v1, anyToken, func(w http.ResponseWriter, _ *http.Request, _ *token) {
 		writeError(w, v1, http.StatusNotFound, "Not Found")

@@ -43,6 +43,7 @@ type Server struct {
 	runs     map[string]*run
 	tokens   map[string]*token // by value
 	ops      map[string]*operation
+	mg       manage // connections, variables, river definitions
 	faults   map[Route][]*pendingFault
 	requests []Request
 	clients  []*rivery.Client

@@ -72,8 +72,9 @@ func (s *Server) v1Rivers(w http.ResponseWriter, r *http.Request, _ *token) {
 	writePage(w, r, items)
 }
 
-func (s *Server) v1River(w http.ResponseWriter, r *http.Request, _ *token) {
-	s.writeRiver(w, v1, r.PathValue("river"))
+// v1River answers the river's definition (see definitions.go).
+func (s *Server) v1River(w http.ResponseWriter, r *http.Request, t *token) {
+	s.v1Definition(w, r, t)
 }
 
 func (s *Server) v1Run(w http.ResponseWriter, r *http.Request, _ *token) {

@@ -93,8 +93,8 @@ func waitFor(cond func() bool) bool {
 func helpFlags(help string) []string {
 	var names []string
 	for _, line := range strings.Split(help, "\n") {
-		if rest, ok := strings.CutPrefix(line, "  --"); ok {
-			name, _, _ := strings.Cut(rest, " ")
+		if rest, ok := strings.CutPrefix(line, "  -"); ok {
+			name, _, _ := strings.Cut(strings.TrimPrefix(rest, "-"), " ")
 			names = append(names, name)
 		}
 	}
@@ -120,8 +120,8 @@ func TestBinary(t *testing.T) {
 				t.Errorf("top-level help lacks %q", spec.usageLine())
 			}
 			for _, f := range helpFlags(r.stdout) {
-				if !strings.Contains(spec.synopsis, "--"+f) && !strings.Contains(commonFlags, "--"+f) {
-					t.Errorf("%s: flag --%s is missing from the synopsis %q", spec.name, f, spec.synopsis)
+				if !strings.Contains(spec.synopsis, flagName(f)) && !strings.Contains(commonFlags, flagName(f)) {
+					t.Errorf("%s: flag %s is missing from the synopsis %q", spec.name, flagName(f), spec.synopsis)
 				}
 			}
 			if h := exe(t, bin, append([]string{"help"}, strings.Fields(spec.name)...)...); h != r {

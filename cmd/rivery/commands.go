@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -35,6 +36,19 @@ var commands = []commandSpec{
 	{"activities", "[--since 24h] [--status failed] [--group GROUP_ID] [--json]", "Summarize every river's runs in the environment since then: a table on a terminal, JSON lines otherwise (v1 API).", activitiesCommand},
 	{"rivers list", "[--name NAME] [--group GROUP_ID] [--json]", "List the environment's rivers.", riversList},
 	{"rivers get", "<river> [--json]", "Show a river.", riversGet},
+	{"rivers search", "[--query TEXT] [--name NAME] [--status active|disabled] [--type TYPE] [--group GROUP_ID] [--json]", "Search the environment's rivers (v1 API).", riversSearch},
+	{"rivers copy", "<river> [--json]", "Copy a river; the copy is created disabled (v1 API).", riversCopy},
+	{"rivers versions", "<river> [--json]", "List a river's saved versions (v1 API).", riversVersions},
+	{"rivers restore", "<river> <version-id>", "Restore a river to a saved version, as a new version (v1 API).", riversRestore},
+	{"rivers export", "<river> [--raw]", "Print a river's definition as JSON, ready for rivers apply (v1 API).", riversExport},
+	{"rivers apply", "-f FILE [--river RIVER_ID] [--dry-run] [--json]", "Create or update the river a definition file names, in the environment --environment (or RIVERY_ENVIRONMENT_ID) selects: the promote step of a CI pipeline (v1 API).", riversApply},
+	{"connections list", "[--json]", "List the environment's connections, credentials redacted (v1 API).", connectionsList},
+	{"connections get", "<connection-id> [--json]", "Show a connection, credentials redacted (v1 API).", connectionsGet},
+	{"vars env list", "[--json]", "List the environment's variables (v1 API).", varsEnvList},
+	{"vars env set", "<name> <value>", "Add or update one environment variable (v1 API).", varsEnvSet},
+	{"vars env delete", "<name>", "Delete one environment variable; a missing one is an error (v1 API).", varsEnvDelete},
+	{"vars river get", "<river> [--json]", "List every variable of a river (v1 API).", varsRiverGet},
+	{"vars river set", "<river> <name> <value> [--encrypted] [--clear-on-start]", "Add or update one river variable, keeping all the others (v1 API).", varsRiverSet},
 	{"tokens list", "[--json]", "List the account's API tokens (admins only).", tokensList},
 	{"tokens get", "<token-id> [--json]", "Show a token and its scopes (admins only).", tokensGet},
 	{"tokens create", "--name NAME --scope SCOPE [--scope SCOPE ...] [--json]", "Create a token and print its value, shown only this once (admins only).", tokensCreate},
@@ -70,12 +84,6 @@ func (s *commandSpec) usageLine() string {
 	return strings.TrimSpace("rivery " + s.name + " " + s.synopsis)
 }
 
-// group is the first word of the command's name.
-func (s *commandSpec) group() string {
-	g, _, _ := strings.Cut(s.name, " ")
-	return g
-}
-
 // topUsage is the top-level help, listing every command from the table.
 func topUsage() string {
 	var b strings.Builder
@@ -94,7 +102,7 @@ func groupUsage(group string) string {
 	var b strings.Builder
 	b.WriteString("Usage:\n")
 	for i := range commands {
-		if commands[i].group() == group && commands[i].name != group {
+		if strings.HasPrefix(commands[i].name, group+" ") {
 			fmt.Fprintf(&b, "  %s\n", commands[i].usageLine())
 		}
 	}
@@ -102,36 +110,51 @@ func groupUsage(group string) string {
 	return b.String()
 }
 
-// lookup finds the command args name and returns the arguments after its
-// name. A group's name without a known subcommand returns a nil spec when
-// the rest is empty or asks for help.
+// lookup finds the command args name (the longest command name whose words
+// start args) and returns the arguments after its name. A group's name
+// ("runs", "vars env") without a known subcommand returns a nil spec and the
+// arguments after the group's name when they are empty or ask for help.
 func lookup(args []string) (*commandSpec, []string, error) {
-	isGroup := false
+	var best *commandSpec
+	bestN, groupN := 0, 0
 	for i := range commands {
-		s := &commands[i]
-		if s.name == args[0] {
-			return s, args[1:], nil
+		words := strings.Fields(commands[i].name)
+		n := commonWords(args, words)
+		if n == len(words) && n > bestN {
+			best, bestN = &commands[i], n
 		}
-		if s.group() == args[0] {
-			isGroup = true
-			if len(args) > 1 && s.name == args[0]+" "+args[1] {
-				return s, args[2:], nil
-			}
+		if n < len(words) {
+			groupN = max(groupN, n)
 		}
 	}
 	switch {
-	case !isGroup:
+	case best != nil && bestN >= groupN:
+		return best, args[bestN:], nil
+	case groupN == 0:
 		return nil, nil, usagef("unknown command %q", args[0])
-	case len(args) == 1 || isHelp(args[1]):
-		return nil, args[1:], nil
+	case len(args) == groupN || isHelp(args[groupN]):
+		return nil, args[groupN:], nil
 	}
+	group := strings.Join(args[:groupN], " ")
 	var subs []string
 	for i := range commands {
-		if commands[i].group() == args[0] {
-			subs = append(subs, strings.TrimPrefix(commands[i].name, args[0]+" "))
+		if sub, ok := strings.CutPrefix(commands[i].name, group+" "); ok {
+			sub, _, _ = strings.Cut(sub, " ")
+			if !slices.Contains(subs, sub) {
+				subs = append(subs, sub)
+			}
 		}
 	}
-	return nil, nil, usagef("unknown subcommand %q of %s (want %s)", args[1], args[0], strings.Join(subs, ", "))
+	return nil, nil, usagef("unknown subcommand %q of %s (want %s)", args[groupN], group, strings.Join(subs, ", "))
+}
+
+// commonWords counts the leading words args and name share.
+func commonWords(args, name []string) int {
+	n := 0
+	for n < len(args) && n < len(name) && args[n] == name[n] {
+		n++
+	}
+	return n
 }
 
 func isHelp(arg string) bool {

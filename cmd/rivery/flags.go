@@ -42,7 +42,7 @@ func (c *cli) printHelp(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprintf(w, "Usage: %s\n\n%s\n\nFlags:\n", c.spec.usageLine(), c.spec.summary)
 	fs.VisitAll(func(f *flag.Flag) {
 		kind, usage := flag.UnquoteUsage(f)
-		line := "  --" + f.Name
+		line := "  " + flagName(f.Name)
 		if kind != "" {
 			line += " " + kind
 		}
@@ -51,6 +51,15 @@ func (c *cli) printHelp(w io.Writer, fs *flag.FlagSet) {
 		}
 		fmt.Fprintf(w, "%s\n      %s\n", line, usage)
 	})
+}
+
+// flagName is how help writes a flag: -f for a one-letter name, --name
+// otherwise (Go's flag package takes either form for both).
+func flagName(name string) string {
+	if len(name) == 1 {
+		return "-" + name
+	}
+	return "--" + name
 }
 
 // parse reads flags that may stand before, between or after the positional

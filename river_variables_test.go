@@ -1,0 +1,198 @@
+package rivery_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/jarcoal/httpmock"
+
+	"github.com/rivery-go/rivery"
+)
+
+// riverVarsPages answers a river's n variables 20 a page, whatever
+// items_per_page asks, as the live API's default page; each item carries a
+// field the SDK does not know.
+func riverVarsPages(t *testing.T, n int, rec *recorder) httpmock.Responder {
+	t.Helper()
+	return func(req *http.Request) (*http.Response, error) {
+		page := 1
+		if p := req.URL.Query().Get("page"); p != "" {
+			_, _ = fmt.Sscan(p, &page)
+		}
+		var items []map[string]any
+		for i := (page - 1) * 20; i < min(page*20, n); i++ {
+			items = append(items, map[string]any{
+				"name":     fmt.Sprintf("var_%02d", i),
+				"value":    fmt.Sprintf("value %d", i),
+				"settings": map[string]any{"clear_value_on_start": i%2 == 0, "is_multi_value": false, "is_encrypted": i == 7},
+				"note":     fmt.Sprintf("n%d", i),
+			})
+		}
+		env := map[string]any{"items": items, "page": page, "current_page_size": len(items), "total_items": n, "next_page": nil, "previous_page": nil}
+		if page*20 < n {
+			env["next_page"] = fmt.Sprintf("%s/rivers/%s/variables?page=%d", v1Env, riverID, page+1)
+		}
+		b, _ := json.Marshal(env)
+		return rec.reply(200, string(b))(req)
+	}
+}
+
+func TestRiverVariablesSetKeepsAllFortyFive(t *testing.T) {
+	t.Parallel()
+	c, mock := setup(t, v1()...)
+	var reads, writes recorder
+	mock.RegisterResponder(http.MethodGet, v1Env+"/rivers/"+riverID+"/variables", riverVarsPages(t, 45, &reads))
+	mock.RegisterResponder(http.MethodPut, v1Env+"/rivers/"+riverID+"/variables", writes.reply(200, `{"items": []}`))
+
+	_, err := c.RiverVariables.Set(context.Background(), riverID,
+		&rivery.RiverVariable{Name: "var_07", Value: "changed"}, // encrypted: keeps its settings
+		&rivery.RiverVariable{Name: "new_one", Value: []string{"a", "b"}, Settings: &rivery.RiverVariableSettings{IsMultiValue: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(reads.all()); n != 6 {
+		t.Errorf("%d reads, want 6 (3 pages, twice)", n)
+	}
+	if q := reads.all()[0].URL; !strings.Contains(q, "items_per_page=500") {
+		t.Errorf("first read %s does not ask for the largest page", q)
+	}
+	var body struct {
+		Items []map[string]any `json:"items"`
+	}
+	if err := json.Unmarshal(writes.only(t).Body, &body); err != nil {
+		t.Fatal(err)
+	}
+	if len(body.Items) != 46 {
+		t.Fatalf("PUT sent %d variables, want 45 + 1", len(body.Items))
+	}
+	for i := range 45 {
+		it := body.Items[i]
+		wantValue := fmt.Sprintf("value %d", i)
+		if i == 7 {
+			wantValue = "changed"
+		}
+		st := it["settings"].(map[string]any)
+		if it["name"] != fmt.Sprintf("var_%02d", i) || it["value"] != wantValue || it["note"] != fmt.Sprintf("n%d", i) ||
+			st["clear_value_on_start"] != (i%2 == 0) || st["is_encrypted"] != (i == 7) || st["is_multi_value"] != false {
+			t.Errorf("item %d = %v", i, it)
+		}
+	}
+	last := body.Items[45]
+	if last["name"] != "new_one" || fmt.Sprint(last["value"]) != "[a b]" || last["settings"].(map[string]any)["is_multi_value"] != true {
+		t.Errorf("new item = %v", last)
+	}
+}
+
+func TestRiverVariablesSetRefusesAConcurrentChange(t *testing.T) {
+	t.Parallel()
+	c, mock := setup(t, v1()...)
+	var rec recorder
+	first := riverVarsPages(t, 3, &rec)
+	second := riverVarsPages(t, 4, &rec) // someone added one between the reads
+	calls := 0
+	mock.RegisterResponder(http.MethodGet, v1Env+"/rivers/"+riverID+"/variables", func(req *http.Request) (*http.Response, error) {
+		calls++
+		if calls == 1 {
+			return first(req)
+		}
+		return second(req)
+	})
+	_, err := c.RiverVariables.Set(context.Background(), riverID, &rivery.RiverVariable{Name: "x", Value: "1"})
+	if !errors.Is(err, rivery.ErrConcurrentChange) || !errors.Is(err, rivery.ErrConflict) || !strings.Contains(err.Error(), "nothing was written") {
+		t.Errorf("Set = %v", err)
+	}
+}
+
+// Pages that do not add up to total_items mean the set moved during the
+// read: Set must not build a PUT from them.
+func TestRiverVariablesGetAllChecksTheTotal(t *testing.T) {
+	t.Parallel()
+	c, mock := setup(t, v1()...)
+	mock.RegisterResponder(http.MethodGet, v1Env+"/rivers/"+riverID+"/variables",
+		(&recorder{}).reply(200, `{"items": [{"name": "a", "value": "1", "settings": {}}], "page": 1, "total_items": 2, "next_page": null}`))
+	if _, err := c.RiverVariables.GetAll(context.Background(), riverID); !errors.Is(err, rivery.ErrConcurrentChange) {
+		t.Errorf("GetAll = %v", err)
+	}
+	if _, err := c.RiverVariables.Set(context.Background(), riverID, &rivery.RiverVariable{Name: "a", Value: "2"}); !errors.Is(err, rivery.ErrConcurrentChange) {
+		t.Errorf("Set = %v", err)
+	}
+}
+
+func TestRiverVariablesDecodeAndRoundTrip(t *testing.T) {
+	t.Parallel()
+	c, mock := setup(t, v1()...)
+	var writes recorder
+	mock.RegisterResponder(http.MethodGet, v1Env+"/rivers/"+riverID+"/variables", (&recorder{}).reply(200, fixture(t, "v1_river_variables.json")))
+	mock.RegisterResponder(http.MethodPut, v1Env+"/rivers/"+riverID+"/variables", writes.reply(200, fixture(t, "v1_river_variables.json")))
+	ctx := context.Background()
+	vars, _, err := c.RiverVariables.List(ctx, riverID, nil)
+	if err != nil || len(vars) != 3 {
+		t.Fatalf("List = %v, %v", vars, err)
+	}
+	if vars[1].Settings == nil || !vars[1].Settings.IsMultiValue || fmt.Sprint(vars[1].Value) != "[eu us]" || !vars[2].Settings.IsEncrypted {
+		t.Errorf("vars = %+v %+v", vars[1], vars[2])
+	}
+	// Replace sends what was read unchanged, unknown fields included.
+	got, _, err := c.RiverVariables.Replace(ctx, riverID, vars)
+	if err != nil || len(got) != 3 {
+		t.Fatalf("Replace = %v, %v", got, err)
+	}
+	var sent, read struct{ Items []json.RawMessage }
+	_ = json.Unmarshal(writes.only(t).Body, &sent)
+	_ = json.Unmarshal([]byte(fixture(t, "v1_river_variables.json")), &read)
+	for i := range read.Items {
+		checkJSON(t, sent.Items[i], string(read.Items[i]))
+	}
+}
+
+func TestRiverVariablesRefuseBadArguments(t *testing.T) {
+	t.Parallel()
+	c, _ := setup(t, v1()...)
+	ctx := context.Background()
+	cases := map[string]error{}
+	_, cases["Set no vars"] = c.RiverVariables.Set(ctx, riverID)
+	_, cases["Set nil var"] = c.RiverVariables.Set(ctx, riverID, nil)
+	_, cases["Set empty name"] = c.RiverVariables.Set(ctx, riverID, &rivery.RiverVariable{})
+	_, cases["Set twice"] = c.RiverVariables.Set(ctx, riverID, &rivery.RiverVariable{Name: "a"}, &rivery.RiverVariable{Name: "a"})
+	_, cases["Set bad river"] = c.RiverVariables.Set(ctx, "a/b", &rivery.RiverVariable{Name: "a"})
+	_, _, cases["Replace bad river"] = c.RiverVariables.Replace(ctx, "", nil)
+	_, _, cases["List bad river"] = c.RiverVariables.List(ctx, "", nil)
+	_, cases["GetAll bad river"] = c.RiverVariables.GetAll(ctx, "..")
+	for _, err := range c.RiverVariables.All(ctx, "", nil) {
+		cases["All bad river"] = err
+	}
+	for name, err := range cases {
+		if !errors.Is(err, rivery.ErrInvalidArgument) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+// A new variable without settings is sent with all three flags false (the
+// API requires settings on every item; before the fix they were left out).
+// Setting what is already there writes nothing.
+func TestRiverVariablesSetDefaultsAndNoOp(t *testing.T) {
+	t.Parallel()
+	c, mock := setup(t, v1()...)
+	var reads, writes recorder
+	mock.RegisterResponder(http.MethodGet, v1Env+"/rivers/"+riverID+"/variables", reads.reply(200, fixture(t, "v1_river_variables.json")))
+	mock.RegisterResponder(http.MethodPut, v1Env+"/rivers/"+riverID+"/variables", writes.reply(200, `{}`))
+	ctx := context.Background()
+	if _, err := c.RiverVariables.Set(ctx, riverID, &rivery.RiverVariable{Name: "fresh", Value: "1"}); err != nil {
+		t.Fatal(err)
+	}
+	var body struct{ Items []json.RawMessage }
+	_ = json.Unmarshal(writes.only(t).Body, &body)
+	checkJSON(t, body.Items[3], `{"name": "fresh", "value": "1", "settings": {"clear_value_on_start": false, "is_multi_value": false, "is_encrypted": false}}`)
+
+	reads = recorder{}
+	got, err := c.RiverVariables.Set(ctx, riverID, &rivery.RiverVariable{Name: "start_date", Value: "2026-01-01"})
+	if err != nil || len(got) != 3 || len(writes.all()) != 1 || len(reads.all()) != 1 {
+		t.Errorf("no-op Set: %v, %d writes, %d reads", err, len(writes.all()), len(reads.all()))
+	}
+}
