@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/rivery-go/rivery/internal/wire"
 )
 
 // TokensService manages the account's API tokens. Only account admins may
@@ -213,4 +215,24 @@ func (s *TokensService) Delete(ctx context.Context, tokenID string) (*Response, 
 		return nil, err
 	}
 	return s.client.do(ctx, call{method: http.MethodDelete, url: s.client.tokensURL(sc.account, tokenID)})
+}
+
+// ScopeInfo describes a scope a token can be granted.
+type ScopeInfo struct {
+	Name        Scope
+	Description string
+}
+
+// Scopes lists the scopes a token can be granted: GET /v1/scopes.
+func (s *TokensService) Scopes(ctx context.Context) ([]ScopeInfo, *Response, error) {
+	var ws []wire.ScopeInfo
+	resp, err := s.client.do(ctx, call{method: http.MethodGet, url: s.client.v1 + pathScopes, out: &ws, limit: limitPage})
+	if err != nil {
+		return nil, resp, err
+	}
+	out := make([]ScopeInfo, len(ws))
+	for i, w := range ws {
+		out[i] = ScopeInfo{Scope(w.Name), w.Description}
+	}
+	return out, resp, nil
 }

@@ -1,0 +1,138 @@
+package rivery
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/google/go-querystring/query"
+
+	"github.com/rivery-go/rivery/internal/wire"
+)
+
+// ListRunsOptions selects runs by start time, and pages them. Both times
+// are required.
+type ListRunsOptions struct {
+	ListOptions
+	StartTime time.Time `url:"-"` // sent as start_time, UTC RFC 3339, rounded down to the second
+	EndTime   time.Time `url:"-"` // sent as end_time, UTC RFC 3339, rounded up to the second
+}
+
+func (o *ListRunsOptions) query() (url.Values, error) {
+	switch {
+	case o == nil:
+		return nil, fmt.Errorf("%w: ListRunsOptions with StartTime and EndTime is required", ErrInvalidArgument)
+	case o.StartTime.IsZero() || o.EndTime.IsZero():
+		return nil, fmt.Errorf("%w: ListRunsOptions needs both StartTime and EndTime", ErrInvalidArgument)
+	case o.EndTime.Before(o.StartTime):
+		return nil, fmt.Errorf("%w: EndTime %s is before StartTime %s", ErrInvalidArgument,
+			o.EndTime.UTC().Format(time.RFC3339), o.StartTime.UTC().Format(time.RFC3339))
+	}
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
+	v, err := query.Values(o.ListOptions)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidArgument, err)
+	}
+	// Whole seconds, widened so the window still holds what was asked.
+	end := o.EndTime.Truncate(time.Second)
+	if end.Before(o.EndTime) {
+		end = end.Add(time.Second)
+	}
+	v.Set("start_time", o.StartTime.Truncate(time.Second).UTC().Format(time.RFC3339))
+	v.Set("end_time", end.UTC().Format(time.RFC3339))
+	return v, nil
+}
+
+// ListRuns returns one page of a river's runs that started between
+// opts.StartTime and opts.EndTime, newest first:
+// GET E/rivers/{riverID}/runs (v1 API only; a token-only client learns its
+// IDs once). It is how to find a run whose trigger answer was lost.
+func (s *RiversService) ListRuns(ctx context.Context, riverID string, opts *ListRunsOptions) ([]*Run, *Response, error) {
+	if err := validateID("river ID", riverID); err != nil {
+		return nil, nil, err
+	}
+	q, err := opts.query()
+	if err != nil {
+		return nil, nil, err
+	}
+	sc, err := s.client.v1Scope(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	ws, resp, err := listPage[*wire.Run](ctx, s.client, s.client.riverURL(sc, riverID, "runs"), q)
+	if err != nil {
+		return nil, resp, err
+	}
+	runs := make([]*Run, 0, len(ws))
+	for _, w := range ws {
+		if w != nil {
+			runs = append(runs, runFromV1(w))
+		}
+	}
+	return runs, resp, nil
+}
+
+// LogEntry is one line of a run's log.
+type LogEntry struct {
+	Time    time.Time // zero when the server's timestamp is unreadable
+	Level   string
+	Message string
+}
+
+// RunLogs returns a run's log, newest first as the server sends it:
+// GET E/rivers/{riverID}/runs/{runID}/logs, a CSV of timestamp, level, msg
+// (v1 API only). The body is bounded like every other.
+func (s *RiversService) RunLogs(ctx context.Context, riverID, runID string) ([]LogEntry, *Response, error) {
+	if err := validateIDs("river ID", riverID, "run ID", runID); err != nil {
+		return nil, nil, err
+	}
+	sc, err := s.client.v1Scope(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var body []byte
+	u := s.client.riverURL(sc, riverID, "runs", runID, "logs")
+	resp, err := s.client.do(ctx, call{method: http.MethodGet, url: u, out: &body, limit: limitLarge})
+	if err != nil {
+		return nil, resp, err
+	}
+	entries, err := parseLogs(body)
+	if err != nil {
+		return nil, resp, &RequestError{Method: http.MethodGet, URL: u, Attempts: 1, Err: err}
+	}
+	return entries, resp, nil
+}
+
+// parseLogs reads the log CSV. A header row (timestamp,level,msg) is
+// skipped; each other row needs three fields.
+func parseLogs(body []byte) ([]LogEntry, error) {
+	r := csv.NewReader(bytes.NewReader(body))
+	r.FieldsPerRecord = -1
+	r.ReuseRecord = true
+	var entries []LogEntry
+	for line := 1; ; line++ {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return entries, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading log CSV: %w", err)
+		}
+		if line == 1 && len(rec) > 0 && strings.EqualFold(strings.TrimSpace(rec[0]), "timestamp") {
+			continue
+		}
+		if len(rec) < 3 {
+			return nil, fmt.Errorf("reading log CSV: record %d has %d fields, want 3", line, len(rec))
+		}
+		entries = append(entries, LogEntry{Time: wire.ParseTime(rec[0]), Level: rec[1], Message: strings.Join(rec[2:], ",")})
+	}
+}
