@@ -40,26 +40,46 @@ func FuzzDecodeRun(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var cr wire.ConsoleRun
 		if json.Unmarshal(body, &cr) == nil {
-			checkRun(t, runFromConsole(&cr))
+			checkRun(t, runFromConsole(&cr), true)
 		}
 		var vr wire.Run
 		if json.Unmarshal(body, &vr) == nil {
-			checkRun(t, runFromV1(&vr))
+			checkRun(t, runFromV1(&vr), false)
 		}
 		var g wire.RunGroup
 		if json.Unmarshal(body, &g) == nil {
 			if run := runFromGroup(&g, "river"); run != nil {
-				checkRun(t, run)
-			} else if len(g.Runs) != 0 {
-				t.Error("a group with runs gave no run")
+				checkRun(t, run, false)
+			} else {
+				for _, w := range g.Runs {
+					if w.RunID != "" {
+						t.Errorf("a group naming run %q gave no run", w.RunID)
+					}
+				}
 			}
 		}
 	})
 }
 
-func checkRun(t *testing.T, r *Run) {
+func checkRun(t *testing.T, r *Run, console bool) {
 	t.Helper()
-	if r.Status != ParseRunStatus(r.RawStatus) {
+	if r.Runs != nil {
+		for _, sub := range r.Runs {
+			checkRun(t, sub, console)
+		}
+		if r.Runs[0].ID != r.ID || (r.Status == StatusSucceeded) != allSucceeded(r.Runs) {
+			t.Errorf("group %+v does not stand for its runs", r)
+		}
+		return
+	}
+	want := ParseRunStatus(r.RawStatus)
+	switch {
+	case console && strings.TrimSpace(r.RawStatus) == "":
+		want = StatusPending
+	case want == StatusFailed && isCancelMessage(r.Message):
+		want = StatusCanceled
+	}
+	if r.Status != want {
 		t.Errorf("status %q does not match raw %q", r.Status, r.RawStatus)
 	}
 	if !r.StartedAt.IsZero() && r.StartedAt.Location().String() != "UTC" {
@@ -122,4 +142,13 @@ func FuzzParseLogs(f *testing.F) {
 			t.Fatalf("%d entries from %d lines", len(entries), strings.Count(string(body), "\n")+1)
 		}
 	})
+}
+
+func allSucceeded(runs []*Run) bool {
+	for _, r := range runs {
+		if r.Status != StatusSucceeded {
+			return false
+		}
+	}
+	return true
 }

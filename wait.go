@@ -163,11 +163,12 @@ func outcome(run *Run) error {
 	return &RunError{Run: run}
 }
 
-// transient reports whether a failed status call is worth repeating.
+// transient reports whether a failed status call is worth repeating. A
+// complete answer that does not decode is not: the next poll gets the same.
 func transient(err error) bool {
 	var reqErr *RequestError
 	if errors.As(err, &reqErr) {
-		return true
+		return !errors.As(reqErr.Err, new(*undecodableError))
 	}
 	return errors.Is(err, ErrRateLimited) || errors.Is(err, ErrServer)
 }
