@@ -3,9 +3,11 @@ package rivery
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/rivery-go/rivery/internal/wire"
 )
@@ -27,6 +29,25 @@ type River struct {
 	// depends on the river's type.
 	Settings   json.RawMessage
 	Properties json.RawMessage
+
+	// The fields below come from the console API's river_definitions (both
+	// its list and its detail); the v1 API leaves them zero.
+
+	// Schedule is the river's cron expression (Rivery's 7-field form), empty
+	// when it has none. It is also in Schedulers.
+	Schedule string
+	// Scheduled reports whether the schedule is on.
+	Scheduled bool
+	// TypeTitle is the type's display name, e.g. "Source to Target"; Type
+	// holds its ID, e.g. "src_to_trgt" or "logic".
+	TypeTitle string
+	// SourceName and TargetName name the river's source and target; empty
+	// when it has none (a logic river has no target).
+	SourceName, TargetName string
+	// CreatedAt and ModifiedAt are when the river was created and last
+	// changed, ModifiedBy who changed it last.
+	CreatedAt, ModifiedAt time.Time
+	ModifiedBy            string
 }
 
 // RiverStatus says whether a river can run.
@@ -67,6 +88,38 @@ func riverFromWire(w *wire.River) *River {
 	return r
 }
 
+// riverFromConsole maps a console river: the flat fields, then what
+// river_definitions holds.
+func riverFromConsole(w *wire.ConsoleRiver) *River {
+	r := riverFromWire(&w.River)
+	r.ID = firstNonEmpty(r.ID, w.ObjectID)
+	d := w.Definitions
+	if d == nil {
+		return r
+	}
+	r.Name = firstNonEmpty(d.Name, r.Name)
+	r.Status = RiverStatus(firstNonEmpty(d.Status, string(r.Status)))
+	r.Type = firstNonEmpty(d.TypeID, r.Type)
+	r.TypeTitle = d.TypeTitle
+	r.Description = firstNonEmpty(d.Description, r.Description)
+	if g := d.Group; g != nil {
+		r.GroupID = firstNonEmpty(g.ID, r.GroupID)
+		r.GroupName = firstNonEmpty(g.Name, r.GroupName)
+	}
+	r.Schedule, r.Scheduled = d.ScheduledTime, d.IsScheduled
+	if d.ScheduledTime != "" && len(r.Schedulers) == 0 {
+		r.Schedulers = []Scheduler{{d.ScheduledTime, d.IsScheduled}}
+	}
+	if d.Source != nil {
+		r.SourceName = d.Source.Name
+	}
+	if d.Target != nil {
+		r.TargetName = d.Target.Name
+	}
+	r.CreatedAt, r.ModifiedAt, r.ModifiedBy = d.Created.Time, d.Modified.Time, d.UpdatedBy
+	return r
+}
+
 func firstNonEmpty(s ...string) string {
 	for _, v := range s {
 		if v != "" {
@@ -99,12 +152,18 @@ func (s *RiversService) List(ctx context.Context, opts *ListRiversOptions) ([]*R
 	}
 	c := s.client
 	if !c.usesV1() {
-		var ws []*wire.River
+		var ws []*wire.ConsoleRiver
 		resp, err := c.do(ctx, call{method: http.MethodGet, url: c.urls.rivers, out: &ws, limit: limitPage})
 		if err != nil {
 			return nil, resp, err
 		}
-		return riversFromWire(ws), resp, nil
+		out := make([]*River, 0, len(ws))
+		for _, w := range ws {
+			if w != nil {
+				out = append(out, riverFromConsole(w))
+			}
+		}
+		return out, resp, nil
 	}
 	return s.listV1(ctx, c.envURL(*c.fixed, "rivers"), opts)
 }
@@ -159,18 +218,27 @@ func (s *RiversService) All(ctx context.Context, opts *ListRiversOptions) iter.S
 }
 
 // Get returns one river with its schedules, settings and properties:
-// GET /api/rivers/{riverID} or GET E/rivers/{riverID}.
+// GET /api/rivers/{riverID} or GET E/rivers/{riverID}. The console API
+// answers a one-element array (an object is accepted too); an empty one is
+// an error matching ErrNotFound.
 func (s *RiversService) Get(ctx context.Context, riverID string) (*River, *Response, error) {
 	if err := validateID("river ID", riverID); err != nil {
 		return nil, nil, err
 	}
 	c := s.client
-	u := c.urls.rivers + "/" + url.PathEscape(riverID)
-	if c.usesV1() {
-		u = c.riverURL(*c.fixed, riverID)
+	if !c.usesV1() {
+		var ws wire.ConsoleRivers
+		resp, err := c.do(ctx, call{method: http.MethodGet, url: c.urls.rivers + "/" + url.PathEscape(riverID), out: &ws, limit: limitLarge})
+		if err != nil {
+			return nil, resp, err
+		}
+		if len(ws) == 0 || ws[0] == nil {
+			return nil, resp, fmt.Errorf("%w: river %s (the console answered no river)", ErrNotFound, riverID)
+		}
+		return riverFromConsole(ws[0]), resp, nil
 	}
 	var w wire.River
-	resp, err := c.do(ctx, call{method: http.MethodGet, url: u, out: &w, limit: limitLarge})
+	resp, err := c.do(ctx, call{method: http.MethodGet, url: c.riverURL(*c.fixed, riverID), out: &w, limit: limitLarge})
 	if err != nil {
 		return nil, resp, err
 	}

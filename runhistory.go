@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"net/http"
 	"net/url"
 	"strings"
@@ -68,7 +69,12 @@ func (s *RiversService) ListRuns(ctx context.Context, riverID string, opts *List
 	if err != nil {
 		return nil, nil, err
 	}
-	ws, resp, err := listPage[*wire.Run](ctx, s.client, s.client.riverURL(sc, riverID, "runs"), q)
+	return s.runsPage(ctx, s.client.riverURL(sc, riverID, "runs"), q)
+}
+
+// runsPage fetches one page of runs at u (see pageFunc).
+func (s *RiversService) runsPage(ctx context.Context, u string, q any) ([]*Run, *Response, error) {
+	ws, resp, err := listPage[*wire.Run](ctx, s.client, u, q)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -79,6 +85,36 @@ func (s *RiversService) ListRuns(ctx context.Context, riverID string, opts *List
 		}
 	}
 	return runs, resp, nil
+}
+
+// AllRuns iterates over every run ListRuns would return for opts (copied),
+// following next_page from the page opts selects and holding one page at a
+// time: GET E/rivers/{riverID}/runs (v1 API only). Bad arguments are the
+// first and only value it yields; it stops at the first error, which it
+// yields, and when the loop breaks.
+func (s *RiversService) AllRuns(ctx context.Context, riverID string, opts *ListRunsOptions) iter.Seq2[*Run, error] {
+	var o *ListRunsOptions
+	if opts != nil {
+		cp := *opts
+		o = &cp
+	}
+	return func(yield func(*Run, error) bool) {
+		if err := validateID("river ID", riverID); err != nil {
+			yield(nil, err)
+			return
+		}
+		q, err := o.query()
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		sc, err := s.client.v1Scope(ctx)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		allPages(ctx, s.client, s.client.riverURL(sc, riverID, "runs"), q, s.runsPage)(yield)
+	}
 }
 
 // LogEntry is one line of a run's log.

@@ -144,7 +144,7 @@ func runFromV1(w *wire.Run) *Run {
 // run's message, which names the run already in flight.
 func inFlightID(msg, self string) string {
 	for _, id := range runIDPattern.FindAllString(strings.ToLower(msg), -1) {
-		if id != strings.ToLower(self) {
+		if !strings.EqualFold(id, self) {
 			return id
 		}
 	}
@@ -247,11 +247,13 @@ func (g *Run) aggregate() {
 			}
 		}
 	}
-	if g.Status.Terminal() && g.EndedAt.IsZero() {
-		for _, r := range g.Runs {
-			if r.EndedAt.After(g.EndedAt) {
-				g.EndedAt = r.EndedAt
-			}
+	g.StartedAt, g.EndedAt = time.Time{}, time.Time{}
+	for _, r := range g.Runs {
+		if !r.StartedAt.IsZero() && (g.StartedAt.IsZero() || r.StartedAt.Before(g.StartedAt)) {
+			g.StartedAt = r.StartedAt
+		}
+		if g.Status.Terminal() && r.EndedAt.After(g.EndedAt) {
+			g.EndedAt = r.EndedAt
 		}
 	}
 }

@@ -38,7 +38,7 @@ func (s *Server) routes() http.Handler {
 	readOrRun := []rivery.Scope{rivery.ScopeRiverList, rivery.ScopeRiverExecute}
 	execute := []rivery.Scope{rivery.ScopeRiverExecute}
 	edit := []rivery.Scope{rivery.ScopeRiverEdit}
-	ops := []rivery.Scope{rivery.ScopeOperationsList, rivery.ScopeRiverEdit}
+	ops := []rivery.Scope{"operations:list", rivery.ScopeRiverEdit}
 
 	s.handle(mux, "GET /api/me", RouteMe, console, anyToken, s.me)
 	s.handle(mux, "POST /api/run", RouteRun, console, execute, s.consoleRun)

@@ -19,10 +19,10 @@ var knownScopes = []struct{ name, description string }{
 	{string(rivery.ScopeConnectionList), "List connections"},
 	{string(rivery.ScopeConnectionEdit), "Edit connections"},
 	{string(rivery.ScopeConnectionDelete), "Delete connections"},
-	{string(rivery.ScopeActivityList), "Read activities"},
-	{string(rivery.ScopeEnvironmentList), "List environments"},
-	{string(rivery.ScopeTeamList), "List teams"},
-	{string(rivery.ScopeOperationsList), "Read operations"},
+	{"activity:list", "Read activities"},
+	{"environment:list", "List environments"},
+	{"team:list", "List teams"},
+	{"operations:list", "Read operations"},
 }
 
 func knownScope(s rivery.Scope) bool {

@@ -22,8 +22,8 @@ type Identity struct {
 // item of GET /api/rivers/{id}: the river's fields nest under
 // river_definitions.
 type ConsoleRiver struct {
-	ID          string            `json:"_id"`
-	CrossID     string            `json:"cross_id"`
+	River                         // flat fields, as older answers and the v1 list give them
+	ObjectID    string            `json:"_id"`
 	Definitions *RiverDefinitions `json:"river_definitions"`
 }
 
