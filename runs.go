@@ -116,7 +116,7 @@ func runFromConsole(w *wire.ConsoleRun) *Run {
 	if strings.TrimSpace(w.Status) == "" {
 		st = StatusPending // Rivery's CLI reads a missing status as W, still waiting
 	}
-	return &Run{
+	r := &Run{
 		ID:        w.RunID,
 		RiverID:   w.RiverID,
 		Status:    st,
@@ -125,6 +125,10 @@ func runFromConsole(w *wire.ConsoleRun) *Run {
 		StartedAt: w.InsertDate.Time,
 		EndedAt:   w.EndDate.Time,
 	}
+	if st == StatusSkipped {
+		r.InFlightRunID = inFlightID(msg, w.RunID)
+	}
+	return r
 }
 
 func runFromV1(w *wire.Run) *Run {

@@ -138,3 +138,15 @@ func (s *Server) deleteToken(w http.ResponseWriter, r *http.Request, _ *token) {
 	delete(s.tokens, t.Value)
 	w.WriteHeader(http.StatusNoContent)
 }
+
+// tokenRoute answers as the live API does when the server has no token
+// routes (WithoutTokenRoutes), else calls h.
+func (s *Server) tokenRoute(h handler) handler {
+	return func(w http.ResponseWriter, r *http.Request, t *token) {
+		if s.noTokenRoutes {
+			writeError(w, v1, http.StatusNotFound, "Not Found")
+			return
+		}
+		h(w, r, t)
+	}
+}
