@@ -340,7 +340,10 @@ func TestAllRunsFollowsPages(t *testing.T) {
 			t.Errorf("AllRuns without times: %v", err)
 		}
 	}
-	for range c.Rivers.AllRuns(context.Background(), riverID, opts) {
+	for _, err := range c.Rivers.AllRuns(context.Background(), riverID, opts) {
+		if err != nil {
+			t.Fatal(err)
+		}
 		break // one page fetched, no more
 	}
 	if n := len(rec.all()); n != 3 {
