@@ -261,53 +261,39 @@ func TestSkippedTriggerAttachesToRunInFlight(t *testing.T) {
 
 func TestCancelRunGroup(t *testing.T) {
 	t.Parallel()
-	for _, fam := range []struct {
-		name string
-		opts []rivery.Option
-	}{{"console", nil}, {"v1", v1()}} {
-		t.Run(fam.name, func(t *testing.T) {
-			t.Parallel()
-			c, mock := setup(t, fam.opts...)
-			mock.RegisterResponder(http.MethodGet, consoleBase+"/api/me", httpmock.NewStringResponder(200, fixture(t, "me.json")))
-			var rec recorder
-			mock.RegisterResponder(http.MethodPost, v1Env+"/rivers/"+riverID+"/cancel_run", rec.reply(200, `{"run_group_id":"`+groupID+`"}`))
-			if _, err := c.Rivers.CancelRunGroup(context.Background(), riverID, groupID); err != nil {
-				t.Fatal(err)
-			}
-			req := rec.only(t)
-			checkHeaders(t, req, true)
-			checkJSON(t, req.Body, `{"run_group_id":"`+groupID+`"}`)
-			if _, err := c.Rivers.CancelRunGroup(context.Background(), riverID, ""); !errors.Is(err, rivery.ErrInvalidArgument) {
-				t.Errorf("empty group ID: %v", err)
-			}
-		})
-	}
+	bothFamilies(t, func(t *testing.T, c *rivery.Client, mock *httpmock.MockTransport) {
+		mock.RegisterResponder(http.MethodGet, consoleBase+"/api/me", httpmock.NewStringResponder(200, fixture(t, "me.json")))
+		var rec recorder
+		mock.RegisterResponder(http.MethodPost, v1Env+"/rivers/"+riverID+"/cancel_run", rec.reply(200, `{"run_group_id":"`+groupID+`"}`))
+		if _, err := c.Rivers.CancelRunGroup(context.Background(), riverID, groupID); err != nil {
+			t.Fatal(err)
+		}
+		req := rec.only(t)
+		checkHeaders(t, req, true)
+		checkJSON(t, req.Body, `{"run_group_id":"`+groupID+`"}`)
+		if _, err := c.Rivers.CancelRunGroup(context.Background(), riverID, ""); !errors.Is(err, rivery.ErrInvalidArgument) {
+			t.Errorf("empty group ID: %v", err)
+		}
+	})
 }
 
 func TestRunSubRiver(t *testing.T) {
 	t.Parallel()
 	const sub = "64c1d2e3f4a5b6c7d8e9f101"
-	for _, fam := range []struct {
-		name string
-		opts []rivery.Option
-	}{{"console", nil}, {"v1", v1()}} {
-		t.Run(fam.name, func(t *testing.T) {
-			t.Parallel()
-			c, mock := setup(t, fam.opts...)
-			mock.RegisterResponder(http.MethodGet, consoleBase+"/api/me", httpmock.NewStringResponder(200, fixture(t, "me.json")))
-			var rec recorder
-			mock.RegisterResponder(http.MethodPost, v1Env+"/rivers/"+masterRiver+"/sub_rivers/"+sub+"/run",
-				rec.reply(202, `{"run_group_id":"`+groupID+`","river_cross_id":"`+masterRiver+`","runs":[{"run_id":"`+subRun1+`","sub_river_id":"`+sub+`","status":"pending","message":"Run was triggered"}]}`))
-			run, _, err := c.Rivers.RunSubRiver(context.Background(), masterRiver, sub)
-			if err != nil || run.ID != subRun1 || run.SubRiverID != sub || run.RiverID != masterRiver || run.Runs != nil {
-				t.Fatalf("RunSubRiver = %+v, %v", run, err)
-			}
-			checkJSON(t, rec.only(t).Body, `{}`)
-			if _, _, err := c.Rivers.RunSubRiver(context.Background(), masterRiver, "a/b"); !errors.Is(err, rivery.ErrInvalidArgument) {
-				t.Errorf("bad sub-river ID: %v", err)
-			}
-		})
-	}
+	bothFamilies(t, func(t *testing.T, c *rivery.Client, mock *httpmock.MockTransport) {
+		mock.RegisterResponder(http.MethodGet, consoleBase+"/api/me", httpmock.NewStringResponder(200, fixture(t, "me.json")))
+		var rec recorder
+		mock.RegisterResponder(http.MethodPost, v1Env+"/rivers/"+masterRiver+"/sub_rivers/"+sub+"/run",
+			rec.reply(202, `{"run_group_id":"`+groupID+`","river_cross_id":"`+masterRiver+`","runs":[{"run_id":"`+subRun1+`","sub_river_id":"`+sub+`","status":"pending","message":"Run was triggered"}]}`))
+		run, _, err := c.Rivers.RunSubRiver(context.Background(), masterRiver, sub)
+		if err != nil || run.ID != subRun1 || run.SubRiverID != sub || run.RiverID != masterRiver || run.Runs != nil {
+			t.Fatalf("RunSubRiver = %+v, %v", run, err)
+		}
+		checkJSON(t, rec.only(t).Body, `{}`)
+		if _, _, err := c.Rivers.RunSubRiver(context.Background(), masterRiver, "a/b"); !errors.Is(err, rivery.ErrInvalidArgument) {
+			t.Errorf("bad sub-river ID: %v", err)
+		}
+	})
 }
 
 func TestAllRunsFollowsPages(t *testing.T) {
@@ -353,26 +339,19 @@ func TestAllRunsFollowsPages(t *testing.T) {
 
 func TestMe(t *testing.T) {
 	t.Parallel()
-	for _, fam := range []struct {
-		name string
-		opts []rivery.Option
-	}{{"console", nil}, {"v1", v1()}} {
-		t.Run(fam.name, func(t *testing.T) {
-			t.Parallel()
-			c, mock := setup(t, fam.opts...)
-			var rec recorder
-			mock.RegisterResponder(http.MethodGet, consoleBase+"/api/me", rec.reply(200, fixture(t, "me_live.json")))
-			me, _, err := c.Me(context.Background())
-			want := rivery.Identity{
-				AccountID: accountID, EnvironmentID: envID, AccountName: "Acme Analytics", EnvironmentName: "Production",
-				UserID: "64c1d2e3f4a5b6c7d8e9f777", UserName: "Ada Lovelace", Email: "ada@example.com",
-			}
-			if err != nil || *me != want {
-				t.Fatalf("Me = %+v, %v", me, err)
-			}
-			checkHeaders(t, rec.only(t), false)
-		})
-	}
+	bothFamilies(t, func(t *testing.T, c *rivery.Client, mock *httpmock.MockTransport) {
+		var rec recorder
+		mock.RegisterResponder(http.MethodGet, consoleBase+"/api/me", rec.reply(200, fixture(t, "me_live.json")))
+		me, _, err := c.Me(context.Background())
+		want := rivery.Identity{
+			AccountID: accountID, EnvironmentID: envID, AccountName: "Acme Analytics", EnvironmentName: "Production",
+			UserID: "64c1d2e3f4a5b6c7d8e9f777", UserName: "Ada Lovelace", Email: "ada@example.com",
+		}
+		if err != nil || *me != want {
+			t.Fatalf("Me = %+v, %v", me, err)
+		}
+		checkHeaders(t, rec.only(t), false)
+	})
 	c, mock := setup(t)
 	mock.RegisterResponder(http.MethodGet, consoleBase+"/api/me", httpmock.NewStringResponder(401, `{"detail":"Credentials are not valid"}`))
 	if _, _, err := c.Me(context.Background()); !errors.Is(err, rivery.ErrUnauthorized) {
@@ -463,5 +442,21 @@ func TestParseConsoleURL(t *testing.T) {
 		if _, err := rivery.ParseConsoleURL(in); !errors.Is(err, rivery.ErrInvalidArgument) {
 			t.Errorf("ParseConsoleURL(%q) = %v, want ErrInvalidArgument", in, err)
 		}
+	}
+}
+
+// bothFamilies runs f on a console client and on a v1 client, each with its
+// own mock transport; the console one resolves its IDs through /api/me.
+func bothFamilies(t *testing.T, f func(t *testing.T, c *rivery.Client, mock *httpmock.MockTransport)) {
+	t.Helper()
+	for _, fam := range []struct {
+		name string
+		opts []rivery.Option
+	}{{"console", nil}, {"v1", v1()}} {
+		t.Run(fam.name, func(t *testing.T) {
+			t.Parallel()
+			c, mock := setup(t, fam.opts...)
+			f(t, c, mock)
+		})
 	}
 }

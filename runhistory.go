@@ -58,18 +58,28 @@ func (o *ListRunsOptions) query() (url.Values, error) {
 // GET E/rivers/{riverID}/runs (v1 API only; a token-only client learns its
 // IDs once). It is how to find a run whose trigger answer was lost.
 func (s *RiversService) ListRuns(ctx context.Context, riverID string, opts *ListRunsOptions) ([]*Run, *Response, error) {
-	if err := validateID("river ID", riverID); err != nil {
+	u, q, err := s.runsRequest(ctx, riverID, opts)
+	if err != nil {
 		return nil, nil, err
+	}
+	return s.runsPage(ctx, u, q)
+}
+
+// runsRequest checks ListRuns' arguments and returns the URL and query of
+// its first page.
+func (s *RiversService) runsRequest(ctx context.Context, riverID string, opts *ListRunsOptions) (string, url.Values, error) {
+	if err := validateID("river ID", riverID); err != nil {
+		return "", nil, err
 	}
 	q, err := opts.query()
 	if err != nil {
-		return nil, nil, err
+		return "", nil, err
 	}
 	sc, err := s.client.v1Scope(ctx)
 	if err != nil {
-		return nil, nil, err
+		return "", nil, err
 	}
-	return s.runsPage(ctx, s.client.riverURL(sc, riverID, "runs"), q)
+	return s.client.riverURL(sc, riverID, "runs"), q, nil
 }
 
 // runsPage fetches one page of runs at u (see pageFunc).
@@ -99,21 +109,12 @@ func (s *RiversService) AllRuns(ctx context.Context, riverID string, opts *ListR
 		o = &cp
 	}
 	return func(yield func(*Run, error) bool) {
-		if err := validateID("river ID", riverID); err != nil {
-			yield(nil, err)
-			return
-		}
-		q, err := o.query()
+		u, q, err := s.runsRequest(ctx, riverID, o)
 		if err != nil {
 			yield(nil, err)
 			return
 		}
-		sc, err := s.client.v1Scope(ctx)
-		if err != nil {
-			yield(nil, err)
-			return
-		}
-		allPages(ctx, s.client, s.client.riverURL(sc, riverID, "runs"), q, s.runsPage)(yield)
+		allPages(ctx, s.client, u, q, s.runsPage)(yield)
 	}
 }
 
