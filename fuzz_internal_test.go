@@ -112,7 +112,14 @@ func FuzzParseRiverURL(f *testing.F) {
 	f.Add("https://console.rivery.io/dashboard/5f1a2b3c4d5e6f7081920a1b/6a7b8c9d0e1f2a3b4c5d6e7f/river/63b724fc690def001131d242/source?x=1#y")
 	f.Add("https://eu-west-1.console.rivery.io/#/dashboard/a/b/rivers/c")
 	f.Add("https://console.rivery.io/dashboard/a/%2e%2e/river/c")
+	f.Add("https://ap-southeast-2.console.rivery.io/rivers/5f1a2b3c4d5e6f7081920a1b/6a7b8c9d0e1f2a3b4c5d6e7f/63b724fc690def001131d242")
+	f.Add("https://il-central-1.console.rivery.io/#/river/a/b/river/c/")
 	f.Fuzz(func(t *testing.T, in string) {
+		if u, err := ParseConsoleURL(in); err == nil {
+			if _, known := regionHosts[u.Region]; u.Region != "" && !known {
+				t.Fatalf("ParseConsoleURL(%q) gave region %q", in, u.Region)
+			}
+		}
 		a, e, r, err := ParseRiverURL(in)
 		if err != nil {
 			if a != "" || e != "" || r != "" {
