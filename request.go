@@ -131,7 +131,7 @@ func (c *Client) do(ctx context.Context, cl call) (*Response, error) {
 			return nil
 		}
 		err := st.decodeBody(resp, cl.out, cl.limit)
-		if errors.As(err, new(*undecodableError)) {
+		if _, ok := err.(*undecodableError); ok { //nolint:errorlint // decodeBody returns it unwrapped
 			st.badBody = err // the whole body came: trying again gets the same
 			return nil
 		}
