@@ -210,6 +210,9 @@ func TestRunGroupOfSubRivers(t *testing.T) {
 		!strings.Contains(done.Message, "Target table is locked") || done.Runs[1].SubRiverID != "64c1d2e3f4a5b6c7d8e9f102" {
 		t.Fatalf("WaitForGroup = %+v, %v", done, err)
 	}
+	if want := "rivery: run group " + groupID + " of river " + masterRiver + " (3 runs) ended partially succeeded: run " + subRun2 + " failed: Target table is locked"; err.Error() != want {
+		t.Errorf("error = %q\nwant    %q", err, want)
+	}
 	// Each run is polled until it ends, and not after.
 	if n1, n2, n3 := len(rec1.all()), len(rec2.all()), len(rec3.all()); n1 != 2 || n2 != 1 || n3 != 1 {
 		t.Errorf("status calls = %d, %d, %d; want 2, 1, 1", n1, n2, n3)

@@ -13,12 +13,14 @@ import (
 )
 
 // River is a river (a data pipeline) as either list or detail call returns
-// it. Fields a call does not return stay zero: the list leaves out Kind,
-// Schedulers, Settings and Properties.
+// it. Fields a call does not return stay zero: the v1 list leaves out Kind,
+// Schedulers, Settings and Properties; the console API (list and detail)
+// gives no Kind, Settings or Properties, and fills the fields below them
+// from its river_definitions.
 type River struct {
 	ID          string // "river_cross_id" in lists, "cross_id" in details
 	Name        string
-	Type        string // e.g. "source_to_target"
+	Type        string // e.g. "source_to_target" (v1), "src_to_trgt" or "logic" (console)
 	Kind        string // e.g. "main_river"
 	GroupID     string
 	GroupName   string
