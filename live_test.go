@@ -463,3 +463,27 @@ func bothFamilies(t *testing.T, f func(t *testing.T, c *rivery.Client, mock *htt
 		})
 	}
 }
+
+func TestWaitForGroupArguments(t *testing.T) {
+	t.Parallel()
+	c, _ := setup(t, v1()...)
+	ctx := context.Background()
+	if _, err := c.Rivers.WaitForGroup(ctx, nil, nil); !errors.Is(err, rivery.ErrInvalidArgument) {
+		t.Errorf("nil group: %v", err)
+	}
+	bad := &rivery.Run{ID: subRun1, RiverID: masterRiver, Runs: []*rivery.Run{
+		{ID: subRun1, RiverID: masterRiver, Status: rivery.StatusPending}, {RiverID: masterRiver, Status: rivery.StatusRunning},
+	}}
+	if _, err := c.Rivers.WaitForGroup(ctx, bad, nil); !errors.Is(err, rivery.ErrInvalidArgument) {
+		t.Errorf("a run without ID: %v", err)
+	}
+	// A group whose runs all ended needs no request (the mock fails any).
+	ended := &rivery.Run{ID: subRun1, RiverID: masterRiver, Runs: []*rivery.Run{
+		{ID: subRun1, RiverID: masterRiver, Status: rivery.StatusSucceeded},
+		{RiverID: masterRiver, Status: rivery.StatusSkipped, InFlightRunID: subRun3},
+	}}
+	done, err := c.Rivers.WaitForGroup(ctx, ended, &rivery.WaitOptions{MinInterval: time.Millisecond, MaxInterval: time.Millisecond})
+	if done == nil || done.Status != rivery.StatusPartial || !errors.Is(err, rivery.ErrRunFailed) {
+		t.Errorf("WaitForGroup of ended runs = %+v, %v", done, err)
+	}
+}

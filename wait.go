@@ -122,6 +122,9 @@ func (s *RiversService) WaitForGroup(ctx context.Context, group *Run, opts *Wait
 		if r == nil {
 			return nil, fmt.Errorf("%w: nil run in group %s", ErrInvalidArgument, group.GroupID)
 		}
+		if r.Status.Terminal() {
+			continue // never polled: a skipped run may have no ID
+		}
 		if err := validateIDs("river ID", r.RiverID, "run ID", r.ID); err != nil {
 			return nil, err
 		}
