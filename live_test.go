@@ -356,7 +356,13 @@ func TestMe(t *testing.T) {
 		checkHeaders(t, rec.only(t), false)
 	})
 	c, mock := setup(t)
-	mock.RegisterResponder(http.MethodGet, consoleBase+"/api/me", httpmock.NewStringResponder(401, `{"detail":"Credentials are not valid"}`))
+	mock.RegisterResponder(http.MethodGet, consoleBase+"/api/me", sequence(
+		httpmock.NewStringResponder(200, fixture(t, "me.json")),
+		httpmock.NewStringResponder(401, `{"detail":"Credentials are not valid"}`),
+	))
+	if me, _, err := c.Me(context.Background()); err != nil || me.Email != "ada@example.com" || me.AccountID != accountID {
+		t.Errorf("Me from the 0.1.0 fixture = %+v, %v", me, err)
+	}
 	if _, _, err := c.Me(context.Background()); !errors.Is(err, rivery.ErrUnauthorized) {
 		t.Errorf("Me with a bad token: %v", err)
 	}

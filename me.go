@@ -10,7 +10,8 @@ import (
 // Identity is who an API token is, as GET /api/me tells it. Rivery's
 // published clients read only the two IDs from that answer; the other
 // fields are filled when the server sends them (account_name,
-// environment_name, user_id, user_name, email) and stay empty otherwise.
+// environment_name, user_id, user_name, email or user_email) and stay empty
+// otherwise.
 type Identity struct {
 	AccountID     string // the account the token belongs to
 	EnvironmentID string // the environment it addresses
@@ -38,6 +39,6 @@ func (c *Client) Me(ctx context.Context) (*Identity, *Response, error) {
 		EnvironmentName: w.EnvironmentName,
 		UserID:          w.UserID,
 		UserName:        w.UserName,
-		Email:           w.Email,
+		Email:           firstNonEmpty(w.Email, w.UserEmail),
 	}, resp, nil
 }

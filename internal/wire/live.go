@@ -16,6 +16,7 @@ type Identity struct {
 	UserID          string `json:"user_id"`
 	UserName        string `json:"user_name"`
 	Email           string `json:"email"`
+	UserEmail       string `json:"user_email"`
 }
 
 // ConsoleRiver is an item of the console's GET /api/rivers, and the one
