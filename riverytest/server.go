@@ -8,6 +8,11 @@
 // pending, the next River.Polls-1 calls see it running, and the call after
 // that sees the river's Outcome. With River.Duration set, the run instead
 // takes that long in real time.
+//
+// Answers follow the live API's shapes (nested console rivers, a
+// one-element array for one console river); River's knobs (SubRivers,
+// NoRuns, SkipWhileRunning, CancelAsFailed, OmitPendingStatus) and
+// WithoutTokenRoutes reproduce what the live API does.
 package riverytest
 
 import (
