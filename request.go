@@ -324,9 +324,9 @@ func (st *callState) decodeBody(resp *http.Response, out any, limit int64) error
 	return nil
 }
 
-// undecodableError is a 2xx body that is not the JSON a call expects. When
-// the body was read to its end (readTracker saw no read error), it is the
-// server's answer, not a transport fault, and no retry or poll repeats it.
+// undecodableError is a 2xx body, read to its end (readTracker saw no read
+// error), that is not the JSON a call expects: the server's answer, not a
+// transport fault, so neither a retry nor a poll repeats it.
 type undecodableError struct{ err error }
 
 func (e *undecodableError) Error() string { return "decoding response: " + e.err.Error() }
