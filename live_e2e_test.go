@@ -215,3 +215,26 @@ func TestE2EMeAndAllRuns(t *testing.T) {
 		}
 	})
 }
+
+// A status answer that arrived whole but is not JSON of a run ends the
+// wait at once, after one request: no retries, no polling to the deadline.
+func TestE2EWaitStopsOnUndecodableAnswer(t *testing.T) {
+	t.Parallel()
+	families(t, func(t *testing.T, srv *riverytest.Server, c *rivery.Client) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		run, _, err := c.Rivers.Run(ctx, riverID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv.Fail(riverytest.RouteRunStatus, 100, riverytest.Fault{Status: 200, Body: `<html>maintenance</html>`})
+		_, err = c.Rivers.WaitForRun(ctx, riverID, run.ID, quick())
+		var reqErr *rivery.RequestError
+		if !errors.As(err, &reqErr) || reqErr.Attempts != 1 || errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("WaitForRun = %v", err)
+		}
+		if n := len(srv.RequestsTo(riverytest.RouteRunStatus)); n != 1 {
+			t.Errorf("status calls = %d, want 1", n)
+		}
+	})
+}
