@@ -8,7 +8,8 @@ import (
 	"github.com/rivery-go/rivery/internal/wire"
 )
 
-// Run is one execution of a river, in either API family's terms.
+// Run is one execution of a river, in either API family's terms. It holds a
+// slice (Runs), so compare Runs field by field rather than with ==.
 type Run struct {
 	ID      string // the run ID (32 hex digits)
 	GroupID string // the v1 run group; empty on the console API
@@ -29,8 +30,13 @@ type Run struct {
 	// (a master river starts one run per sub-river), in the server's order;
 	// nil when the trigger started a single run, on the console API, and in
 	// what GetRun and ListRuns return. When set, the Run itself stands for
-	// the group: ID is the first run's, Status is the group's outcome (see
-	// WaitForGroup) and RawStatus is empty.
+	// the group: ID is the first run's, RawStatus is empty, Message names
+	// the first run that did not succeed, and Status is the group's
+	// outcome: running (or pending) while any run is, then succeeded only
+	// if every run succeeded, partially succeeded if some did, else failed
+	// if one failed, canceled if one was canceled, or the runs' shared
+	// status. Rivery computes its own partially succeeded the same way for
+	// the group; the SDK does not read it back.
 	Runs []*Run
 	// InFlightRunID is set on a skipped trigger (Status StatusSkipped) when
 	// the server named the run already in flight; RunAndWait then waits for
