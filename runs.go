@@ -35,8 +35,8 @@ type Run struct {
 	// outcome: running (or pending) while any run is, then succeeded only
 	// if every run succeeded, partially succeeded if some did, else failed
 	// if one failed, canceled if one was canceled, or the runs' shared
-	// status. Rivery computes its own partially succeeded the same way for
-	// the group; the SDK does not read it back.
+	// status. The SDK computes this from the runs; it does not read
+	// Rivery's own group aggregate (GET E/rivers/{id}/activities_run_groups/{group}).
 	Runs []*Run
 	// InFlightRunID is set on a skipped trigger (Status StatusSkipped) when
 	// the server named the run already in flight; RunAndWait then waits for
