@@ -43,10 +43,11 @@ func (s *RiversService) Run(ctx context.Context, riverID string) (*Run, *Respons
 		if err != nil {
 			return nil, resp, err
 		}
-		if w.RunID == "" {
+		run := runFromConsole(&w)
+		if run.ID == "" && run.InFlightRunID == "" {
 			return nil, resp, noRunStarted(c.urls.run, nil)
 		}
-		return runFromConsole(&w), resp, nil
+		return run, resp, nil
 	}
 	return s.trigger(ctx, c.riverURL(*c.fixed, riverID, "run"), riverID)
 }
