@@ -493,3 +493,16 @@ func TestWaitForGroupArguments(t *testing.T) {
 		t.Errorf("WaitForGroup of ended runs = %+v, %v", done, err)
 	}
 }
+
+// The console API can answer a skipped trigger too; the in-flight run is
+// read from its message even when the answer has no run ID of its own.
+func TestConsoleSkippedTriggerNamesRunInFlight(t *testing.T) {
+	t.Parallel()
+	c, mock := setup(t)
+	mock.RegisterResponder(http.MethodPost, consoleBase+"/api/run", httpmock.NewStringResponder(200,
+		`{"river_id":"`+riverID+`","river_run_status":"skipped","error_description":"Run `+runID+` is already running"}`))
+	run, _, err := c.Rivers.Run(context.Background(), riverID)
+	if err != nil || run.Status != rivery.StatusSkipped || run.InFlightRunID != runID || run.ID != "" {
+		t.Fatalf("Run = %+v, %v", run, err)
+	}
+}
