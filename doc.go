@@ -38,7 +38,7 @@
 // status but StatusSucceeded comes back with a *RunError
 // (errors.Is(err, ErrRunFailed)). ListRuns finds runs by start time and
 // RunLogs reads a run's log. A v1 trigger of a master river starts one run
-// per sub-river: the Run then holds them all in Run.Runs, and RunAndWait
+// per sub-river: the Run then holds them all in Run.Group, and RunAndWait
 // (or WaitForGroup) waits for every one.
 //
 // # Tokens

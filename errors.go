@@ -158,8 +158,8 @@ func (e *RunError) Error() string {
 		return ErrRunFailed.Error()
 	}
 	msg := fmt.Sprintf("rivery: run %s of river %s ended %s", e.Run.ID, e.Run.RiverID, e.Run.Status)
-	if e.Run.Runs != nil {
-		msg = fmt.Sprintf("rivery: run group %s of river %s (%d runs) ended %s", e.Run.GroupID, e.Run.RiverID, len(e.Run.Runs), e.Run.Status)
+	if g := e.Run.Group; g != nil {
+		msg = fmt.Sprintf("rivery: run group %s of river %s (%d runs) ended %s", g.ID, e.Run.RiverID, len(g.Runs), e.Run.Status)
 	}
 	if e.Run.RawStatus != "" && e.Run.RawStatus != string(e.Run.Status) {
 		msg += " (" + strconv.Quote(e.Run.RawStatus) + ")"

@@ -66,7 +66,7 @@ func ExampleRiversService_WaitForGroup() {
 	var runErr *rivery.RunError
 	if errors.As(err, &runErr) {
 		fmt.Println("group", group.Status)
-		for _, run := range group.Runs {
+		for _, run := range group.Group.Runs {
 			fmt.Println("sub-river", run.SubRiverID, run.Status)
 		}
 	}

@@ -63,11 +63,14 @@ func FuzzDecodeRun(f *testing.F) {
 
 func checkRun(t *testing.T, r *Run, console bool) {
 	t.Helper()
-	if r.Runs != nil {
-		for _, sub := range r.Runs {
+	if r.Group != nil {
+		for _, sub := range r.Group.Runs {
+			if sub.Group != nil {
+				t.Errorf("run %+v of a group points to a group", sub)
+			}
 			checkRun(t, sub, console)
 		}
-		if r.Runs[0].ID != r.ID || (r.Status == StatusSucceeded) != allSucceeded(r.Runs) {
+		if r.Group.Runs[0].ID != r.ID || r.Group.ID != r.GroupID || (r.Status == StatusSucceeded) != allSucceeded(r.Group.Runs) {
 			t.Errorf("group %+v does not stand for its runs", r)
 		}
 		return

@@ -30,16 +30,16 @@ func TestE2ESubRiverGroup(t *testing.T) {
 		}
 		if !isV1(t) {
 			// The console API has no groups: it answers the first run.
-			if err != nil || done.Status != rivery.StatusSucceeded || done.Runs != nil {
+			if err != nil || done.Status != rivery.StatusSucceeded || done.Group != nil {
 				t.Fatalf("RunAndWait = %+v, %v", done, err)
 			}
-		} else if !errors.Is(err, rivery.ErrRunFailed) || done.Status != rivery.StatusPartial || len(done.Runs) != 3 ||
-			done.Runs[1].SubRiverID != s2 || done.Runs[1].Status != rivery.StatusFailed || !strings.Contains(err.Error(), "Target table is locked") {
+		} else if !errors.Is(err, rivery.ErrRunFailed) || done.Status != rivery.StatusPartial || done.Group == nil || len(done.Group.Runs) != 3 ||
+			done.Group.Runs[1].SubRiverID != s2 || done.Group.Runs[1].Status != rivery.StatusFailed || !strings.Contains(err.Error(), "Target table is locked") {
 			t.Fatalf("RunAndWait = %+v, %v", done, err)
 		}
 
 		run, _, err := c.Rivers.RunSubRiver(ctx, master.ID, s2)
-		if err != nil || run.SubRiverID != s2 || run.Runs != nil {
+		if err != nil || run.SubRiverID != s2 || run.Group != nil {
 			t.Fatalf("RunSubRiver = %+v, %v", run, err)
 		}
 		done, err = c.Rivers.WaitForRun(ctx, master.ID, run.ID, quick())
@@ -122,14 +122,14 @@ func TestE2ECancelRunGroup(t *testing.T) {
 		}})
 		v1c := srv.ClientV1() // the console API has no groups to trigger
 		run, _, err := v1c.Rivers.Run(ctx, master.ID)
-		if err != nil || len(run.Runs) != 2 {
+		if err != nil || run.Group == nil || len(run.Group.Runs) != 2 {
 			t.Fatalf("Run = %+v, %v", run, err)
 		}
 		if _, err := c.Rivers.CancelRunGroup(ctx, master.ID, run.GroupID); err != nil {
 			t.Fatal(err)
 		}
 		done, err := c.Rivers.WaitForGroup(ctx, run, quick())
-		if !errors.Is(err, rivery.ErrRunFailed) || done.Status != rivery.StatusCanceled || done.Runs[1].Status != rivery.StatusCanceled {
+		if !errors.Is(err, rivery.ErrRunFailed) || done.Status != rivery.StatusCanceled || done.Group == nil || done.Group.Runs[1].Status != rivery.StatusCanceled {
 			t.Fatalf("WaitForGroup = %+v, %v", done, err)
 		}
 		if _, err := c.Rivers.CancelRunGroup(ctx, master.ID, run.GroupID); !errors.Is(err, rivery.ErrBadRequest) {

@@ -195,8 +195,8 @@ func TestRunGroupOfSubRivers(t *testing.T) {
 	mock.RegisterResponder(http.MethodGet, runURL(subRun3), rec3.reply(200, status(subRun3, "succeeded", "")))
 
 	run, _, err := c.Rivers.Run(context.Background(), masterRiver)
-	if err != nil || len(run.Runs) != 3 || run.ID != subRun1 || run.GroupID != groupID || run.Status != rivery.StatusPending ||
-		run.Runs[2].SubRiverID != "64c1d2e3f4a5b6c7d8e9f103" || run.Runs[1].ID != subRun2 {
+	if err != nil || run.Group == nil || len(run.Group.Runs) != 3 || run.ID != subRun1 || run.GroupID != groupID || run.Status != rivery.StatusPending ||
+		run.Group.Runs[2].SubRiverID != "64c1d2e3f4a5b6c7d8e9f103" || run.Group.Runs[1].ID != subRun2 {
 		t.Fatalf("Run = %+v, %v", run, err)
 	}
 	var seen []rivery.RunStatus
@@ -205,9 +205,9 @@ func TestRunGroupOfSubRivers(t *testing.T) {
 		OnStatus: func(r *rivery.Run) { seen = append(seen, r.Status) },
 	})
 	var runErr *rivery.RunError
-	if !errors.As(err, &runErr) || done.Status != rivery.StatusPartial || len(done.Runs) != 3 ||
-		done.Runs[0].Status != rivery.StatusSucceeded || done.Runs[1].Status != rivery.StatusFailed ||
-		!strings.Contains(done.Message, "Target table is locked") || done.Runs[1].SubRiverID != "64c1d2e3f4a5b6c7d8e9f102" {
+	if !errors.As(err, &runErr) || done.Status != rivery.StatusPartial || done.Group == nil || len(done.Group.Runs) != 3 ||
+		done.Group.Runs[0].Status != rivery.StatusSucceeded || done.Group.Runs[1].Status != rivery.StatusFailed ||
+		!strings.Contains(done.Message, "Target table is locked") || done.Group.Runs[1].SubRiverID != "64c1d2e3f4a5b6c7d8e9f102" {
 		t.Fatalf("WaitForGroup = %+v, %v", done, err)
 	}
 	if want := "rivery: run group " + groupID + " of river " + masterRiver + " (3 runs) ended partially succeeded: run " + subRun2 + " failed: Target table is locked"; err.Error() != want {
@@ -220,8 +220,16 @@ func TestRunGroupOfSubRivers(t *testing.T) {
 	if len(seen) != 2 || seen[0] != rivery.StatusRunning || seen[1] != rivery.StatusPartial {
 		t.Errorf("OnStatus saw %v", seen)
 	}
-	if run.Runs[0].Status != rivery.StatusPending {
+	if run.Group.Runs[0].Status != rivery.StatusPending || done.Group == run.Group {
 		t.Error("WaitForGroup changed the group it was given")
+	}
+	if done.Group.ID != groupID || done.Group.RiverID != masterRiver || done.GroupID != groupID {
+		t.Errorf("group after waiting = %+v", done.Group)
+	}
+	for _, r := range done.Group.Runs {
+		if r.Group != nil {
+			t.Errorf("run %s points to a group", r.ID)
+		}
 	}
 }
 
@@ -235,7 +243,7 @@ func TestRunAndWaitOnGroupWaitsForAll(t *testing.T) {
 			rec.reply(200, `{"run_id":"`+id+`","status":"succeeded","end_date_utc":"2026-11-27T10:05:00Z"}`))
 	}
 	done, err := c.Rivers.RunAndWait(context.Background(), masterRiver, &rivery.WaitOptions{MinInterval: time.Millisecond, MaxInterval: time.Millisecond})
-	if err != nil || done.Status != rivery.StatusSucceeded || len(done.Runs) != 3 || done.EndedAt.IsZero() {
+	if err != nil || done.Status != rivery.StatusSucceeded || done.Group == nil || len(done.Group.Runs) != 3 || done.EndedAt.IsZero() {
 		t.Fatalf("RunAndWait = %+v, %v", done, err)
 	}
 	if n := len(rec.all()); n != 3 {
@@ -289,7 +297,7 @@ func TestRunSubRiver(t *testing.T) {
 		mock.RegisterResponder(http.MethodPost, v1Env+"/rivers/"+masterRiver+"/sub_rivers/"+sub+"/run",
 			rec.reply(202, `{"run_group_id":"`+groupID+`","river_cross_id":"`+masterRiver+`","runs":[{"run_id":"`+subRun1+`","sub_river_id":"`+sub+`","status":"pending","message":"Run was triggered"}]}`))
 		run, _, err := c.Rivers.RunSubRiver(context.Background(), masterRiver, sub)
-		if err != nil || run.ID != subRun1 || run.SubRiverID != sub || run.RiverID != masterRiver || run.Runs != nil {
+		if err != nil || run.ID != subRun1 || run.SubRiverID != sub || run.RiverID != masterRiver || run.Group != nil {
 			t.Fatalf("RunSubRiver = %+v, %v", run, err)
 		}
 		checkJSON(t, rec.only(t).Body, `{}`)
@@ -477,17 +485,17 @@ func TestWaitForGroupArguments(t *testing.T) {
 	if _, err := c.Rivers.WaitForGroup(ctx, nil, nil); !errors.Is(err, rivery.ErrInvalidArgument) {
 		t.Errorf("nil group: %v", err)
 	}
-	bad := &rivery.Run{ID: subRun1, RiverID: masterRiver, Runs: []*rivery.Run{
+	bad := &rivery.Run{ID: subRun1, RiverID: masterRiver, Group: &rivery.RunGroup{ID: groupID, RiverID: masterRiver, Runs: []*rivery.Run{
 		{ID: subRun1, RiverID: masterRiver, Status: rivery.StatusPending}, {RiverID: masterRiver, Status: rivery.StatusRunning},
-	}}
+	}}}
 	if _, err := c.Rivers.WaitForGroup(ctx, bad, nil); !errors.Is(err, rivery.ErrInvalidArgument) {
 		t.Errorf("a run without ID: %v", err)
 	}
 	// A group whose runs all ended needs no request (the mock fails any).
-	ended := &rivery.Run{ID: subRun1, RiverID: masterRiver, Runs: []*rivery.Run{
+	ended := &rivery.Run{ID: subRun1, RiverID: masterRiver, Group: &rivery.RunGroup{ID: groupID, RiverID: masterRiver, Runs: []*rivery.Run{
 		{ID: subRun1, RiverID: masterRiver, Status: rivery.StatusSucceeded},
 		{RiverID: masterRiver, Status: rivery.StatusSkipped, InFlightRunID: subRun3},
-	}}
+	}}}
 	done, err := c.Rivers.WaitForGroup(ctx, ended, &rivery.WaitOptions{MinInterval: time.Millisecond, MaxInterval: time.Millisecond})
 	if done == nil || done.Status != rivery.StatusPartial || !errors.Is(err, rivery.ErrRunFailed) {
 		t.Errorf("WaitForGroup of ended runs = %+v, %v", done, err)

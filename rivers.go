@@ -18,7 +18,7 @@ type RiversService service
 // Console API: POST /api/run with {"river_id": riverID}. v1 API:
 // POST E/rivers/{riverID}/run, which answers a run group: the Run returned
 // is its run, or stands for the whole group when it started several (see
-// Run.Runs). A skipped trigger (a run already in flight) comes back as a
+// Run.Group). A skipped trigger (a run already in flight) comes back as a
 // Run with StatusSkipped, and InFlightRunID set when the server named the
 // run in flight.
 //

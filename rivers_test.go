@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"reflect"
 	"testing"
 	"time"
 
@@ -39,7 +38,7 @@ func TestRunSendsTheSeedRequest(t *testing.T) {
 		ID: runID, RiverID: riverID, Status: rivery.StatusPending, RawStatus: "W",
 		StartedAt: time.UnixMilli(1732701600000).UTC(),
 	}
-	if !reflect.DeepEqual(*run, want) {
+	if *run != want {
 		t.Errorf("run = %+v, want %+v", *run, want)
 	}
 }
@@ -109,7 +108,7 @@ func TestRunV1ReturnsFirstRunOfGroup(t *testing.T) {
 		ID: runID, GroupID: "a1b2c3d4e5f60718293a4b5c6d7e8f90", RiverID: riverID,
 		Status: rivery.StatusPending, RawStatus: "pending", Message: "Run was triggered",
 	}
-	if !reflect.DeepEqual(*run, want) {
+	if *run != want {
 		t.Errorf("run = %+v, want %+v", *run, want)
 	}
 }
@@ -147,7 +146,7 @@ func TestGetRun(t *testing.T) {
 			Message:   "RVR-SRC-401: source connection refused the credentials",
 			StartedAt: time.UnixMilli(1732701600000).UTC(), EndedAt: time.UnixMilli(1732701725500).UTC(),
 		}
-		if !reflect.DeepEqual(*run, want) {
+		if *run != want {
 			t.Errorf("run = %+v\nwant %+v", *run, want)
 		}
 	})
@@ -167,7 +166,7 @@ func TestGetRun(t *testing.T) {
 			StartedAt: time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC),
 			EndedAt:   time.Date(2026, 11, 27, 10, 2, 5, 500e6, time.UTC),
 		}
-		if !reflect.DeepEqual(*run, want) {
+		if *run != want {
 			t.Errorf("run = %+v\nwant %+v", *run, want)
 		}
 	})

@@ -8,8 +8,8 @@ import (
 	"github.com/rivery-go/rivery/internal/wire"
 )
 
-// Run is one execution of a river, in either API family's terms. It holds a
-// slice (Runs), so compare Runs field by field rather than with ==.
+// Run is one execution of a river, in either API family's terms. Run values
+// are comparable with == (Group compares by pointer).
 type Run struct {
 	ID      string // the run ID (32 hex digits)
 	GroupID string // the v1 run group; empty on the console API
@@ -26,22 +26,34 @@ type Run struct {
 	// SubRiverID is the sub-river a v1 run belongs to, when the server
 	// names one (the runs of a master river).
 	SubRiverID string
-	// Runs is every run of a v1 run group when one trigger started several
-	// (a master river starts one run per sub-river), in the server's order;
-	// nil when the trigger started a single run, on the console API, and in
-	// what GetRun and ListRuns return. When set, the Run itself stands for
-	// the group: ID is the first run's, RawStatus is empty, Message names
-	// the first run that did not succeed, and Status is the group's
-	// outcome: running (or pending) while any run is, then succeeded only
-	// if every run succeeded, partially succeeded if some did, else failed
-	// if one failed, canceled if one was canceled, or the runs' shared
-	// status. The SDK computes this from the runs; it does not read
-	// Rivery's own group aggregate (GET E/rivers/{id}/activities_run_groups/{group}).
-	Runs []*Run
+	// Group is set when one v1 trigger started several runs (a master river
+	// starts one run per sub-river): the Run then stands for the group, and
+	// Group holds every run. It is nil when the trigger started a single run,
+	// on the console API, in what GetRun and ListRuns return, and in each run
+	// of Group.Runs (a run does not point back to its group). When Group is
+	// set, ID is the first run's, GroupID is Group.ID, RawStatus is empty,
+	// Message names the first run that did not succeed, and Status is the
+	// group's outcome (see RunGroup).
+	Group *RunGroup
 	// InFlightRunID is set on a skipped trigger (Status StatusSkipped) when
 	// the server named the run already in flight; RunAndWait then waits for
 	// that run instead.
 	InFlightRunID string
+}
+
+// RunGroup is a v1 run group whose trigger started several runs (see
+// Run.Group). The SDK computes the group's outcome from its runs; it does not
+// read Rivery's own group aggregate
+// (GET E/rivers/{id}/activities_run_groups/{group}). The outcome is running
+// (or pending) while any run is, then succeeded only if every run succeeded,
+// partially succeeded if some did, else failed if one failed, canceled if
+// one was canceled, or the runs' shared status (failed when they differ).
+type RunGroup struct {
+	ID      string // the run group ID
+	RiverID string
+	// Runs is every run the trigger started, in the server's order. Each
+	// run's Group is nil.
+	Runs []*Run
 }
 
 // RunStatus is a run's status, the same for both API families.
@@ -164,7 +176,7 @@ func inFlightID(msg, self string) string {
 var runIDPattern = regexp.MustCompile(`\b[0-9a-f]{32}\b`)
 
 // runFromGroup turns a v1 trigger answer into a Run: the one run it started,
-// or a Run standing for the group when it started several (see Run.Runs).
+// or a Run standing for the group when it started several (see Run.Group).
 // Runs with neither an ID nor a named in-flight run are left out; it
 // returns nil when no run is left.
 func runFromGroup(g *wire.RunGroup, riverID string) *Run {
@@ -198,12 +210,13 @@ func runFromGroup(g *wire.RunGroup, riverID string) *Run {
 	}
 	group := *runs[0]
 	group.SubRiverID, group.InFlightRunID = "", ""
-	group.Runs = runs
+	group.Group = &RunGroup{ID: g.RunGroupID, RiverID: riverID, Runs: runs}
 	group.aggregate()
 	return &group
 }
 
-// aggregate sets a group's Status, RawStatus and Message from its runs:
+// aggregate sets the Status, RawStatus, Message and times of a Run standing
+// for a group (g.Group set) from the group's runs:
 // running while any run is running, pending while any is pending; then
 // succeeded if every run succeeded, partially succeeded if some did, failed
 // if none did and one failed, canceled if none failed and one was
@@ -211,9 +224,10 @@ func runFromGroup(g *wire.RunGroup, riverID string) *Run {
 // differ).
 // Message names the first run that did not succeed.
 func (g *Run) aggregate() {
+	runs := g.Group.Runs
 	var running, pending, succeeded, failed, canceled int
 	g.Message = ""
-	for _, r := range g.Runs {
+	for _, r := range runs {
 		switch r.Status {
 		case StatusRunning:
 			running++
@@ -234,7 +248,7 @@ func (g *Run) aggregate() {
 		}
 	}
 	g.RawStatus = ""
-	n := len(g.Runs)
+	n := len(runs)
 	switch {
 	case running > 0:
 		g.Status = StatusRunning
@@ -249,8 +263,8 @@ func (g *Run) aggregate() {
 	case canceled > 0:
 		g.Status = StatusCanceled
 	default:
-		g.Status = g.Runs[0].Status // all skipped or unknown
-		for _, r := range g.Runs[1:] {
+		g.Status = runs[0].Status // all skipped or unknown
+		for _, r := range runs[1:] {
 			if r.Status != g.Status {
 				g.Status = StatusFailed
 				break
@@ -258,7 +272,7 @@ func (g *Run) aggregate() {
 		}
 	}
 	g.StartedAt, g.EndedAt = time.Time{}, time.Time{}
-	for _, r := range g.Runs {
+	for _, r := range runs {
 		if !r.StartedAt.IsZero() && (g.StartedAt.IsZero() || r.StartedAt.Before(g.StartedAt)) {
 			g.StartedAt = r.StartedAt
 		}

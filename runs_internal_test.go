@@ -18,9 +18,9 @@ func TestGroupAggregate(t *testing.T) {
 		{[]RunStatus{StatusSucceeded, StatusRunning, StatusPending}, StatusRunning},
 		{[]RunStatus{StatusFailed, StatusPending}, StatusPending},
 	} {
-		g := &Run{}
+		g := &Run{Group: &RunGroup{}}
 		for i, st := range tt.statuses {
-			g.Runs = append(g.Runs, &Run{ID: string(rune('a' + i)), Status: st, Message: "m"})
+			g.Group.Runs = append(g.Group.Runs, &Run{ID: string(rune('a' + i)), Status: st, Message: "m"})
 		}
 		g.aggregate()
 		if g.Status != tt.want {

@@ -58,7 +58,7 @@ func (o *WaitOptions) notify(prev, run *Run) {
 }
 
 // WaitForRun polls GetRun until the run reaches a terminal status and
-// returns it. It follows one run; for the runs of a group (Run.Runs) use
+// returns it. It follows one run; for the runs of a group (Run.Group) use
 // WaitForGroup. The error is nil only when the run succeeded; a run that ended
 // otherwise comes back with a *RunError (errors.Is(err, ErrRunFailed)).
 //
@@ -97,7 +97,7 @@ func (s *RiversService) RunAndWait(ctx context.Context, riverID string, opts *Wa
 		return s.pollRun(ctx, riverID, run.InFlightRunID, run, minI, maxI, opts)
 	case run.Status.Terminal():
 		return run, outcome(run)
-	case run.Runs != nil:
+	case run.Group != nil:
 		return s.pollGroup(ctx, run, minI, maxI, opts)
 	}
 	return s.pollRun(ctx, riverID, run.ID, run, minI, maxI, opts)
@@ -105,20 +105,25 @@ func (s *RiversService) RunAndWait(ctx context.Context, riverID string, opts *Wa
 
 // WaitForGroup waits, as WaitForRun does, for every run of group: a Run
 // that Run or RunSubRiver returned for a trigger that started several runs
-// (group.Runs set; without it WaitForGroup is WaitForRun of group.ID). It
+// (group.Group set; without it WaitForGroup is WaitForRun of group.ID). It
 // polls each run still in progress with GetRun, and returns a copy of group
-// holding the final state of each run, with the group's outcome in Status
-// (see Run.Runs): the error is nil only when every run succeeded, and a
+// with a new Group holding the final state of each run (group and its runs
+// are left as they were), with the group's outcome in Status (see
+// RunGroup): the error is nil only when every run succeeded, and a
 // *RunError otherwise, partially succeeded when some did. OnStatus sees
-// the group each time its outcome changes.
+// the group each time its outcome changes. A Group without runs is an
+// error wrapping ErrInvalidArgument.
 func (s *RiversService) WaitForGroup(ctx context.Context, group *Run, opts *WaitOptions) (*Run, error) {
 	if group == nil {
 		return nil, fmt.Errorf("%w: nil run group", ErrInvalidArgument)
 	}
-	if group.Runs == nil {
+	if group.Group == nil {
 		return s.WaitForRun(ctx, group.RiverID, group.ID, opts)
 	}
-	for _, r := range group.Runs {
+	if len(group.Group.Runs) == 0 {
+		return nil, fmt.Errorf("%w: run group %s has no runs", ErrInvalidArgument, group.Group.ID)
+	}
+	for _, r := range group.Group.Runs {
 		if r == nil {
 			return nil, fmt.Errorf("%w: nil run in group %s", ErrInvalidArgument, group.GroupID)
 		}
@@ -139,7 +144,7 @@ func (s *RiversService) WaitForGroup(ctx context.Context, group *Run, opts *Wait
 // pollGroup polls the runs of group still in progress until all have
 // ended, reporting the group's outcome.
 func (s *RiversService) pollGroup(ctx context.Context, group *Run, minI, maxI time.Duration, opts *WaitOptions) (*Run, error) {
-	runs := slices.Clone(group.Runs)
+	runs := slices.Clone(group.Group.Runs)
 	prev := group
 	g, err := pollUntil(ctx, s.client.clock, group, true, minI, maxI, func() (*Run, bool, error) {
 		for i, r := range runs {
@@ -155,7 +160,7 @@ func (s *RiversService) pollGroup(ctx context.Context, group *Run, minI, maxI ti
 			runs[i] = next
 		}
 		cur := *group
-		cur.Runs = slices.Clone(runs)
+		cur.Group = &RunGroup{ID: group.Group.ID, RiverID: group.Group.RiverID, Runs: slices.Clone(runs)}
 		cur.aggregate()
 		opts.notify(prev, &cur)
 		prev = &cur
