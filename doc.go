@@ -37,7 +37,9 @@
 // with Run.RawStatus keeping the server's word. A run that ends in any
 // status but StatusSucceeded comes back with a *RunError
 // (errors.Is(err, ErrRunFailed)). ListRuns finds runs by start time and
-// RunLogs reads a run's log.
+// RunLogs reads a run's log. A v1 trigger of a master river starts one run
+// per sub-river: the Run then holds them all in Run.Group, and RunAndWait
+// (or WaitForGroup) waits for every one.
 //
 // # Activities and run detail
 //
@@ -54,7 +56,9 @@
 // # Tokens
 //
 // Client.Tokens lists, views, creates and deletes API tokens (account
-// admins only). Token.Value holds the secret only in what Create returns,
+// admins only) on the SDK's own token paths, which riverytest serves;
+// Rivery's live API has no such endpoints, and answers them with an error
+// matching ErrTokensUnavailable. Client.Me tells who a token is. Token.Value holds the secret only in what Create returns,
 // the one time it is shown; fmt, slog and encoding/json all print it as
 // "[redacted]".
 //

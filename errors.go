@@ -26,6 +26,12 @@ var (
 	ErrServer       = errors.New("rivery: server error")        // any 5xx
 	ErrRunFailed    = errors.New("rivery: run did not succeed") // matched by *RunError
 
+	// ErrNoRunStarted is matched by the *RequestError Run and RunSubRiver
+	// return for a 2xx trigger answer that names no run (an empty runs
+	// list, {}, null, runs without an ID). Its message says whether a run
+	// may have started all the same: an empty runs list means none did.
+	ErrNoRunStarted = errors.New("rivery: the trigger answer names no run")
+
 	// ErrInvalidArgument is wrapped by every error the SDK returns for bad
 	// input before sending anything: an empty or malformed ID, missing
 	// options, a nil request.
@@ -152,6 +158,9 @@ func (e *RunError) Error() string {
 		return ErrRunFailed.Error()
 	}
 	msg := fmt.Sprintf("rivery: run %s of river %s ended %s", e.Run.ID, e.Run.RiverID, e.Run.Status)
+	if g := e.Run.Group; g != nil {
+		msg = fmt.Sprintf("rivery: run group %s of river %s (%d runs) ended %s", g.ID, e.Run.RiverID, len(g.Runs), e.Run.Status)
+	}
 	if e.Run.RawStatus != "" && e.Run.RawStatus != string(e.Run.Status) {
 		msg += " (" + strconv.Quote(e.Run.RawStatus) + ")"
 	}

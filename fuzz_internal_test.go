@@ -40,26 +40,49 @@ func FuzzDecodeRun(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var cr wire.ConsoleRun
 		if json.Unmarshal(body, &cr) == nil {
-			checkRun(t, runFromConsole(&cr))
+			checkRun(t, runFromConsole(&cr), true)
 		}
 		var vr wire.Run
 		if json.Unmarshal(body, &vr) == nil {
-			checkRun(t, runFromV1(&vr))
+			checkRun(t, runFromV1(&vr), false)
 		}
 		var g wire.RunGroup
 		if json.Unmarshal(body, &g) == nil {
 			if run := runFromGroup(&g, "river"); run != nil {
-				checkRun(t, run)
-			} else if len(g.Runs) != 0 {
-				t.Error("a group with runs gave no run")
+				checkRun(t, run, false)
+			} else {
+				for _, w := range g.Runs {
+					if w.RunID != "" {
+						t.Errorf("a group naming run %q gave no run", w.RunID)
+					}
+				}
 			}
 		}
 	})
 }
 
-func checkRun(t *testing.T, r *Run) {
+func checkRun(t *testing.T, r *Run, console bool) {
 	t.Helper()
-	if r.Status != ParseRunStatus(r.RawStatus) {
+	if r.Group != nil {
+		for _, sub := range r.Group.Runs {
+			if sub.Group != nil {
+				t.Errorf("run %+v of a group points to a group", sub)
+			}
+			checkRun(t, sub, console)
+		}
+		if r.Group.Runs[0].ID != r.ID || r.Group.ID != r.GroupID || (r.Status == StatusSucceeded) != allSucceeded(r.Group.Runs) {
+			t.Errorf("group %+v does not stand for its runs", r)
+		}
+		return
+	}
+	want := ParseRunStatus(r.RawStatus)
+	switch {
+	case console && strings.TrimSpace(r.RawStatus) == "":
+		want = StatusPending
+	case want == StatusFailed && isCancelMessage(r.Message):
+		want = StatusCanceled
+	}
+	if r.Status != want {
 		t.Errorf("status %q does not match raw %q", r.Status, r.RawStatus)
 	}
 	if !r.StartedAt.IsZero() && r.StartedAt.Location().String() != "UTC" {
@@ -92,7 +115,14 @@ func FuzzParseRiverURL(f *testing.F) {
 	f.Add("https://console.rivery.io/dashboard/5f1a2b3c4d5e6f7081920a1b/6a7b8c9d0e1f2a3b4c5d6e7f/river/63b724fc690def001131d242/source?x=1#y")
 	f.Add("https://eu-west-1.console.rivery.io/#/dashboard/a/b/rivers/c")
 	f.Add("https://console.rivery.io/dashboard/a/%2e%2e/river/c")
+	f.Add("https://ap-southeast-2.console.rivery.io/rivers/5f1a2b3c4d5e6f7081920a1b/6a7b8c9d0e1f2a3b4c5d6e7f/63b724fc690def001131d242")
+	f.Add("https://il-central-1.console.rivery.io/#/river/a/b/river/c/")
 	f.Fuzz(func(t *testing.T, in string) {
+		if u, err := ParseConsoleURL(in); err == nil {
+			if _, known := regionHosts[u.Region]; u.Region != "" && !known {
+				t.Fatalf("ParseConsoleURL(%q) gave region %q", in, u.Region)
+			}
+		}
 		a, e, r, err := ParseRiverURL(in)
 		if err != nil {
 			if a != "" || e != "" || r != "" {
@@ -122,4 +152,13 @@ func FuzzParseLogs(f *testing.F) {
 			t.Fatalf("%d entries from %d lines", len(entries), strings.Count(string(body), "\n")+1)
 		}
 	})
+}
+
+func allSucceeded(runs []*Run) bool {
+	for _, r := range runs {
+		if r.Status != StatusSucceeded {
+			return false
+		}
+	}
+	return true
 }

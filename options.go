@@ -16,12 +16,15 @@ import (
 // another it is refused with 401.
 type Region string
 
-// The regions Rivery runs in.
+// The regions Rivery runs in. The US and EU hosts are documented; the IL
+// and AU console hosts (il-central-1.console.rivery.io,
+// ap-southeast-2.console.rivery.io) are inferred from the documented
+// pattern, not documented: if one does not answer, use WithBaseURL.
 const (
 	RegionUS Region = "us" // console.rivery.io and api.rivery.io (the default)
 	RegionEU Region = "eu" // eu-west-1
-	RegionIL Region = "il" // il-central-1
-	RegionAU Region = "au" // ap-southeast-2
+	RegionIL Region = "il" // il-central-1 (console host inferred)
+	RegionAU Region = "au" // ap-southeast-2 (console host inferred)
 )
 
 // hosts holds the console and v1 base URLs of one region.

@@ -70,6 +70,8 @@ type callState struct {
 	maybeApplied       bool
 	handled            bool   // the response handler ran for this attempt
 	errBody            []byte // the last non-2xx body, capped
+	badBody            error  // a complete 2xx body that did not decode: not retried
+	src                readTracker
 	start              time.Time
 	lr                 io.LimitedReader // bounds body reads without an allocation each
 }
@@ -131,7 +133,12 @@ func (c *Client) do(ctx context.Context, cl call) (*Response, error) {
 		case resp.StatusCode == http.StatusNoContent:
 			return nil
 		}
-		return st.decodeBody(resp, cl.out, cl.limit)
+		err := st.decodeBody(resp, cl.out, cl.limit)
+		if _, ok := err.(*undecodableError); ok { //nolint:errorlint // decodeBody returns it unwrapped
+			st.badBody = err // the whole body came: trying again gets the same
+			return nil
+		}
+		return err
 	})
 
 	resp, err := c.rc.Do(req) //nolint:bodyclose // closed below by st.drainClose, on every path
@@ -150,6 +157,9 @@ func (c *Client) do(ctx context.Context, cl call) (*Response, error) {
 		}
 		retryAfter, _ := retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 		return r, newAPIError(cl.method, target, resp, st.errBody, retryAfter)
+	}
+	if st.badBody != nil {
+		return r, st.requestError(ctx, cl, target, st.badBody)
 	}
 	return r, nil
 }
@@ -291,8 +301,9 @@ func (st *callState) decodeBody(resp *http.Response, out any, limit int64) error
 	if resp.ContentLength > limit {
 		return tooLarge()
 	}
+	st.src = readTracker{r: resp.Body}
 	lr := &st.lr
-	lr.R, lr.N = resp.Body, limit+1
+	lr.R, lr.N = &st.src, limit+1
 	if raw, ok := out.(*[]byte); ok {
 		b, err := io.ReadAll(lr)
 		switch {
@@ -308,9 +319,35 @@ func (st *callState) decodeBody(resp *http.Response, out any, limit int64) error
 		if lr.N <= 0 {
 			return tooLarge()
 		}
-		return fmt.Errorf("decoding response: %w", err)
+		if st.src.err != nil { // cut off: a transport fault, retried
+			return fmt.Errorf("decoding response: %w", st.src.err)
+		}
+		return &undecodableError{err}
 	}
 	return nil
+}
+
+// undecodableError is a 2xx body, read to its end (readTracker saw no read
+// error), that is not the JSON a call expects: the server's answer, not a
+// transport fault, so neither a retry nor a poll repeats it.
+type undecodableError struct{ err error }
+
+func (e *undecodableError) Error() string { return "decoding response: " + e.err.Error() }
+func (e *undecodableError) Unwrap() error { return e.err }
+
+// readTracker remembers the first read error other than io.EOF, which tells
+// a body cut short from a complete one that does not decode.
+type readTracker struct {
+	r   io.Reader
+	err error
+}
+
+func (t *readTracker) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	if err != nil && err != io.EOF && t.err == nil { //nolint:errorlint // io.EOF is returned unwrapped by contract
+		t.err = err
+	}
+	return n, err
 }
 
 // drainClose reads a little of what is left, so the connection can be

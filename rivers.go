@@ -2,7 +2,7 @@ package rivery
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 
@@ -16,7 +16,16 @@ type RiversService service
 // Run triggers a run of riverID (a river ID, or what ParseRiverURL returns).
 //
 // Console API: POST /api/run with {"river_id": riverID}. v1 API:
-// POST E/rivers/{riverID}/run, returning the first run of the run group.
+// POST E/rivers/{riverID}/run, which answers a run group: the Run returned
+// is its run, or stands for the whole group when it started several (see
+// Run.Group). A skipped trigger (a run already in flight) comes back as a
+// Run with StatusSkipped, and InFlightRunID set when the server named the
+// run in flight.
+//
+// A 2xx answer that names no run is a *RequestError matching
+// ErrNoRunStarted, whose message says whether a run may have started: an
+// empty runs list means none did; {}, null or runs without IDs leave it
+// unknown.
 //
 // A trigger is never sent twice by the SDK unless the first try provably
 // did not reach the server or was answered 429. If the outcome is unknown
@@ -34,20 +43,55 @@ func (s *RiversService) Run(ctx context.Context, riverID string) (*Run, *Respons
 		if err != nil {
 			return nil, resp, err
 		}
-		return runFromConsole(&w), resp, nil
+		run := runFromConsole(&w)
+		if run.ID == "" && run.InFlightRunID == "" {
+			return nil, resp, noRunStarted(c.urls.run, nil)
+		}
+		return run, resp, nil
 	}
+	return s.trigger(ctx, c.riverURL(*c.fixed, riverID, "run"), riverID)
+}
+
+// trigger sends a v1 trigger to u and reads the run group it answers.
+func (s *RiversService) trigger(ctx context.Context, u, riverID string) (*Run, *Response, error) {
 	var g wire.RunGroup
-	u := c.riverURL(*c.fixed, riverID, "run")
-	resp, err := c.do(ctx, call{method: http.MethodPost, url: u, body: struct{}{}, out: &g})
+	resp, err := s.client.do(ctx, call{method: http.MethodPost, url: u, body: struct{}{}, out: &g})
 	if err != nil {
 		return nil, resp, err
 	}
 	run := runFromGroup(&g, riverID)
 	if run == nil {
-		return nil, resp, &RequestError{Method: http.MethodPost, URL: u, Attempts: 1, MaybeApplied: true,
-			Err: errors.New("the run group " + g.RunGroupID + " holds no run")}
+		return nil, resp, noRunStarted(u, &g)
 	}
 	return run, resp, nil
+}
+
+// noRunStarted is the error for a 2xx trigger answer that names no run.
+// The trigger reached the server, so MaybeApplied is set; the message says
+// whether a run may have started: an empty runs list says none did, any
+// other such answer leaves it unknown.
+func noRunStarted(u string, g *wire.RunGroup) *RequestError {
+	e := &RequestError{Method: http.MethodPost, URL: u, Attempts: 1, MaybeApplied: true}
+	if g != nil && g.Runs != nil && len(g.Runs) == 0 {
+		e.Err = fmt.Errorf("%w: run group %q lists no runs: no run started (the river has nothing to run)", ErrNoRunStarted, g.RunGroupID)
+		return e
+	}
+	e.Err = fmt.Errorf("%w: a run may have started all the same; look for it with ListRuns", ErrNoRunStarted)
+	return e
+}
+
+// RunSubRiver triggers one sub-river of a master river:
+// POST E/rivers/{riverID}/sub_rivers/{subRiverID}/run (v1 API only; a
+// token-only client learns its IDs once). Its answer is read as Run's.
+func (s *RiversService) RunSubRiver(ctx context.Context, riverID, subRiverID string) (*Run, *Response, error) {
+	if err := validateIDs("river ID", riverID, "sub-river ID", subRiverID); err != nil {
+		return nil, nil, err
+	}
+	sc, err := s.client.v1Scope(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s.trigger(ctx, s.client.riverURL(sc, riverID, "sub_rivers", subRiverID, "run"), riverID)
 }
 
 // GetRun returns the current state of a run.
@@ -99,4 +143,20 @@ func (s *RiversService) CancelRun(ctx context.Context, riverID, runID string) (*
 		u = c.riverURL(*c.fixed, riverID, "cancel_run")
 	}
 	return c.do(ctx, call{method: http.MethodPost, url: u, body: wire.CancelRun{RunID: runID}})
+}
+
+// CancelRunGroup asks Rivery to stop every run of a v1 run group (Run.GroupID):
+// POST E/rivers/{riverID}/cancel_run with {"run_group_id": runGroupID} (v1
+// API only; a token-only client learns its IDs once). Canceling is
+// asynchronous: the runs settle as canceled (or failed with "Run
+// canceled", which the SDK reports as StatusCanceled).
+func (s *RiversService) CancelRunGroup(ctx context.Context, riverID, runGroupID string) (*Response, error) {
+	if err := validateIDs("river ID", riverID, "run group ID", runGroupID); err != nil {
+		return nil, err
+	}
+	sc, err := s.client.v1Scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.client.do(ctx, call{method: http.MethodPost, url: s.client.riverURL(sc, riverID, "cancel_run"), body: wire.CancelRunGroup{RunGroupID: runGroupID}})
 }

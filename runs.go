@@ -1,13 +1,15 @@
 package rivery
 
 import (
+	"regexp"
 	"strings"
 	"time"
 
 	"github.com/rivery-go/rivery/internal/wire"
 )
 
-// Run is one execution of a river, in either API family's terms.
+// Run is one execution of a river, in either API family's terms. Run values
+// are comparable with == (Group compares by pointer).
 type Run struct {
 	ID      string // the run ID (32 hex digits)
 	GroupID string // the v1 run group; empty on the console API
@@ -20,6 +22,38 @@ type Run struct {
 	Message   string
 	StartedAt time.Time // zero when unknown
 	EndedAt   time.Time // zero until the run ends, or when unknown
+
+	// SubRiverID is the sub-river a v1 run belongs to, when the server
+	// names one (the runs of a master river).
+	SubRiverID string
+	// Group is set when one v1 trigger started several runs (a master river
+	// starts one run per sub-river): the Run then stands for the group, and
+	// Group holds every run. It is nil when the trigger started a single run,
+	// on the console API, in what GetRun and ListRuns return, and in each run
+	// of Group.Runs (a run does not point back to its group). When Group is
+	// set, ID is the first run's, GroupID is Group.ID, RawStatus is empty,
+	// Message names the first run that did not succeed, and Status is the
+	// group's outcome (see RunGroup).
+	Group *RunGroup
+	// InFlightRunID is set on a skipped trigger (Status StatusSkipped) when
+	// the server named the run already in flight; RunAndWait then waits for
+	// that run instead.
+	InFlightRunID string
+}
+
+// RunGroup is a v1 run group whose trigger started several runs (see
+// Run.Group). The SDK computes the group's outcome from its runs; it does not
+// read Rivery's own group aggregate
+// (GET E/rivers/{id}/activities_run_groups/{group}). The outcome is running
+// (or pending) while any run is, then succeeded only if every run succeeded,
+// partially succeeded if some did, else failed if one failed, canceled if
+// one was canceled, or the runs' shared status (failed when they differ).
+type RunGroup struct {
+	ID      string // the run group ID
+	RiverID string
+	// Runs is every run the trigger started, in the server's order. Each
+	// run's Group is nil.
+	Runs []*Run
 }
 
 // RunStatus is a run's status, the same for both API families.
@@ -78,20 +112,41 @@ func ParseRunStatus(raw string) RunStatus {
 	return StatusUnknown
 }
 
-func runFromConsole(w *wire.ConsoleRun) *Run {
-	msg := w.ErrorDescription
-	if msg == "" {
-		msg = w.Message
+// runStatus maps a server status and message onto RunStatus. A canceled run
+// can settle as failed with the message "Run canceled": that is
+// StatusCanceled.
+func runStatus(raw, msg string) RunStatus {
+	st := ParseRunStatus(raw)
+	if st == StatusFailed && isCancelMessage(msg) {
+		return StatusCanceled
 	}
-	return &Run{
+	return st
+}
+
+func isCancelMessage(msg string) bool {
+	m := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(msg)), ".")
+	return m == "run canceled" || m == "run cancelled" //nolint:misspell // the British spelling may come from the server
+}
+
+func runFromConsole(w *wire.ConsoleRun) *Run {
+	msg := firstNonEmpty(w.ErrorDescription, w.Message, w.TopMessage)
+	st := runStatus(w.Status, msg)
+	if strings.TrimSpace(w.Status) == "" {
+		st = StatusPending // Rivery's CLI reads a missing status as W, still waiting
+	}
+	r := &Run{
 		ID:        w.RunID,
 		RiverID:   w.RiverID,
-		Status:    ParseRunStatus(w.Status),
+		Status:    st,
 		RawStatus: w.Status,
 		Message:   msg,
 		StartedAt: w.InsertDate.Time,
 		EndedAt:   w.EndDate.Time,
 	}
+	if st == StatusSkipped {
+		r.InFlightRunID = inFlightID(msg, w.RunID)
+	}
+	return r
 }
 
 func runFromV1(w *wire.Run) *Run {
@@ -99,7 +154,7 @@ func runFromV1(w *wire.Run) *Run {
 		ID:        w.RunID,
 		GroupID:   w.RunGroupID,
 		RiverID:   w.RiverCrossID,
-		Status:    ParseRunStatus(w.Status),
+		Status:    runStatus(w.Status, w.ErrorDescription),
 		RawStatus: w.Status,
 		Message:   w.ErrorDescription,
 		StartedAt: w.StartDateUTC.Time,
@@ -107,21 +162,122 @@ func runFromV1(w *wire.Run) *Run {
 	}
 }
 
-// runFromGroup returns the first run of a v1 run group, or nil if it has none.
-func runFromGroup(g *wire.RunGroup, riverID string) *Run {
-	if len(g.Runs) == 0 {
-		return nil
+// inFlightID finds a run ID (32 hex digits) other than self in a skipped
+// run's message, which names the run already in flight.
+func inFlightID(msg, self string) string {
+	for _, id := range runIDPattern.FindAllString(strings.ToLower(msg), -1) {
+		if !strings.EqualFold(id, self) {
+			return id
+		}
 	}
-	first := g.Runs[0]
+	return ""
+}
+
+var runIDPattern = regexp.MustCompile(`\b[0-9a-f]{32}\b`)
+
+// runFromGroup turns a v1 trigger answer into a Run: the one run it started,
+// or a Run standing for the group when it started several (see Run.Group).
+// Runs with neither an ID nor a named in-flight run are left out; it
+// returns nil when no run is left.
+func runFromGroup(g *wire.RunGroup, riverID string) *Run {
 	if g.RiverCrossID != "" {
 		riverID = g.RiverCrossID
 	}
-	return &Run{
-		ID:        first.RunID,
-		GroupID:   g.RunGroupID,
-		RiverID:   riverID,
-		Status:    ParseRunStatus(first.Status),
-		RawStatus: first.Status,
-		Message:   first.Message,
+	runs := make([]*Run, 0, len(g.Runs))
+	for _, w := range g.Runs {
+		r := &Run{
+			ID:         w.RunID,
+			GroupID:    g.RunGroupID,
+			RiverID:    riverID,
+			SubRiverID: w.SubRiverID,
+			Status:     runStatus(w.Status, w.Message),
+			RawStatus:  w.Status,
+			Message:    w.Message,
+		}
+		if r.Status == StatusSkipped {
+			r.InFlightRunID = inFlightID(w.Message, w.RunID)
+		}
+		if r.ID == "" && r.InFlightRunID == "" {
+			continue // nothing to follow
+		}
+		runs = append(runs, r)
+	}
+	switch len(runs) {
+	case 0:
+		return nil
+	case 1:
+		return runs[0]
+	}
+	group := *runs[0]
+	group.SubRiverID, group.InFlightRunID = "", ""
+	group.Group = &RunGroup{ID: g.RunGroupID, RiverID: riverID, Runs: runs}
+	group.aggregate()
+	return &group
+}
+
+// aggregate sets the Status, RawStatus, Message and times of a Run standing
+// for a group (g.Group set) from the group's runs:
+// running while any run is running, pending while any is pending; then
+// succeeded if every run succeeded, partially succeeded if some did, failed
+// if none did and one failed, canceled if none failed and one was
+// canceled, and otherwise the runs' shared status (failed when they
+// differ).
+// Message names the first run that did not succeed.
+func (g *Run) aggregate() {
+	runs := g.Group.Runs
+	var running, pending, succeeded, failed, canceled int
+	g.Message = ""
+	for _, r := range runs {
+		switch r.Status {
+		case StatusRunning:
+			running++
+		case StatusPending:
+			pending++
+		case StatusSucceeded:
+			succeeded++
+		case StatusFailed:
+			failed++
+		case StatusCanceled:
+			canceled++
+		}
+		if r.Status.Terminal() && r.Status != StatusSucceeded && g.Message == "" {
+			g.Message = "run " + r.ID + " " + string(r.Status)
+			if r.Message != "" {
+				g.Message += ": " + r.Message
+			}
+		}
+	}
+	g.RawStatus = ""
+	n := len(runs)
+	switch {
+	case running > 0:
+		g.Status = StatusRunning
+	case pending > 0:
+		g.Status = StatusPending
+	case succeeded == n:
+		g.Status = StatusSucceeded
+	case succeeded > 0:
+		g.Status = StatusPartial
+	case failed > 0:
+		g.Status = StatusFailed
+	case canceled > 0:
+		g.Status = StatusCanceled
+	default:
+		g.Status = runs[0].Status // all skipped or unknown
+		for _, r := range runs[1:] {
+			if r.Status != g.Status {
+				g.Status = StatusFailed
+				break
+			}
+		}
+	}
+	g.StartedAt, g.EndedAt = time.Time{}, time.Time{}
+	for _, r := range runs {
+		if !r.StartedAt.IsZero() && (g.StartedAt.IsZero() || r.StartedAt.Before(g.StartedAt)) {
+			g.StartedAt = r.StartedAt
+		}
+		if g.Status.Terminal() && r.EndedAt.After(g.EndedAt) {
+			g.EndedAt = r.EndedAt
+		}
 	}
 }

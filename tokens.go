@@ -9,17 +9,28 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/rivery-go/rivery/internal/wire"
 )
 
 // TokensService manages the account's API tokens. Only account admins may
 // call it; others get an *APIError matching ErrForbidden. Get it from
 // Client.Tokens. Its calls use the v1 API.
+//
+// Rivery publishes no token-management endpoints: tokens are made per user
+// in the console (My Profile, API Tokens). This service's paths are the
+// SDK's own contract: GET, POST A/tokens, GET, DELETE A/tokens/{id} and
+// GET /v1/scopes (A is /v1/accounts/{account_id}). riverytest serves them,
+// so the service works against the fake; the live API answers each with
+// FastAPI's generic 404 {"detail": "Not Found"}, which the SDK returns as an
+// error matching ErrTokensUnavailable (and ErrNotFound) that says token
+// management is not available on this API.
 type TokensService service
 
 // Scope is a permission a token carries, "<entity>:<operation>".
 type Scope string
 
-// The scopes Rivery documents.
+// The scopes Rivery documents (its CLI's authentication guide lists them).
 const (
 	ScopeMeList           Scope = "me:list"
 	ScopeRiverList        Scope = "river:list"
@@ -29,10 +40,23 @@ const (
 	ScopeConnectionList   Scope = "connection:list"
 	ScopeConnectionEdit   Scope = "connection:edit"
 	ScopeConnectionDelete Scope = "connection:delete"
-	ScopeActivityList     Scope = "activity:list"
-	ScopeEnvironmentList  Scope = "environment:list"
-	ScopeTeamList         Scope = "team:list"
-	ScopeOperationsList   Scope = "operations:list"
+)
+
+// Scope names Rivery does not document. They stay for compatibility with
+// 0.1.0; a live token may not know them.
+const (
+	// Deprecated: Rivery documents no "activity:list" scope; see the
+	// documented Scope constants.
+	ScopeActivityList Scope = "activity:list"
+	// Deprecated: Rivery documents no "environment:list" scope; see the
+	// documented Scope constants.
+	ScopeEnvironmentList Scope = "environment:list"
+	// Deprecated: Rivery documents no "team:list" scope; see the
+	// documented Scope constants.
+	ScopeTeamList Scope = "team:list"
+	// Deprecated: Rivery documents no "operations:list" scope; see the
+	// documented Scope constants.
+	ScopeOperationsList Scope = "operations:list"
 )
 
 // Token is an API token's record. Value holds the secret only in what Create
@@ -130,7 +154,8 @@ func (s *TokensService) List(ctx context.Context, opts *ListOptions) ([]*Token, 
 	if err != nil {
 		return nil, nil, err
 	}
-	return listPage[*Token](ctx, s.client, s.client.tokensURL(sc.account), opts)
+	tokens, resp, err := listPage[*Token](ctx, s.client, s.client.tokensURL(sc.account), opts)
+	return tokens, resp, tokensErr(err)
 }
 
 // All iterates over every token, page after page (GET A/tokens, then each
@@ -152,7 +177,8 @@ func (s *TokensService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*T
 			return
 		}
 		fetch := func(ctx context.Context, u string, q any) ([]*Token, *Response, error) {
-			return listPage[*Token](ctx, s.client, u, q)
+			tokens, resp, err := listPage[*Token](ctx, s.client, u, q)
+			return tokens, resp, tokensErr(err)
 		}
 		allPages(ctx, s.client, s.client.tokensURL(sc.account), &o, fetch)(yield)
 	}
@@ -171,7 +197,7 @@ func (s *TokensService) Get(ctx context.Context, tokenID string) (*Token, *Respo
 	var t Token
 	resp, err := s.client.do(ctx, call{method: http.MethodGet, url: s.client.tokensURL(sc.account, tokenID), out: &t})
 	if err != nil {
-		return nil, resp, err
+		return nil, resp, tokensErr(err)
 	}
 	return &t, resp, nil
 }
@@ -191,7 +217,7 @@ func (s *TokensService) Create(ctx context.Context, req *CreateTokenRequest) (*T
 	var t Token
 	resp, err := s.client.do(ctx, call{method: http.MethodPost, url: s.client.tokensURL(sc.account), body: req, out: &t})
 	if err != nil {
-		return nil, resp, err
+		return nil, resp, tokensErr(err)
 	}
 	return &t, resp, nil
 }
@@ -205,5 +231,26 @@ func (s *TokensService) Delete(ctx context.Context, tokenID string) (*Response, 
 	if err != nil {
 		return nil, err
 	}
-	return s.client.do(ctx, call{method: http.MethodDelete, url: s.client.tokensURL(sc.account, tokenID)})
+	resp, err := s.client.do(ctx, call{method: http.MethodDelete, url: s.client.tokensURL(sc.account, tokenID)})
+	return resp, tokensErr(err)
+}
+
+// ScopeInfo describes a scope a token can be granted.
+type ScopeInfo struct {
+	Name        Scope
+	Description string
+}
+
+// Scopes lists the scopes a token can be granted: GET /v1/scopes.
+func (s *TokensService) Scopes(ctx context.Context) ([]ScopeInfo, *Response, error) {
+	var ws []wire.ScopeInfo
+	resp, err := s.client.do(ctx, call{method: http.MethodGet, url: s.client.v1 + pathScopes, out: &ws, limit: limitPage})
+	if err != nil {
+		return nil, resp, tokensErr(err)
+	}
+	out := make([]ScopeInfo, len(ws))
+	for i, w := range ws {
+		out[i] = ScopeInfo{Scope(w.Name), w.Description}
+	}
+	return out, resp, nil
 }

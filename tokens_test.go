@@ -306,3 +306,18 @@ func TestTokenJSONRedactsValue(t *testing.T) {
 		t.Errorf("json = %s", b)
 	}
 }
+
+func TestTokensScopes(t *testing.T) {
+	t.Parallel()
+	c, mock := setup(t)
+	var rec recorder
+	mock.RegisterResponder(http.MethodGet, "https://api.rivery.io/v1/scopes", rec.reply(200, fixture(t, "scopes.json")))
+	scopes, _, err := c.Tokens.Scopes(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkHeaders(t, rec.only(t), false)
+	if len(scopes) != 2 || scopes[1] != (rivery.ScopeInfo{Name: rivery.ScopeRiverExecute, Description: "Run rivers"}) {
+		t.Errorf("scopes = %+v", scopes)
+	}
+}

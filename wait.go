@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -57,7 +58,8 @@ func (o *WaitOptions) notify(prev, run *Run) {
 }
 
 // WaitForRun polls GetRun until the run reaches a terminal status and
-// returns it. The error is nil only when the run succeeded; a run that ended
+// returns it. It follows one run; for the runs of a group (Run.Group) use
+// WaitForGroup. The error is nil only when the run succeeded; a run that ended
 // otherwise comes back with a *RunError (errors.Is(err, ErrRunFailed)).
 //
 // Status calls that fail transiently (a transport error, 429, 5xx) are
@@ -75,9 +77,11 @@ func (s *RiversService) WaitForRun(ctx context.Context, riverID, runID string, o
 	return s.pollRun(ctx, riverID, runID, nil, minI, maxI, opts)
 }
 
-// RunAndWait triggers riverID with Run and waits for the run with
-// WaitForRun. If the trigger fails, no run is returned; see Run for what a
-// *RequestError with MaybeApplied means.
+// RunAndWait triggers riverID with Run and waits for what it started: the
+// run with WaitForRun, or every run of a group with WaitForGroup. A skipped
+// trigger that names the run already in flight (Run.InFlightRunID) waits
+// for that run instead and returns it. If the trigger fails, no run is
+// returned; see Run for what a *RequestError with MaybeApplied means.
 func (s *RiversService) RunAndWait(ctx context.Context, riverID string, opts *WaitOptions) (*Run, error) {
 	minI, maxI, err := opts.intervals(s.client)
 	if err != nil {
@@ -88,10 +92,84 @@ func (s *RiversService) RunAndWait(ctx context.Context, riverID string, opts *Wa
 		return nil, err
 	}
 	opts.notify(nil, run)
-	if run.Status.Terminal() {
+	switch {
+	case run.Status == StatusSkipped && run.InFlightRunID != "":
+		return s.pollRun(ctx, riverID, run.InFlightRunID, run, minI, maxI, opts)
+	case run.Status.Terminal():
 		return run, outcome(run)
+	case run.Group != nil:
+		return s.pollGroup(ctx, run, minI, maxI, opts)
 	}
 	return s.pollRun(ctx, riverID, run.ID, run, minI, maxI, opts)
+}
+
+// WaitForGroup waits, as WaitForRun does, for every run of group: a Run
+// that Run or RunSubRiver returned for a trigger that started several runs
+// (group.Group set; without it WaitForGroup is WaitForRun of group.ID). It
+// polls each run still in progress with GetRun, and returns a copy of group
+// with a new Group holding the final state of each run (group and its runs
+// are left as they were), with the group's outcome in Status (see
+// RunGroup): the error is nil only when every run succeeded, and a
+// *RunError otherwise, partially succeeded when some did. OnStatus sees
+// the group each time its outcome changes. A Group without runs is an
+// error wrapping ErrInvalidArgument.
+func (s *RiversService) WaitForGroup(ctx context.Context, group *Run, opts *WaitOptions) (*Run, error) {
+	if group == nil {
+		return nil, fmt.Errorf("%w: nil run group", ErrInvalidArgument)
+	}
+	if group.Group == nil {
+		return s.WaitForRun(ctx, group.RiverID, group.ID, opts)
+	}
+	if len(group.Group.Runs) == 0 {
+		return nil, fmt.Errorf("%w: run group %s has no runs", ErrInvalidArgument, group.Group.ID)
+	}
+	for _, r := range group.Group.Runs {
+		if r == nil {
+			return nil, fmt.Errorf("%w: nil run in group %s", ErrInvalidArgument, group.GroupID)
+		}
+		if r.Status.Terminal() {
+			continue // never polled: a skipped run may have no ID
+		}
+		if err := validateIDs("river ID", r.RiverID, "run ID", r.ID); err != nil {
+			return nil, err
+		}
+	}
+	minI, maxI, err := opts.intervals(s.client)
+	if err != nil {
+		return nil, err
+	}
+	return s.pollGroup(ctx, group, minI, maxI, opts)
+}
+
+// pollGroup polls the runs of group still in progress until all have
+// ended, reporting the group's outcome.
+func (s *RiversService) pollGroup(ctx context.Context, group *Run, minI, maxI time.Duration, opts *WaitOptions) (*Run, error) {
+	runs := slices.Clone(group.Group.Runs)
+	prev := group
+	g, err := pollUntil(ctx, s.client.clock, group, true, minI, maxI, func() (*Run, bool, error) {
+		for i, r := range runs {
+			if r.Status.Terminal() {
+				continue
+			}
+			next, _, err := s.GetRun(ctx, r.RiverID, r.ID)
+			if err != nil {
+				return nil, false, err
+			}
+			next.SubRiverID = firstNonEmpty(next.SubRiverID, r.SubRiverID)
+			next.GroupID = firstNonEmpty(next.GroupID, r.GroupID)
+			runs[i] = next
+		}
+		cur := *group
+		cur.Group = &RunGroup{ID: group.Group.ID, RiverID: group.Group.RiverID, Runs: slices.Clone(runs)}
+		cur.aggregate()
+		opts.notify(prev, &cur)
+		prev = &cur
+		return &cur, cur.Status.Terminal(), nil
+	})
+	if err != nil {
+		return g, err
+	}
+	return g, outcome(g)
 }
 
 // pollRun waits for a run through pollUntil, reporting status changes.
@@ -163,11 +241,12 @@ func outcome(run *Run) error {
 	return &RunError{Run: run}
 }
 
-// transient reports whether a failed status call is worth repeating.
+// transient reports whether a failed status call is worth repeating. A
+// complete answer that does not decode is not: the next poll gets the same.
 func transient(err error) bool {
 	var reqErr *RequestError
 	if errors.As(err, &reqErr) {
-		return true
+		return !errors.As(reqErr.Err, new(*undecodableError))
 	}
 	return errors.Is(err, ErrRateLimited) || errors.Is(err, ErrServer)
 }

@@ -32,16 +32,6 @@ type activityConfig struct {
 	subRivers map[string][]SubRiver // by master river ID
 }
 
-// SubRiver is a sub-river of a master river (WithSubRivers).
-type SubRiver struct {
-	ID   string // 24 hex digits; required
-	Name string
-	// Outcome is how its runs end, as the v1 API says it; empty: as the
-	// master's run ends.
-	Outcome string
-	Message string // the error description when the outcome is not "succeeded"
-}
-
 // WithSubRivers gives a river sub-rivers: each run of the master river
 // then has one run per sub-river, served by the sub-river activity route
 // (GET E/rivers/{id}/activities_sub_rivers) with the master run's times.
@@ -335,7 +325,7 @@ func firstOf(s ...string) string {
 func runStatus(run *run, rv *river, now time.Time) (string, any) {
 	st := run.status(rv, now)
 	var msg any
-	if m := run.message(rv, st); m != "" {
+	if m := run.message(st); m != "" {
 		msg = m
 	}
 	return st, msg

@@ -2,6 +2,7 @@ package riverytest
 
 import (
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -29,8 +30,12 @@ func (s *Server) consoleRun(w http.ResponseWriter, r *http.Request, _ *token) {
 	case rv.Disabled:
 		writeError(w, console, http.StatusBadRequest, "River "+rv.ID+" is disabled")
 	default:
-		run := s.startRun(rv)
-		writeJSON(w, http.StatusOK, consoleRunJSON(run, rv, run.status(rv, time.Now())))
+		runs := s.trigger(rv, "")
+		if len(runs) == 0 {
+			writeJSON(w, http.StatusOK, map[string]any{"river_id": rv.ID, "river_run_message": "Nothing to run"})
+			return
+		}
+		writeJSON(w, http.StatusOK, consoleRunJSON(runs[0], runs[0].status(rv, time.Now())))
 	}
 }
 
@@ -44,7 +49,11 @@ func (s *Server) consoleCheckRun(w http.ResponseWriter, r *http.Request, _ *toke
 		return
 	}
 	rv := s.rivers[run.riverID]
-	writeJSON(w, http.StatusOK, consoleRunJSON(run, rv, run.poll(rv, time.Now())))
+	body := consoleRunJSON(run, run.poll(rv, time.Now()))
+	if rv.OmitPendingStatus && body["river_run_status"] == "W" {
+		delete(body, "river_run_status")
+	}
+	writeJSON(w, http.StatusOK, body)
 }
 
 func (s *Server) consoleCancel(w http.ResponseWriter, r *http.Request, _ *token) {
@@ -54,25 +63,35 @@ func (s *Server) consoleCancel(w http.ResponseWriter, r *http.Request, _ *token)
 	if !decodeBody(w, r, console, &body) {
 		return
 	}
-	s.cancel(w, console, "", body.RunID)
+	s.cancel(w, console, "", body.RunID, "")
 }
 
-// cancel stops a run in progress; riverID, when set, must be the run's.
-func (s *Server) cancel(w http.ResponseWriter, fam family, riverID, runID string) {
+// cancel stops a run in progress, or every run of a group in progress;
+// riverID, when set, must be the runs' river.
+func (s *Server) cancel(w http.ResponseWriter, fam family, riverID, runID, groupID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	run, ok := s.runs[runID]
-	if !ok || (riverID != "" && run.riverID != riverID) {
+	now := time.Now()
+	var hit []*run
+	for _, run := range s.runs {
+		if (run.id == runID || groupID != "" && run.groupID == groupID) && (riverID == "" || run.riverID == riverID) &&
+			!terminal(run.status(s.rivers[run.riverID], now)) {
+			hit = append(hit, run)
+		}
+	}
+	if len(hit) == 0 {
 		writeError(w, fam, http.StatusBadRequest, "no runs found to cancel")
 		return
 	}
-	if terminal(run.status(s.rivers[run.riverID], time.Now())) {
-		writeError(w, fam, http.StatusBadRequest, "no runs found to cancel")
+	for _, run := range hit {
+		run.canceled = true
+		run.ended = now.UTC()
+	}
+	if groupID != "" {
+		writeJSON(w, http.StatusOK, map[string]string{"run_group_id": groupID, "message": "Run cancel requested"})
 		return
 	}
-	run.canceled = true
-	run.ended = time.Now().UTC()
-	writeJSON(w, http.StatusOK, map[string]string{"run_id": run.id, "message": "Run cancel requested"})
+	writeJSON(w, http.StatusOK, map[string]string{"run_id": runID, "message": "Run cancel requested"})
 }
 
 func (s *Server) consoleRivers(w http.ResponseWriter, _ *http.Request, _ *token) {
@@ -80,13 +99,56 @@ func (s *Server) consoleRivers(w http.ResponseWriter, _ *http.Request, _ *token)
 	defer s.mu.Unlock()
 	items := make([]map[string]any, 0, len(s.order))
 	for _, id := range s.order {
-		items = append(items, riverListJSON(s.rivers[id]))
+		items = append(items, consoleRiverJSON(s.rivers[id]))
 	}
 	writeJSON(w, http.StatusOK, items)
 }
 
+// consoleRiver answers as the live API does: a one-element array, or an
+// empty one for a river it does not have.
 func (s *Server) consoleRiver(w http.ResponseWriter, r *http.Request, _ *token) {
-	s.writeRiver(w, console, r.PathValue("river"))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	items := []map[string]any{}
+	if rv, ok := s.rivers[r.PathValue("river")]; ok {
+		items = append(items, consoleRiverJSON(rv))
+	}
+	writeJSON(w, http.StatusOK, items)
+}
+
+// consoleRiverJSON is a console river: the fields nest under
+// river_definitions.
+func consoleRiverJSON(rv *river) map[string]any {
+	typeID, title := rv.Type, rv.Type
+	if rv.Type == "source_to_target" {
+		typeID, title = "src_to_trgt", "Source to Target"
+	}
+	var group any
+	if rv.GroupID != "" {
+		group = map[string]string{"_id": rv.GroupID, "name": rv.GroupName}
+	}
+	return map[string]any{
+		"_id":      "ff" + strings.TrimPrefix(rv.ID, rv.ID[:min(2, len(rv.ID))]),
+		"cross_id": rv.ID,
+		"river_definitions": map[string]any{
+			"river_name":          rv.Name,
+			"river_status":        riverStatus(rv),
+			"river_type_id":       typeID,
+			"river_type_title":    title,
+			"river_desc":          rv.Description,
+			"group_id":            group,
+			"is_scheduled":        rv.Schedule != "",
+			"scheduled_time":      rv.Schedule,
+			"river_time_created":  "2026-01-05T09:30:00.000000+00:00",
+			"river_modified_date": "2026-11-20T16:45:12.345678+00:00",
+			"updated_by_name":     "admin@example.com",
+			"source":              map[string]string{"name": "fake-source"},
+			"target":              map[string]string{"name": "fake-target"},
+			"is_master_river":     len(rv.SubRivers) > 0,
+			"subrivers_enabled":   len(rv.SubRivers) > 0,
+			"is_api_v2":           true,
+		},
+	}
 }
 
 func (s *Server) writeRiver(w http.ResponseWriter, fam family, id string) {
@@ -107,7 +169,7 @@ func millis(t time.Time) any {
 	return t.UnixMilli()
 }
 
-func consoleRunJSON(run *run, rv *river, status string) map[string]any {
+func consoleRunJSON(run *run, status string) map[string]any {
 	updated := run.started
 	if !run.ended.IsZero() {
 		updated = run.ended
@@ -117,7 +179,7 @@ func consoleRunJSON(run *run, rv *river, status string) map[string]any {
 		"river_id":          run.riverID,
 		"river_run_status":  consoleStatus(status),
 		"river_run_message": "",
-		"error_description": run.message(rv, status),
+		"error_description": run.message(status),
 		"run_insert_date":   millis(run.started),
 		"run_update_date":   millis(updated),
 		"run_end_date":      millis(run.ended),

@@ -11,23 +11,24 @@ type Route string
 
 // The routes the server serves.
 const (
-	RouteMe          Route = "me"           // GET /api/me
-	RouteRun         Route = "run"          // POST /api/run, POST E/rivers/{id}/run
-	RouteRunStatus   Route = "run_status"   // GET /api/check_run, GET E/rivers/{id}/runs/{run}
-	RouteCancelRun   Route = "cancel_run"   // POST /api/run/cancel, POST E/rivers/{id}/cancel_run
-	RouteRivers      Route = "rivers"       // GET /api/rivers, GET E/rivers
-	RouteRiver       Route = "river"        // GET /api/rivers/{id}, GET E/rivers/{id}
-	RouteRuns        Route = "runs"         // GET E/rivers/{id}/runs
-	RouteLogs        Route = "logs"         // GET E/rivers/{id}/runs/{run}/logs
-	RouteActivate    Route = "activate"     // POST E/rivers/{id}/activate_river
-	RouteDisable     Route = "disable"      // POST E/rivers/{id}/disable_river
-	RouteOperation   Route = "operation"    // GET E/operations/{id}
-	RouteTokens      Route = "tokens"       // GET A/tokens
-	RouteToken       Route = "token"        // GET A/tokens/{id}
-	RouteCreateToken Route = "create_token" // POST A/tokens
-	RouteDeleteToken Route = "delete_token" // DELETE A/tokens/{id}
-	RouteScopes      Route = "scopes"       // GET /v1/scopes
-	RouteUnknown     Route = "unknown"      // anything else (404)
+	RouteMe          Route = "me"            // GET /api/me
+	RouteRun         Route = "run"           // POST /api/run, POST E/rivers/{id}/run
+	RouteRunStatus   Route = "run_status"    // GET /api/check_run, GET E/rivers/{id}/runs/{run}
+	RouteCancelRun   Route = "cancel_run"    // POST /api/run/cancel, POST E/rivers/{id}/cancel_run
+	RouteRivers      Route = "rivers"        // GET /api/rivers, GET E/rivers
+	RouteRiver       Route = "river"         // GET /api/rivers/{id}, GET E/rivers/{id}
+	RouteRunSubRiver Route = "run_sub_river" // POST E/rivers/{id}/sub_rivers/{sub}/run
+	RouteRuns        Route = "runs"          // GET E/rivers/{id}/runs
+	RouteLogs        Route = "logs"          // GET E/rivers/{id}/runs/{run}/logs
+	RouteActivate    Route = "activate"      // POST E/rivers/{id}/activate_river
+	RouteDisable     Route = "disable"       // POST E/rivers/{id}/disable_river
+	RouteOperation   Route = "operation"     // GET E/operations/{id}
+	RouteTokens      Route = "tokens"        // GET A/tokens
+	RouteToken       Route = "token"         // GET A/tokens/{id}
+	RouteCreateToken Route = "create_token"  // POST A/tokens
+	RouteDeleteToken Route = "delete_token"  // DELETE A/tokens/{id}
+	RouteScopes      Route = "scopes"        // GET /v1/scopes
+	RouteUnknown     Route = "unknown"       // anything else (404)
 )
 
 // Fault is what the next requests on a route get instead of a normal answer.

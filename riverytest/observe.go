@@ -44,7 +44,7 @@ func (s *Server) RunsStarted(riverID string) int {
 	defer s.mu.Unlock()
 	n := 0
 	for _, r := range s.runs {
-		if r.riverID == riverID {
+		if r.riverID == riverID && r.skippedFor == "" { // a skipped trigger started nothing
 			n++
 		}
 	}

@@ -38,7 +38,7 @@ func (s *Server) routes() http.Handler {
 	readOrRun := []rivery.Scope{rivery.ScopeRiverList, rivery.ScopeRiverExecute}
 	execute := []rivery.Scope{rivery.ScopeRiverExecute}
 	edit := []rivery.Scope{rivery.ScopeRiverEdit}
-	ops := []rivery.Scope{rivery.ScopeOperationsList, rivery.ScopeRiverEdit}
+	ops := []rivery.Scope{"operations:list", rivery.ScopeRiverEdit}
 
 	s.handle(mux, "GET /api/me", RouteMe, console, anyToken, s.me)
 	s.handle(mux, "POST /api/run", RouteRun, console, execute, s.consoleRun)
@@ -50,6 +50,7 @@ func (s *Server) routes() http.Handler {
 	s.handle(mux, "GET "+envPrefix+"/rivers", RouteRivers, v1, read, s.v1Rivers)
 	s.handle(mux, "GET "+envPrefix+"/rivers/{river}", RouteRiver, v1, read, s.v1River)
 	s.handle(mux, "POST "+envPrefix+"/rivers/{river}/run", RouteRun, v1, execute, s.v1Run)
+	s.handle(mux, "POST "+envPrefix+"/rivers/{river}/sub_rivers/{sub}/run", RouteRunSubRiver, v1, execute, s.v1Run)
 	s.handle(mux, "GET "+envPrefix+"/rivers/{river}/runs", RouteRuns, v1, read, s.v1Runs)
 	s.handle(mux, "GET "+envPrefix+"/rivers/{river}/runs/{run}", RouteRunStatus, v1, readOrRun, s.v1RunStatus)
 	s.handle(mux, "GET "+envPrefix+"/rivers/{river}/runs/{run}/logs", RouteLogs, v1, read, s.v1Logs)
@@ -58,11 +59,11 @@ func (s *Server) routes() http.Handler {
 	s.handle(mux, "POST "+envPrefix+"/rivers/{river}/disable_river", RouteDisable, v1, edit, s.v1Activate(false))
 	s.handle(mux, "GET "+envPrefix+"/operations/{op}", RouteOperation, v1, ops, s.v1Operation)
 
-	s.handle(mux, "GET "+accountPrefix+"/tokens", RouteTokens, v1, nil, s.adminOnly(s.listTokens))
-	s.handle(mux, "POST "+accountPrefix+"/tokens", RouteCreateToken, v1, nil, s.adminOnly(s.createToken))
-	s.handle(mux, "GET "+accountPrefix+"/tokens/{token}", RouteToken, v1, nil, s.adminOnly(s.getToken))
-	s.handle(mux, "DELETE "+accountPrefix+"/tokens/{token}", RouteDeleteToken, v1, nil, s.adminOnly(s.deleteToken))
-	s.handle(mux, "GET /v1/scopes", RouteScopes, v1, anyToken, s.scopes)
+	s.handle(mux, "GET "+accountPrefix+"/tokens", RouteTokens, v1, nil, s.tokenRoute(s.adminOnly(s.listTokens)))
+	s.handle(mux, "POST "+accountPrefix+"/tokens", RouteCreateToken, v1, nil, s.tokenRoute(s.adminOnly(s.createToken)))
+	s.handle(mux, "GET "+accountPrefix+"/tokens/{token}", RouteToken, v1, nil, s.tokenRoute(s.adminOnly(s.getToken)))
+	s.handle(mux, "DELETE "+accountPrefix+"/tokens/{token}", RouteDeleteToken, v1, nil, s.tokenRoute(s.adminOnly(s.deleteToken)))
+	s.handle(mux, "GET /v1/scopes", RouteScopes, v1, anyToken, s.tokenRoute(s.scopes))
 
 	s.activityRoutes(mux)
 	s.manageRoutes(mux)

@@ -8,6 +8,11 @@
 // pending, the next River.Polls-1 calls see it running, and the call after
 // that sees the river's Outcome. With River.Duration set, the run instead
 // takes that long in real time.
+//
+// Answers follow the live API's shapes (nested console rivers, a
+// one-element array for one console river); River's knobs (SubRivers,
+// NoRuns, SkipWhileRunning, CancelAsFailed, OmitPendingStatus) and
+// WithoutTokenRoutes reproduce what the live API does.
 package riverytest
 
 import (
@@ -51,6 +56,8 @@ type Server struct {
 	seq      int
 	closed   bool
 	act      activityConfig
+
+	noTokenRoutes bool
 }
 
 // Option shapes a new Server.
@@ -65,6 +72,13 @@ func WithRiver(r River) Option {
 // WithAccount sets the account and environment IDs the server answers for.
 func WithAccount(accountID, environmentID string) Option {
 	return func(s *Server) { s.AccountID, s.EnvironmentID = accountID, environmentID }
+}
+
+// WithoutTokenRoutes makes the server answer the token routes (A/tokens,
+// /v1/scopes) as the live API does, which has none: 404 with FastAPI's
+// generic {"detail": "Not Found"}.
+func WithoutTokenRoutes() Option {
+	return func(s *Server) { s.noTokenRoutes = true }
 }
 
 // WithToken seeds a token (see Server.AddToken).
@@ -184,6 +198,40 @@ type River struct {
 	// OperationError, if set, makes activate and disable operations end in
 	// status E with this message.
 	OperationError string
+
+	// The knobs below reproduce what the live API does (API.md section 6).
+
+	// SubRivers makes it a master river: a v1 trigger starts one run per
+	// sub-river, in one run group, each ending in its sub-river's Outcome;
+	// POST E/rivers/{id}/sub_rivers/{sub}/run starts one. The console API,
+	// which has no groups, answers the first run.
+	SubRivers []SubRiver
+	// NoRuns makes a trigger answer 2xx naming no run: v1 {"runs": []},
+	// console an answer without run_id.
+	NoRuns bool
+	// SkipWhileRunning makes a trigger while a run is in flight answer a
+	// skipped run whose message names the run in flight.
+	SkipWhileRunning bool
+	// CancelAsFailed makes a canceled run settle as failed (console E) with
+	// the message "Run canceled", as the live API can.
+	CancelAsFailed bool
+	// OmitPendingStatus makes the console's check_run leave out
+	// river_run_status while the run waits, as the live API can.
+	OmitPendingStatus bool
+	// Schedule is the river's cron expression; the river is scheduled when
+	// it is set.
+	Schedule string
+}
+
+// SubRiver is one sub-river of a master river (River.SubRivers, or
+// WithSubRivers for the activity views).
+type SubRiver struct {
+	ID   string // 24 hex digits; required
+	Name string
+	// Outcome is the final status of its runs: when empty, "succeeded" for
+	// River.SubRivers, and the master run's own status for WithSubRivers.
+	Outcome string
+	Message string // its runs' error description when they do not succeed
 }
 
 // Token is a seeded API token.

@@ -36,19 +36,26 @@ func (t *token) can(scopes []rivery.Scope) bool {
 
 type run struct {
 	id, riverID, groupID string
+	subRiverID           string
+	outcome, msg         string // the final status and its message, from the river or sub-river
 	started              time.Time
 	ended                time.Time
 	polls                int
 	canceled             bool
 	recorded             *RecordedRun // set by AddRun: its status is fixed
+	skippedFor           string       // the run in flight when this trigger was skipped
 }
 
 // status is the run's v1 status now, without counting a poll.
 func (r *run) status(rv *river, now time.Time) string {
-	if r.recorded != nil {
+	switch {
+	case r.recorded != nil:
 		return r.recorded.Status
-	}
-	if r.canceled {
+	case r.skippedFor != "":
+		return "skipped"
+	case r.canceled && rv.CancelAsFailed:
+		return "failed"
+	case r.canceled:
 		return "canceled"
 	}
 	if rv.Duration > 0 {
@@ -58,13 +65,13 @@ func (r *run) status(rv *river, now time.Time) string {
 		case elapsed < rv.Duration:
 			return "running"
 		}
-		return rv.Outcome
+		return r.outcome
 	}
 	switch {
 	case r.polls == 0, r.polls == 1 && rv.Polls >= 1:
 		return "pending" // as triggered, and the first status call
 	case r.polls > max(rv.Polls, 0):
-		return rv.Outcome
+		return r.outcome
 	}
 	return "running"
 }
@@ -82,15 +89,17 @@ func (r *run) poll(rv *river, now time.Time) string {
 func terminal(status string) bool { return status != "pending" && status != "running" }
 
 // message is the run's error description, if it has one.
-func (r *run) message(rv *river, status string) string {
+func (r *run) message(status string) string {
 	switch {
 	case r.recorded != nil && r.recorded.Message != "":
 		return r.recorded.Message
-	case status == "canceled":
+	case r.skippedFor != "":
+		return "Run " + r.skippedFor + " is already running; this run was skipped"
+	case status == "canceled", r.canceled && terminal(status):
 		return "Run canceled"
 	case terminal(status) && status != "succeeded":
-		if rv.Message != "" {
-			return rv.Message
+		if r.msg != "" {
+			return r.msg
 		}
 		return "Run ended " + status
 	}
@@ -126,8 +135,48 @@ func (s *Server) startRun(rv *river) *run {
 		id:      fmt.Sprintf("%032x", 0xa000+s.seq),
 		riverID: rv.ID,
 		groupID: fmt.Sprintf("%032x", 0xb000+s.seq),
+		outcome: rv.Outcome,
+		msg:     rv.Message,
 		started: time.Now().UTC(),
 	}
 	s.runs[r.id] = r
 	return r
+}
+
+// trigger starts what one trigger of rv starts, in the group's order: one
+// run, one per sub-river (or only sub when set), a skipped run naming the
+// run in flight, or nothing (River.NoRuns). The caller holds s.mu.
+func (s *Server) trigger(rv *river, sub string) []*run {
+	if rv.NoRuns {
+		return nil
+	}
+	now := time.Now()
+	if rv.SkipWhileRunning {
+		for _, other := range s.runs {
+			if other.riverID == rv.ID && other.skippedFor == "" && !terminal(other.status(rv, now)) {
+				r := s.startRun(rv)
+				r.skippedFor, r.ended = other.id, r.started
+				return []*run{r}
+			}
+		}
+	}
+	if len(rv.SubRivers) == 0 {
+		return []*run{s.startRun(rv)}
+	}
+	var runs []*run
+	for _, sr := range rv.SubRivers {
+		if sub != "" && sr.ID != sub {
+			continue
+		}
+		r := s.startRun(rv)
+		r.subRiverID, r.outcome, r.msg = sr.ID, sr.Outcome, sr.Message
+		if r.outcome == "" {
+			r.outcome = "succeeded"
+		}
+		if len(runs) > 0 {
+			r.groupID = runs[0].groupID
+		}
+		runs = append(runs, r)
+	}
+	return runs
 }

@@ -19,10 +19,10 @@ var knownScopes = []struct{ name, description string }{
 	{string(rivery.ScopeConnectionList), "List connections"},
 	{string(rivery.ScopeConnectionEdit), "Edit connections"},
 	{string(rivery.ScopeConnectionDelete), "Delete connections"},
-	{string(rivery.ScopeActivityList), "Read activities"},
-	{string(rivery.ScopeEnvironmentList), "List environments"},
-	{string(rivery.ScopeTeamList), "List teams"},
-	{string(rivery.ScopeOperationsList), "Read operations"},
+	{"activity:list", "Read activities"},
+	{"environment:list", "List environments"},
+	{"team:list", "List teams"},
+	{"operations:list", "Read operations"},
 }
 
 func knownScope(s rivery.Scope) bool {
@@ -137,4 +137,16 @@ func (s *Server) deleteToken(w http.ResponseWriter, r *http.Request, _ *token) {
 	}
 	delete(s.tokens, t.Value)
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// tokenRoute answers as the live API does when the server has no token
+// routes (WithoutTokenRoutes), else calls h.
+func (s *Server) tokenRoute(h handler) handler {
+	return func(w http.ResponseWriter, r *http.Request, t *token) {
+		if s.noTokenRoutes {
+			writeError(w, v1, http.StatusNotFound, "Not Found")
+			return
+		}
+		h(w, r, t)
+	}
 }

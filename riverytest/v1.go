@@ -88,18 +88,39 @@ func (s *Server) v1Run(w http.ResponseWriter, r *http.Request, _ *token) {
 	case rv.Disabled:
 		writeError(w, v1, http.StatusBadRequest, "Data Flow "+id+" is disabled")
 	default:
-		run := s.startRun(rv)
-		writeJSON(w, http.StatusAccepted, map[string]any{
-			"run_group_id":   run.groupID,
-			"river_cross_id": rv.ID,
-			"runs": []map[string]any{{
-				"run_id":       run.id,
-				"sub_river_id": nil,
-				"status":       run.status(rv, time.Now()),
-				"message":      "Run was triggered",
-			}},
-		})
+		sub := r.PathValue("sub")
+		if sub != "" && !hasSubRiver(rv, sub) {
+			writeError(w, v1, http.StatusNotFound, "Sub river "+sub+" not found")
+			return
+		}
+		runs := s.trigger(rv, sub)
+		s.seq++
+		group := fmt.Sprintf("%032x", 0xb000+s.seq)
+		items := make([]map[string]any, len(runs))
+		now := time.Now()
+		for i, run := range runs {
+			group = run.groupID
+			var subID any
+			if run.subRiverID != "" {
+				subID = run.subRiverID
+			}
+			msg := "Run was triggered"
+			if m := run.message(run.status(rv, now)); m != "" {
+				msg = m
+			}
+			items[i] = map[string]any{"run_id": run.id, "sub_river_id": subID, "status": run.status(rv, now), "message": msg}
+		}
+		writeJSON(w, http.StatusAccepted, map[string]any{"run_group_id": group, "river_cross_id": rv.ID, "runs": items})
 	}
+}
+
+func hasSubRiver(rv *river, id string) bool {
+	for _, sr := range rv.SubRivers {
+		if sr.ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 // findRun returns the run with runID of riverID; the caller holds s.mu.
@@ -117,7 +138,7 @@ func (s *Server) v1RunStatus(w http.ResponseWriter, r *http.Request, _ *token) {
 	defer s.mu.Unlock()
 	run, rv, ok := s.findRun(w, r.PathValue("river"), r.PathValue("run"))
 	if ok {
-		writeJSON(w, http.StatusOK, v1RunJSON(run, rv, run.poll(rv, time.Now())))
+		writeJSON(w, http.StatusOK, v1RunJSON(run, run.poll(rv, time.Now())))
 	}
 }
 
@@ -128,9 +149,9 @@ func rfc3339(t time.Time) any {
 	return t.UTC().Format(time.RFC3339Nano)
 }
 
-func v1RunJSON(run *run, rv *river, status string) map[string]any {
+func v1RunJSON(run *run, status string) map[string]any {
 	var desc any
-	if msg := run.message(rv, status); msg != "" {
+	if msg := run.message(status); msg != "" {
 		desc = msg
 	}
 	return map[string]any{
@@ -187,7 +208,7 @@ func (s *Server) v1Runs(w http.ResponseWriter, r *http.Request, _ *token) {
 	items := make([]map[string]any, len(runs))
 	now := time.Now()
 	for i, run := range runs {
-		items[i] = v1RunJSON(run, rv, run.status(rv, now))
+		items[i] = v1RunJSON(run, run.status(rv, now))
 	}
 	s.mu.Unlock()
 	writePage(w, r, items)
@@ -233,10 +254,11 @@ func levelFor(status string) string {
 
 func (s *Server) v1Cancel(w http.ResponseWriter, r *http.Request, _ *token) {
 	var body struct {
-		RunID string `json:"run_id"`
+		RunID      string `json:"run_id"`
+		RunGroupID string `json:"run_group_id"`
 	}
 	if decodeBody(w, r, v1, &body) {
-		s.cancel(w, v1, r.PathValue("river"), body.RunID)
+		s.cancel(w, v1, r.PathValue("river"), body.RunID, body.RunGroupID)
 	}
 }
 

@@ -3,7 +3,9 @@
 //
 // With RIVERY_API_TOKEN set it calls the real Rivery API (region and IDs
 // from the other RIVERY_* variables) for the river in RIVERY_RIVER_ID: a
-// river ID or the river's console URL. Without a token it starts the
+// river ID or the river's console URL. A console URL also gives the region
+// (its host) and the account and environment IDs (its path) when the
+// RIVERY_* variables do not. Without a token it starts the
 // embedded fake Rivery (riverytest) with a demo river and does the same.
 //
 // Exit status: 0 when the run succeeded, 1 when it ended otherwise, 2 on a
@@ -75,13 +77,32 @@ func setup(stdout io.Writer) (c *rivery.Client, riverID string, wait *rivery.Wai
 	if ref == "" {
 		return nil, "", nil, nil, errors.New("RIVERY_RIVER_ID is not set: give the river's ID or its console URL")
 	}
-	_, _, riverID, err = rivery.ParseRiverURL(ref)
+	u, err := rivery.ParseConsoleURL(ref)
 	if err != nil {
 		return nil, "", nil, nil, err
 	}
-	c, err = rivery.NewClientFromEnv()
+	c, err = rivery.NewClientFromEnv(urlOptions(stdout, u)...)
 	if err != nil {
 		return nil, "", nil, nil, err
 	}
-	return c, riverID, &rivery.WaitOptions{}, func() { _ = c.Close() }, nil
+	return c, u.RiverID, &rivery.WaitOptions{}, func() { _ = c.Close() }, nil
+}
+
+// urlOptions takes from a console URL what the environment does not set:
+// the region its host names (unless RIVERY_REGION or RIVERY_BASE_URL is
+// set), and the account and environment IDs (unless RIVERY_ACCOUNT_ID or
+// RIVERY_ENVIRONMENT_ID is set), which make the client use the v1 API. An
+// EU console URL thus reaches the EU hosts instead of getting the US
+// host's 401.
+func urlOptions(stdout io.Writer, u *rivery.ConsoleURL) []rivery.Option {
+	var opts []rivery.Option
+	if u.Region != "" && os.Getenv(rivery.EnvRegion) == "" && os.Getenv(rivery.EnvBaseURL) == "" {
+		fmt.Fprintf(stdout, "region %s (from the console URL)\n", u.Region)
+		opts = append(opts, rivery.WithRegion(u.Region))
+	}
+	if u.AccountID != "" && os.Getenv(rivery.EnvAccountID) == "" && os.Getenv(rivery.EnvEnvironmentID) == "" {
+		fmt.Fprintf(stdout, "account %s, environment %s (from the console URL)\n", u.AccountID, u.EnvironmentID)
+		opts = append(opts, rivery.WithAccountID(u.AccountID), rivery.WithEnvironmentID(u.EnvironmentID))
+	}
+	return opts
 }

@@ -24,6 +24,7 @@ type ConsoleRun struct {
 	Status           string `json:"river_run_status"`
 	Message          string `json:"river_run_message"`
 	ErrorDescription string `json:"error_description"`
+	TopMessage       string `json:"message"`
 	InsertDate       Millis `json:"run_insert_date"`
 	UpdateDate       Millis `json:"run_update_date"`
 	EndDate          Millis `json:"run_end_date"`

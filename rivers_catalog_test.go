@@ -3,12 +3,10 @@ package rivery_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/jarcoal/httpmock"
 
@@ -184,143 +182,5 @@ func TestRiversAllStopsWhenPageDoesNotAdvance(t *testing.T) {
 	}
 	if len(ids) != 2 || lastErr == nil || !strings.Contains(lastErr.Error(), "does not advance") || len(rec.all()) != 2 {
 		t.Errorf("ids %v, error %v, %d requests", ids, lastErr, len(rec.all()))
-	}
-}
-
-func TestListRuns(t *testing.T) {
-	t.Parallel()
-	c, mock := setup(t, v1()...)
-	var rec recorder
-	mock.RegisterResponder(http.MethodGet, v1Env+"/rivers/"+riverID+"/runs", rec.reply(200, fixture(t, "v1_runs_page.json")))
-	tz := time.FixedZone("UTC+2", 2*3600)
-	runs, _, err := c.Rivers.ListRuns(context.Background(), riverID, &rivery.ListRunsOptions{
-		ListOptions: rivery.ListOptions{PerPage: 10},
-		StartTime:   time.Date(2026, 11, 27, 12, 0, 0, 999, tz), // rounded down
-		EndTime:     time.Date(2026, 11, 27, 14, 29, 59, 1, tz), // rounded up
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	req := rec.only(t)
-	checkHeaders(t, req, false)
-	if want := v1Env + "/rivers/" + riverID + "/runs?end_time=2026-11-27T12%3A30%3A00Z&items_per_page=10&start_time=2026-11-27T10%3A00%3A00Z"; req.URL != want {
-		t.Errorf("URL = %s\nwant  %s", req.URL, want)
-	}
-	if len(runs) != 2 || runs[0].Status != rivery.StatusRunning || runs[1].Message != "Target table is locked" ||
-		!runs[1].EndedAt.Equal(time.Date(2026, 11, 27, 10, 5, 0, 0, time.UTC)) {
-		t.Errorf("runs = %+v %+v", runs[0], runs[1])
-	}
-}
-
-func TestListRunsNeedsBothTimes(t *testing.T) {
-	t.Parallel()
-	c, mock := setup(t, v1()...)
-	now := time.Now()
-	for _, o := range []*rivery.ListRunsOptions{
-		nil, {}, {StartTime: now}, {EndTime: now}, {StartTime: now, EndTime: now.Add(-time.Second)},
-		{StartTime: now, EndTime: now, ListOptions: rivery.ListOptions{PerPage: 1000}},
-	} {
-		if _, _, err := c.Rivers.ListRuns(context.Background(), riverID, o); !errors.Is(err, rivery.ErrInvalidArgument) {
-			t.Errorf("ListRuns(%+v) error = %v", o, err)
-		}
-	}
-	if n := mock.GetTotalCallCount(); n != 0 {
-		t.Errorf("%d requests sent", n)
-	}
-}
-
-func TestRunLogs(t *testing.T) {
-	t.Parallel()
-	c, mock := setup(t, v1()...)
-	var rec recorder
-	mock.RegisterResponder(http.MethodGet, v1Env+"/rivers/"+riverID+"/runs/"+runID+"/logs", rec.reply(200, fixture(t, "run_logs.csv")))
-	logs, _, err := c.Rivers.RunLogs(context.Background(), riverID, runID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkHeaders(t, rec.only(t), false)
-	want := []rivery.LogEntry{
-		{time.Date(2026, 11, 27, 10, 5, 0, 0, time.UTC), "ERROR", "Load failed: table \"orders\" is locked\nretry later"},
-		{time.Date(2026, 11, 27, 10, 0, 1, 0, time.UTC), "INFO", "Extracted 1,204 rows"},
-		{time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC), "INFO", "Run started"},
-	}
-	if fmt.Sprint(logs) != fmt.Sprint(want) {
-		t.Errorf("logs = %q\nwant %q", logs, want)
-	}
-}
-
-func TestRunLogsMalformed(t *testing.T) {
-	t.Parallel()
-	c, mock := setup(t, v1()...)
-	mock.RegisterResponder(http.MethodGet, v1Env+"/rivers/"+riverID+"/runs/"+runID+"/logs",
-		httpmock.NewStringResponder(200, "timestamp,level,msg\n2026-11-27T10:00:00Z,INFO\n"))
-	if _, _, err := c.Rivers.RunLogs(context.Background(), riverID, runID); err == nil || !strings.Contains(err.Error(), "has 2 fields") {
-		t.Errorf("error = %v", err)
-	}
-}
-
-func TestActivateAndWait(t *testing.T) {
-	t.Parallel()
-	c, mock := setup(t, v1()...)
-	var rec recorder
-	mock.RegisterResponder(http.MethodPost, v1Env+"/rivers/"+riverID+"/activate_river", rec.reply(202, `{"operation_id":"op1","status":"W","error_message":null}`))
-	mock.RegisterResponder(http.MethodGet, v1Env+"/operations/op1", sequence(
-		rec.reply(200, `{"operation_id":"op1","status":"R"}`),
-		rec.reply(200, `{"operation_id":"op1","status":"D"}`),
-	))
-	op, resp, err := c.Rivers.Activate(context.Background(), riverID)
-	if err != nil || resp.StatusCode != 202 || op.ID != "op1" || op.Status != rivery.OperationWaiting {
-		t.Fatalf("Activate = %+v, %v", op, err)
-	}
-	checkHeaders(t, rec.all()[0], true)
-	done, err := c.Rivers.WaitForOperation(context.Background(), op, fastWait())
-	if err != nil || done.Status != rivery.OperationDone || len(rec.all()) != 3 {
-		t.Fatalf("WaitForOperation = %+v, %v after %d requests", done, err, len(rec.all()))
-	}
-}
-
-func TestDisableAlreadyDisabled(t *testing.T) {
-	t.Parallel()
-	c, mock := setup(t, v1()...)
-	mock.RegisterResponder(http.MethodPost, v1Env+"/rivers/"+riverID+"/disable_river", httpmock.NewStringResponder(204, ""))
-	op, _, err := c.Rivers.Disable(context.Background(), riverID)
-	if err != nil || op.Status != rivery.OperationDone {
-		t.Fatalf("Disable = %+v, %v", op, err)
-	}
-	if done, err := c.Rivers.WaitForOperation(context.Background(), op, nil); err != nil || done != op {
-		t.Errorf("WaitForOperation on a finished op = %+v, %v", done, err)
-	}
-	if n := mock.GetTotalCallCount(); n != 1 {
-		t.Errorf("requests = %d, want 1", n)
-	}
-}
-
-func TestOperationError(t *testing.T) {
-	t.Parallel()
-	c, mock := setup(t, v1()...)
-	mock.RegisterResponder(http.MethodGet, v1Env+"/operations/op2",
-		httpmock.NewStringResponder(200, `{"operation_id":"op2","status":"E","error_message":"RVR-ACTIVATE-500: source connection missing"}`))
-	op, err := c.Rivers.WaitForOperation(context.Background(), &rivery.Operation{ID: "op2", Status: rivery.OperationWaiting}, fastWait())
-	var opErr *rivery.OperationError
-	if !errors.As(err, &opErr) || opErr.Operation != op || !strings.Contains(err.Error(), "RVR-ACTIVATE-500: source connection missing") {
-		t.Fatalf("error = %v", err)
-	}
-	if _, err := c.Rivers.WaitForOperation(context.Background(), nil, nil); !errors.Is(err, rivery.ErrInvalidArgument) {
-		t.Errorf("nil op: error = %v", err)
-	}
-}
-
-func TestTokensScopes(t *testing.T) {
-	t.Parallel()
-	c, mock := setup(t)
-	var rec recorder
-	mock.RegisterResponder(http.MethodGet, "https://api.rivery.io/v1/scopes", rec.reply(200, fixture(t, "scopes.json")))
-	scopes, _, err := c.Tokens.Scopes(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkHeaders(t, rec.only(t), false)
-	if len(scopes) != 2 || scopes[1] != (rivery.ScopeInfo{Name: rivery.ScopeRiverExecute, Description: "Run rivers"}) {
-		t.Errorf("scopes = %+v", scopes)
 	}
 }

@@ -1,0 +1,130 @@
+package rivery
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/rivery-go/rivery/internal/wire"
+)
+
+// Operation is an asynchronous change to a river (activation, disabling).
+type Operation struct {
+	ID           string
+	Status       OperationStatus
+	ErrorMessage string
+}
+
+// OperationStatus is an operation's state, as the API's letters.
+type OperationStatus string
+
+// The states of an operation.
+const (
+	OperationWaiting OperationStatus = "W"
+	OperationRunning OperationStatus = "R"
+	OperationDone    OperationStatus = "D"
+	OperationFailed  OperationStatus = "E"
+)
+
+// Done reports whether the operation has ended, well or not. Unknown
+// states count as ended, so a waiter never hangs on them.
+func (s OperationStatus) Done() bool {
+	return s != OperationWaiting && s != OperationRunning
+}
+
+// OperationError is returned by WaitForOperation when an operation ends in
+// any state but D; it carries the server's message.
+type OperationError struct {
+	Operation *Operation
+}
+
+// Error reports the operation and the server's message.
+func (e *OperationError) Error() string {
+	msg := "rivery: operation " + e.Operation.ID + " ended " + string(e.Operation.Status)
+	if e.Operation.ErrorMessage != "" {
+		msg += ": " + clip(e.Operation.ErrorMessage, maxMessage)
+	}
+	return msg
+}
+
+func operationFromWire(w *wire.Operation) *Operation {
+	return &Operation{ID: w.OperationID, Status: OperationStatus(w.Status), ErrorMessage: w.ErrorMessage}
+}
+
+// Activate makes a disabled river runnable again:
+// POST E/rivers/{riverID}/activate_river (v1 API only). It returns the
+// operation to pass to WaitForOperation; a river already active comes back
+// as a finished operation (the server's 204).
+func (s *RiversService) Activate(ctx context.Context, riverID string) (*Operation, *Response, error) {
+	return s.setActive(ctx, riverID, "activate_river")
+}
+
+// Disable stops a river from running: POST E/rivers/{riverID}/disable_river
+// (v1 API only). See Activate.
+func (s *RiversService) Disable(ctx context.Context, riverID string) (*Operation, *Response, error) {
+	return s.setActive(ctx, riverID, "disable_river")
+}
+
+func (s *RiversService) setActive(ctx context.Context, riverID, action string) (*Operation, *Response, error) {
+	if err := validateID("river ID", riverID); err != nil {
+		return nil, nil, err
+	}
+	sc, err := s.client.v1Scope(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var w wire.Operation
+	resp, err := s.client.do(ctx, call{method: http.MethodPost, url: s.client.riverURL(sc, riverID, action), body: struct{}{}, out: &w})
+	if err != nil {
+		return nil, resp, err
+	}
+	if resp.StatusCode == http.StatusNoContent {
+		return &Operation{Status: OperationDone}, resp, nil
+	}
+	return operationFromWire(&w), resp, nil
+}
+
+// WaitForOperation polls GET E/operations/{id} until op ends, with the
+// same intervals as WaitForRun. The error is nil only when it ended D; an
+// E comes back as an *OperationError with the server's message. An op that
+// has already ended (such as Activate's answer to an active river) returns
+// at once.
+func (s *RiversService) WaitForOperation(ctx context.Context, op *Operation, opts *WaitOptions) (*Operation, error) {
+	if op == nil {
+		return nil, fmt.Errorf("%w: nil operation", ErrInvalidArgument)
+	}
+	if op.Status.Done() && op.Status != "" {
+		return op, operationOutcome(op)
+	}
+	if err := validateID("operation ID", op.ID); err != nil {
+		return nil, err
+	}
+	minI, maxI, err := opts.intervals(s.client)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := s.client.v1Scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	u := s.client.envURL(sc, "operations", op.ID)
+	done, err := pollUntil(ctx, s.client.clock, op, false, minI, maxI, func() (*Operation, bool, error) {
+		var w wire.Operation
+		if _, err := s.client.do(ctx, call{method: http.MethodGet, url: u, out: &w}); err != nil {
+			return nil, false, err
+		}
+		next := operationFromWire(&w)
+		return next, next.Status.Done(), nil
+	})
+	if err != nil {
+		return done, err
+	}
+	return done, operationOutcome(done)
+}
+
+func operationOutcome(op *Operation) error {
+	if op.Status == OperationDone {
+		return nil
+	}
+	return &OperationError{Operation: op}
+}

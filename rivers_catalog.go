@@ -1,0 +1,248 @@
+package rivery
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/rivery-go/rivery/internal/wire"
+)
+
+// River is a river (a data pipeline) as either list or detail call returns
+// it. Fields a call does not return stay zero: the v1 list leaves out Kind,
+// Schedulers, Settings and Properties; the console API (list and detail)
+// gives no Kind, Settings or Properties, and fills the fields below them
+// from its river_definitions.
+type River struct {
+	ID          string // "river_cross_id" in lists, "cross_id" in details
+	Name        string
+	Type        string // e.g. "source_to_target" (v1), "src_to_trgt" or "logic" (console)
+	Kind        string // e.g. "main_river"
+	GroupID     string
+	GroupName   string
+	Description string
+	Status      RiverStatus
+	Schedulers  []Scheduler
+	// Settings and Properties are kept as the server sent them: their shape
+	// depends on the river's type.
+	Settings   json.RawMessage
+	Properties json.RawMessage
+
+	// The fields below come from the console API's river_definitions (both
+	// its list and its detail); the v1 API leaves them zero.
+
+	// Schedule is the river's cron expression (Rivery's 7-field form), empty
+	// when it has none. It is also in Schedulers.
+	Schedule string
+	// Scheduled reports whether the schedule is on.
+	Scheduled bool
+	// TypeTitle is the type's display name, e.g. "Source to Target"; Type
+	// holds its ID, e.g. "src_to_trgt" or "logic".
+	TypeTitle string
+	// SourceName and TargetName name the river's source and target; empty
+	// when it has none (a logic river has no target).
+	SourceName, TargetName string
+	// CreatedAt and ModifiedAt are when the river was created and last
+	// changed, ModifiedBy who changed it last.
+	CreatedAt, ModifiedAt time.Time
+	ModifiedBy            string
+}
+
+// RiverStatus says whether a river can run.
+type RiverStatus string
+
+// The statuses of a river.
+const (
+	RiverActive   RiverStatus = "active"
+	RiverDisabled RiverStatus = "disabled"
+)
+
+// Scheduler is one schedule of a river.
+type Scheduler struct {
+	CronExpression string
+	Enabled        bool
+}
+
+func riverFromWire(w *wire.River) *River {
+	r := &River{
+		ID:          firstNonEmpty(w.RiverCrossID, w.CrossID, w.RiverID),
+		Name:        w.Name,
+		Type:        firstNonEmpty(w.Type, w.RiverType),
+		Kind:        w.Kind,
+		GroupID:     w.GroupID,
+		GroupName:   w.GroupName,
+		Description: w.Description,
+		Status:      RiverStatus(w.RiverStatus),
+		Settings:    w.Settings,
+		Properties:  w.Properties,
+	}
+	if m := w.Metadata; m != nil {
+		r.Description = firstNonEmpty(m.Description, r.Description)
+		r.Status = RiverStatus(firstNonEmpty(m.RiverStatus, string(r.Status)))
+	}
+	for _, s := range w.Schedulers {
+		r.Schedulers = append(r.Schedulers, Scheduler{s.CronExpression, s.IsEnabled})
+	}
+	return r
+}
+
+// riverFromConsole maps a console river: the flat fields, then what
+// river_definitions holds.
+func riverFromConsole(w *wire.ConsoleRiver) *River {
+	r := riverFromWire(&w.River)
+	r.ID = firstNonEmpty(r.ID, w.ObjectID)
+	d := w.Definitions
+	if d == nil {
+		return r
+	}
+	r.Name = firstNonEmpty(d.Name, r.Name)
+	r.Status = RiverStatus(firstNonEmpty(d.Status, string(r.Status)))
+	r.Type = firstNonEmpty(d.TypeID, r.Type)
+	r.TypeTitle = d.TypeTitle
+	r.Description = firstNonEmpty(d.Description, r.Description)
+	if g := d.Group; g != nil {
+		r.GroupID = firstNonEmpty(g.ID, r.GroupID)
+		r.GroupName = firstNonEmpty(g.Name, r.GroupName)
+	}
+	r.Schedule, r.Scheduled = d.ScheduledTime, d.IsScheduled
+	if d.ScheduledTime != "" && len(r.Schedulers) == 0 {
+		r.Schedulers = []Scheduler{{d.ScheduledTime, d.IsScheduled}}
+	}
+	if d.Source != nil {
+		r.SourceName = d.Source.Name
+	}
+	if d.Target != nil {
+		r.TargetName = d.Target.Name
+	}
+	r.CreatedAt, r.ModifiedAt, r.ModifiedBy = d.Created.Time, d.Modified.Time, d.UpdatedBy
+	return r
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// ListRiversOptions filters and pages Rivers.List. The console API returns
+// every river at once and ignores it.
+type ListRiversOptions struct {
+	ListOptions
+	Name    string `url:"name,omitempty"`
+	GroupID string `url:"group_id,omitempty"`
+}
+
+func (o *ListRiversOptions) validate() error {
+	if o == nil {
+		return nil
+	}
+	return o.ListOptions.validate()
+}
+
+// List returns rivers: one page of GET E/rivers on the v1 API (filtered by
+// opts), or all of GET /api/rivers on the console API.
+func (s *RiversService) List(ctx context.Context, opts *ListRiversOptions) ([]*River, *Response, error) {
+	if err := opts.validate(); err != nil {
+		return nil, nil, err
+	}
+	c := s.client
+	if !c.usesV1() {
+		var ws []*wire.ConsoleRiver
+		resp, err := c.do(ctx, call{method: http.MethodGet, url: c.urls.rivers, out: &ws, limit: limitPage})
+		if err != nil {
+			return nil, resp, err
+		}
+		out := make([]*River, 0, len(ws))
+		for _, w := range ws {
+			if w != nil {
+				out = append(out, riverFromConsole(w))
+			}
+		}
+		return out, resp, nil
+	}
+	return s.listV1(ctx, c.envURL(*c.fixed, "rivers"), opts)
+}
+
+func (s *RiversService) listV1(ctx context.Context, u string, q any) ([]*River, *Response, error) {
+	ws, resp, err := listPage[*wire.River](ctx, s.client, u, q)
+	if err != nil {
+		return nil, resp, err
+	}
+	return riversFromWire(ws), resp, nil
+}
+
+func riversFromWire(ws []*wire.River) []*River {
+	out := make([]*River, 0, len(ws))
+	for _, w := range ws {
+		if w != nil {
+			out = append(out, riverFromWire(w))
+		}
+	}
+	return out
+}
+
+// All iterates over every river, following next_page on the v1 API (from
+// the page opts selects; opts is copied), holding one page at a time. It
+// stops at the first error, which it yields, and when the loop breaks.
+func (s *RiversService) All(ctx context.Context, opts *ListRiversOptions) iter.Seq2[*River, error] {
+	var o ListRiversOptions
+	if opts != nil {
+		o = *opts
+	}
+	return func(yield func(*River, error) bool) {
+		if err := o.validate(); err != nil {
+			yield(nil, err)
+			return
+		}
+		c := s.client
+		if !c.usesV1() {
+			rivers, _, err := s.List(ctx, &o)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for _, r := range rivers {
+				if !yield(r, nil) {
+					return
+				}
+			}
+			return
+		}
+		allPages(ctx, c, c.envURL(*c.fixed, "rivers"), &o, s.listV1)(yield)
+	}
+}
+
+// Get returns one river with its schedules, settings and properties:
+// GET /api/rivers/{riverID} or GET E/rivers/{riverID}. The console API
+// answers a one-element array (an object is accepted too); an empty one is
+// an error matching ErrNotFound.
+func (s *RiversService) Get(ctx context.Context, riverID string) (*River, *Response, error) {
+	if err := validateID("river ID", riverID); err != nil {
+		return nil, nil, err
+	}
+	c := s.client
+	if !c.usesV1() {
+		var ws wire.ConsoleRivers
+		resp, err := c.do(ctx, call{method: http.MethodGet, url: c.urls.rivers + "/" + url.PathEscape(riverID), out: &ws, limit: limitLarge})
+		if err != nil {
+			return nil, resp, err
+		}
+		if len(ws) == 0 || ws[0] == nil {
+			return nil, resp, fmt.Errorf("%w: river %s (the console answered no river)", ErrNotFound, riverID)
+		}
+		return riverFromConsole(ws[0]), resp, nil
+	}
+	var w wire.River
+	resp, err := c.do(ctx, call{method: http.MethodGet, url: c.riverURL(*c.fixed, riverID), out: &w, limit: limitLarge})
+	if err != nil {
+		return nil, resp, err
+	}
+	return riverFromWire(&w), resp, nil
+}
