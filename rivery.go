@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/time/rate"
 
 	"github.com/rivery-go/rivery/internal/retry"
 )
@@ -30,12 +31,16 @@ type Client struct {
 	Tokens *TokensService
 	// Rivers triggers and watches rivers (pipelines).
 	Rivers *RiversService
+	// Environments lists the account's environments.
+	Environments *EnvironmentsService
 
 	common service
 
 	hc        *http.Client
 	rc        *retryablehttp.Client
-	auth      secret // "Bearer <token>"
+	auth      secret       // "Bearer <token>", when src is nil
+	src       *tokenSource // WithTokenSource, or nil
+	limiter   *rate.Limiter
 	userAgent string
 	headers   headerValues
 	console   string      // console API base URL, without /api
@@ -80,12 +85,6 @@ func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) 
 // bad option or a conflicting pair of options is an error; NewClient does no
 // network I/O.
 func NewClient(token string, opts ...Option) (*Client, error) {
-	switch {
-	case token == "":
-		return nil, fmt.Errorf("%w: empty API token", ErrInvalidArgument)
-	case hasControl(token):
-		return nil, fmt.Errorf("%w: API token contains control characters", ErrInvalidArgument)
-	}
 	cfg := defaultConfig()
 	for _, opt := range opts {
 		if opt == nil {
@@ -98,11 +97,16 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	if err := cfg.finish(); err != nil {
 		return nil, err
 	}
+	if err := cfg.checkToken(token); err != nil {
+		return nil, err
+	}
 
 	h := cfg.hosts()
 	c := &Client{
 		hc:        newHTTPClient(&cfg),
 		auth:      newSecret("Bearer " + token),
+		src:       newTokenSource(&cfg),
+		limiter:   cfg.limiter,
 		userAgent: "rivery-go/" + Version,
 		console:   h.console,
 		urls:      newConsoleURLs(h.console),
@@ -135,11 +139,21 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		},
 		Backoff:      policy.Backoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+		PrepareRetry: c.beforeRetry,
 	}
+	c.bindServices()
+	if c.src != nil {
+		c.src.bind(c)
+	}
+	return c, nil
+}
+
+// bindServices points every service at c.
+func (c *Client) bindServices() {
 	c.common.client = c
 	c.Tokens = (*TokensService)(&c.common)
 	c.Rivers = (*RiversService)(&c.common)
-	return c, nil
+	c.Environments = (*EnvironmentsService)(&c.common)
 }
 
 // newHTTPClient copies the caller's client (or builds one with TLS 1.2 at
