@@ -131,6 +131,9 @@ func (c *Client) do(ctx context.Context, cl call) (*Response, error) {
 		return nil, err
 	}
 	resp, err := c.send(ctx, cl, auth)
+	if err == nil {
+		return resp, nil
+	}
 	if tok != "" && statusOf(err) == http.StatusUnauthorized {
 		resp, err = c.resend(ctx, cl, tok, resp, err)
 	}

@@ -152,6 +152,8 @@ var commands = map[string]command{
 	"runs":   group("runs", map[string]command{"get": runsGet, "cancel": runsCancel, "list": runsList, "logs": runsLogs}),
 	"rivers": group("rivers", map[string]command{"list": riversList, "get": riversGet}),
 	"tokens": group("tokens", map[string]command{"list": tokensList, "get": tokensGet, "create": tokensCreate, "delete": tokensDelete}),
+
+	"environments": environmentsCommand,
 }
 
 // group dispatches a command's subcommands.
