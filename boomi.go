@@ -62,7 +62,7 @@ type BoomiCredentials struct {
 // the first Client the source is given to (WithTokenSource), and the
 // defaults before that. It is retried on 429, 5xx and transport errors,
 // never on other answers (a 401 there means the platform credentials are
-// wrong), and honours the caller's context.
+// wrong), and honors the caller's context.
 type BoomiTokenSource struct {
 	url     string // the exchange URL
 	account string
@@ -131,7 +131,7 @@ func (s *BoomiTokenSource) Exchanges() int { return int(s.n.Load()) }
 
 // exchangeUnless exchanges, one caller at a time, unless the cache holds a
 // JWT other than stale by the time this caller's turn comes. Waiting for
-// the turn honours ctx.
+// the turn honors ctx.
 func (s *BoomiTokenSource) exchangeUnless(ctx context.Context, stale string) (string, error) {
 	if ctx == nil {
 		return "", fmt.Errorf("%w: nil context", ErrInvalidArgument)

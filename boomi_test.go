@@ -129,9 +129,9 @@ func TestBoomiExchangeBadAnswers(t *testing.T) {
 	}
 }
 
-// The exchange honours ctx, also while another caller's exchange holds the
+// The exchange honors ctx, also while another caller's exchange holds the
 // turn.
-func TestBoomiExchangeHonoursContext(t *testing.T) {
+func TestBoomiExchangeHonorsContext(t *testing.T) {
 	t.Parallel()
 	ts := newBoomiSource(t)
 	_, mock := setupSource(t, ts, v1()...)

@@ -71,22 +71,8 @@ func (s *EnvironmentsService) list(ctx context.Context, u string, q any) ([]*Env
 // A/environments, then each next_page), from the page opts selects (opts is
 // copied). It stops at the first error, which it yields.
 func (s *EnvironmentsService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*Environment, error] {
-	var o ListOptions
-	if opts != nil {
-		o = *opts
-	}
-	return func(yield func(*Environment, error) bool) {
-		if err := o.validate(); err != nil {
-			yield(nil, err)
-			return
-		}
-		sc, err := s.client.v1Scope(ctx)
-		if err != nil {
-			yield(nil, err)
-			return
-		}
-		allPages(ctx, s.client, s.client.environmentsURL(sc.account), &o, s.list)(yield)
-	}
+	first := func(sc scope) string { return s.client.environmentsURL(sc.account) }
+	return allScoped(ctx, s.client, opts, first, s.list)
 }
 
 // Get returns one environment: GET A/environments/{environmentID}.

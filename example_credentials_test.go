@@ -31,6 +31,7 @@ func ExampleWithTokenSource() {
 		log.Fatal(err)
 	}
 	defer client.Close()
+	fmt.Println(client) // prints no credential
 }
 
 // The Boomi sign-in against riverytest, which serves the platform's token

@@ -49,22 +49,7 @@ func (f *fakeSource) Refresh(_ context.Context, stale string) (string, error) {
 // setupSource is setup with a token source instead of a token.
 func setupSource(t *testing.T, ts rivery.TokenSource, opts ...rivery.Option) (*rivery.Client, *httpmock.MockTransport) {
 	t.Helper()
-	mock := httpmock.NewMockTransport()
-	mock.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
-		t.Errorf("unexpected request: %s %s", req.Method, req.URL)
-		return httpmock.NewStringResponse(http.StatusTeapot, "no responder"), nil
-	})
-	base := []rivery.Option{
-		rivery.WithHTTPClient(&http.Client{Transport: mock}),
-		rivery.WithRetry(3, 0, 0),
-		rivery.WithTokenSource(ts),
-	}
-	c, err := rivery.NewClient("", append(base, opts...)...)
-	if err != nil {
-		t.Fatalf("NewClient: %v", err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	return c, mock
+	return setupToken(t, "", append([]rivery.Option{rivery.WithTokenSource(ts)}, opts...)...)
 }
 
 // byToken answers 200 with body to requests carrying "Bearer <good>", 401
