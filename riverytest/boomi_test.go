@@ -1,6 +1,7 @@
 package riverytest_test
 
 import (
+	"context"
 	"encoding/base64"
 	"io"
 	"net/http"
@@ -14,7 +15,7 @@ import (
 // token, returning the status and body.
 func exchange(t *testing.T, srv *riverytest.Server, account, user, token string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, srv.URL+"/auth/jwt/generate/"+account, http.NoBody)
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, srv.URL+"/auth/jwt/generate/"+account, http.NoBody)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +45,7 @@ func TestBoomiExchange(t *testing.T) {
 		t.Fatalf("status %d, JWT %q, %d exchanges", code, jwt, srv.Exchanges())
 	}
 	me := func() int {
-		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/me", http.NoBody)
+		req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, srv.URL+"/api/me", http.NoBody)
 		req.Header.Set("Authorization", "Bearer "+jwt)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
