@@ -83,7 +83,8 @@ func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) 
 
 // NewClient returns a client that authenticates with token. An empty token, a
 // bad option or a conflicting pair of options is an error; NewClient does no
-// network I/O.
+// network I/O. To take tokens from a TokenSource instead (such as a
+// BoomiTokenSource), pass "" and WithTokenSource.
 func NewClient(token string, opts ...Option) (*Client, error) {
 	cfg := defaultConfig()
 	for _, opt := range opts {
