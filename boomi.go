@@ -177,14 +177,19 @@ func (s *BoomiTokenSource) exchange(ctx context.Context) (string, error) {
 	}
 	s.n.Add(1)
 	var body []byte
-	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, s.url, nil)
+	// A callState makes the client's hooks count and log the attempts
+	// (method, host and path only).
+	st := &callState{method: http.MethodGet}
+	req, err := retryablehttp.NewRequestWithContext(retry.WithCall(ctx, st), http.MethodGet, s.url, nil)
 	if err != nil {
 		return "", fmt.Errorf("%w: building the Boomi token exchange: %w", ErrInvalidArgument, err)
 	}
+	st.host, st.path = req.URL.Host, req.URL.Path
 	req.Header["Authorization"] = s.basic.header()
 	req.Header["Accept"] = []string{"*/*"}
 	req.Header["User-Agent"] = c.headers.userAgent
 	req.SetResponseHandler(func(resp *http.Response) error {
+		st.handled = true
 		var rerr error
 		body, rerr = readBounded(resp.Body, limitJWT)
 		return rerr
@@ -202,7 +207,7 @@ func (s *BoomiTokenSource) exchange(ctx context.Context) (string, error) {
 		} else if uerr := (*url.Error)(nil); errors.As(err, &uerr) {
 			err = uerr.Err
 		}
-		return "", &RequestError{Method: http.MethodGet, URL: s.url, Attempts: 1, Err: err}
+		return "", &RequestError{Method: http.MethodGet, URL: s.url, Attempts: max(st.attempts, 1), Err: err}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		if body == nil { // retries ran out on a retryable status
@@ -213,7 +218,7 @@ func (s *BoomiTokenSource) exchange(ctx context.Context) (string, error) {
 	}
 	jwt := strings.TrimSpace(string(body))
 	if jwt == "" || hasControl(jwt) || strings.ContainsAny(jwt, " \"") {
-		return "", &RequestError{Method: http.MethodGet, URL: s.url, Attempts: 1,
+		return "", &RequestError{Method: http.MethodGet, URL: s.url, Attempts: st.attempts,
 			Err: errors.New("the Boomi token exchange answered no usable token")}
 	}
 	return jwt, nil

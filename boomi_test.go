@@ -106,6 +106,14 @@ func TestBoomiExchangeRetries(t *testing.T) {
 		t.Errorf("bad credentials: %v after %d attempts; want ErrUnauthorized after 1", err, mock2.GetTotalCallCount())
 	}
 	checkNoSecrets(t, "exchange error", fmt.Sprintf("%v %+v %#v", err, err, err), boomiJWT)
+
+	ts3 := newBoomiSource(t)
+	_, mock3 := setupSource(t, ts3, v1()...)
+	mock3.RegisterResponder(http.MethodGet, exchangeURL, httpmock.NewErrorResponder(errAfterSend()))
+	_, err = ts3.Token(context.Background())
+	if reqErr := asRequestError(t, err); reqErr.Attempts != 4 || mock3.GetTotalCallCount() != 4 {
+		t.Errorf("transport errors: %v after %d attempts; want a *RequestError after 4", err, mock3.GetTotalCallCount())
+	}
 }
 
 // An answer that is too long, empty or not a token is an error.
@@ -240,8 +248,8 @@ func TestBoomiSecretsArePrintedNowhere(t *testing.T) {
 	slog.New(slog.NewJSONHandler(&logs, nil)).Info("x", "ts", ts, "c", c)
 	outs = append(outs, logs.String())
 	outs = append(outs, h.all()...)
-	if len(h.all()) == 0 {
-		t.Error("nothing was logged")
+	if !strings.Contains(strings.Join(h.all(), "\n"), "path=/auth/jwt/generate/"+boomiAccount) {
+		t.Errorf("the exchange was not logged: %q", h.all())
 	}
 	for _, out := range outs {
 		checkNoSecrets(t, "output", out, boomiJWT)
