@@ -69,7 +69,8 @@ type BoomiTokenSource struct {
 	basic   secret // "Basic base64(BOOMI_TOKEN.user:token)"
 	sem     chan struct{}
 	jwt     atomic.Pointer[string]
-	via     atomic.Pointer[Client]
+	via     atomic.Pointer[Client] // the first client given the source
+	alone   atomic.Pointer[Client] // a client of defaults, for use before that
 	n       atomic.Int64 // exchanges made
 }
 
@@ -157,16 +158,22 @@ func (s *BoomiTokenSource) exchangeUnless(ctx context.Context, stale string) (st
 // no client did before.
 func (s *BoomiTokenSource) bindClient(c *Client) { s.via.CompareAndSwap(nil, c) }
 
-// client returns the bound client, or binds a default one.
+// client returns the bound client, or one of default settings (made once,
+// under s.sem) while none is bound. Only its transport and retry settings
+// are used: its own token is a placeholder never sent.
 func (s *BoomiTokenSource) client() (*Client, error) {
 	if c := s.via.Load(); c != nil {
 		return c, nil
 	}
-	c, err := NewClient("", WithTokenSource(s)) // binds itself; its own token source is never asked
+	if c := s.alone.Load(); c != nil {
+		return c, nil
+	}
+	c, err := NewClient(redacted)
 	if err != nil {
 		return nil, err
 	}
-	return s.via.Load(), c.Close()
+	s.alone.Store(c)
+	return c, nil
 }
 
 // exchange makes one exchange, with retries.

@@ -417,3 +417,26 @@ func TestNewClientFromEnvBoomi(t *testing.T) {
 		t.Errorf("no credentials: error = %v", err)
 	}
 }
+
+// A source used before any client exchanges with default settings, and
+// takes the settings of the first client it is then given.
+func TestBoomiSourceAloneThenBound(t *testing.T) {
+	t.Parallel()
+	srv := riverytest.NewServer()
+	defer srv.Close()
+	creds := srv.BoomiCredentials()
+	ts, err := rivery.NewBoomiTokenSource(creds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := ts.Token(context.Background())
+	if err != nil || srv.Exchanges() != 1 {
+		t.Fatalf("Token alone: %v, %d exchanges", err, srv.Exchanges())
+	}
+	_, mock := setupSource(t, ts, v1()...)
+	mock.RegisterResponder(http.MethodGet, creds.PlatformURL+"/auth/jwt/generate/"+creds.AccountID, httpmock.NewStringResponder(200, boomiJWT))
+	jwt, err := ts.Refresh(context.Background(), first)
+	if err != nil || jwt != boomiJWT || srv.Exchanges() != 1 || mock.GetTotalCallCount() != 1 {
+		t.Errorf("Refresh once bound = %v; %d exchanges at the fake, %d at the client's transport; want 1 and 1", err, srv.Exchanges(), mock.GetTotalCallCount())
+	}
+}
