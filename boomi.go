@@ -71,7 +71,7 @@ type BoomiTokenSource struct {
 	jwt     atomic.Pointer[string]
 	via     atomic.Pointer[Client] // the first client given the source
 	alone   atomic.Pointer[Client] // a client of defaults, for use before that
-	n       atomic.Int64 // exchanges made
+	n       atomic.Int64           // exchanges made
 }
 
 // NewBoomiTokenSource returns a TokenSource for the Boomi platform
