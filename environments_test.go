@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -204,5 +205,33 @@ func TestInEnvironmentSharesRateLimit(t *testing.T) {
 	}
 	if n := len(srv.RequestsTo(riverytest.RouteRiver)); n != 1 {
 		t.Errorf("server saw %d requests, want 1", n)
+	}
+}
+
+// Clients made per call from many goroutines share the parent safely.
+func TestInEnvironmentConcurrent(t *testing.T) {
+	t.Parallel()
+	srv := riverytest.NewServer(riverytest.WithRiver(riverytest.River{ID: riverID}),
+		riverytest.WithEnvironment(riverytest.Environment{ID: otherEnv}))
+	defer srv.Close()
+	parent := srv.BoomiClient()
+	envs := []string{srv.EnvironmentID, otherEnv}
+	var wg sync.WaitGroup
+	for i := range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := parent.InEnvironment(envs[i%2])
+			if err == nil {
+				_, _, err = c.Rivers.Get(context.Background(), riverID)
+			}
+			if err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := srv.Exchanges(); n != 1 {
+		t.Errorf("exchanges = %d, want 1", n)
 	}
 }
