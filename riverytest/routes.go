@@ -20,7 +20,7 @@ type family int
 const (
 	console family = iota
 	v1
-	platform // the Boomi platform: no bearer token, errors as plain text
+	platform // the Boomi platform: no bearer token; handlers authenticate
 )
 
 // handler serves one endpoint for an authenticated token; the caller holds
