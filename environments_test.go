@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jarcoal/httpmock"
+
 	"github.com/rivery-go/rivery"
 	"github.com/rivery-go/rivery/riverytest"
 )
@@ -233,5 +235,28 @@ func TestInEnvironmentConcurrent(t *testing.T) {
 	wg.Wait()
 	if n := srv.Exchanges(); n != 1 {
 		t.Errorf("exchanges = %d, want 1", n)
+	}
+}
+
+// httpmock: the hint names the environment of the path, v1 environment
+// calls only.
+func TestForbiddenHintNamesPathEnvironment(t *testing.T) {
+	t.Parallel()
+	c, mock := setup(t, v1()...)
+	mock.RegisterResponder(http.MethodGet, v1Env+"/rivers/"+riverID, httpmock.NewStringResponder(403, `{"detail":"Forbidden"}`))
+	mock.RegisterResponder(http.MethodGet, v1Account+"/environments/"+otherEnv, httpmock.NewStringResponder(403, `{"detail":"Forbidden"}`))
+	mock.RegisterResponder(http.MethodGet, v1Account+"/environments", httpmock.NewStringResponder(403, `{"detail":"Forbidden"}`))
+	ctx := context.Background()
+	_, _, err := c.Rivers.Get(ctx, riverID)
+	if apiErr := asAPIError(t, err); apiErr.Hint != "the token may not be granted access to environment "+envID || apiErr.Message != "Forbidden" {
+		t.Errorf("river in the client's environment: %+v", apiErr)
+	}
+	_, _, err = c.Environments.Get(ctx, otherEnv)
+	if apiErr := asAPIError(t, err); !strings.HasSuffix(apiErr.Hint, otherEnv) {
+		t.Errorf("environment detail: %+v", apiErr)
+	}
+	_, _, err = c.Environments.List(ctx, nil)
+	if apiErr := asAPIError(t, err); apiErr.Hint != "" || !errors.Is(err, rivery.ErrForbidden) {
+		t.Errorf("account-level list: %+v", apiErr)
 	}
 }
