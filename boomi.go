@@ -68,10 +68,11 @@ type BoomiTokenSource struct {
 	account string
 	basic   secret // "Basic base64(BOOMI_TOKEN.user:token)"
 	sem     chan struct{}
-	jwt     atomic.Pointer[string]
+	jwt     atomic.Pointer[cachedJWT]
 	via     atomic.Pointer[Client] // the first client given the source
 	alone   atomic.Pointer[Client] // a client of defaults, for use before that
 	n       atomic.Int64           // exchanges made
+	now     func() time.Time       // time.Now; tests move it
 }
 
 // NewBoomiTokenSource returns a TokenSource for the Boomi platform
@@ -110,30 +111,43 @@ func NewBoomiTokenSource(creds BoomiCredentials) (*BoomiTokenSource, error) {
 		account: creds.AccountID,
 		basic:   newSecret("Basic " + base64.StdEncoding.EncodeToString([]byte(pair))),
 		sem:     make(chan struct{}, 1),
+		now:     time.Now,
 	}, nil
 }
 
-// Token returns the cached JWT, exchanging for one on first use.
+// Token returns the cached JWT, exchanging for one on first use. When the
+// JWT's claims tell its lifetime (iat and exp), it is exchanged again after
+// nine tenths of it, before calls meet a 401; if that exchange fails while
+// the JWT still has time left, Token returns the JWT and tries again later.
 func (s *BoomiTokenSource) Token(ctx context.Context) (string, error) {
-	if jwt := s.jwt.Load(); jwt != nil {
-		return *jwt, nil
+	j := s.jwt.Load()
+	if j == nil {
+		return s.exchangeUnless(ctx, "", false)
 	}
-	return s.exchangeUnless(ctx, "")
+	if !j.due(s.now()) {
+		return j.value, nil
+	}
+	v, err := s.exchangeUnless(ctx, j.value, true)
+	if err != nil && ctx.Err() == nil && j.usable(s.now()) {
+		s.jwt.CompareAndSwap(j, j.postponed(s.now()))
+		return j.value, nil
+	}
+	return v, err
 }
 
 // Refresh exchanges for a new JWT, unless the cached one already differs
 // from stale (another caller refreshed it meanwhile).
 func (s *BoomiTokenSource) Refresh(ctx context.Context, stale string) (string, error) {
-	return s.exchangeUnless(ctx, stale)
+	return s.exchangeUnless(ctx, stale, false)
 }
 
 // Exchanges reports how many exchanges the source has made.
 func (s *BoomiTokenSource) Exchanges() int { return int(s.n.Load()) }
 
 // exchangeUnless exchanges, one caller at a time, unless the cache holds a
-// JWT other than stale by the time this caller's turn comes. Waiting for
-// the turn honors ctx.
-func (s *BoomiTokenSource) exchangeUnless(ctx context.Context, stale string) (string, error) {
+// JWT other than stale by the time this caller's turn comes (or, for an
+// early renewal, one no longer due). Waiting for the turn honors ctx.
+func (s *BoomiTokenSource) exchangeUnless(ctx context.Context, stale string, early bool) (string, error) {
 	if ctx == nil {
 		return "", fmt.Errorf("%w: nil context", ErrInvalidArgument)
 	}
@@ -143,14 +157,15 @@ func (s *BoomiTokenSource) exchangeUnless(ctx context.Context, stale string) (st
 		return "", &RequestError{Method: http.MethodGet, URL: s.url, Err: ctx.Err()}
 	}
 	defer func() { <-s.sem }()
-	if jwt := s.jwt.Load(); jwt != nil && *jwt != stale {
-		return *jwt, nil
+	if j := s.jwt.Load(); j != nil && (j.value != stale || early && !j.due(s.now())) {
+		return j.value, nil
 	}
+	sent := s.now()
 	jwt, err := s.exchange(ctx)
 	if err != nil {
 		return "", err
 	}
-	s.jwt.Store(&jwt)
+	s.jwt.Store(newCachedJWT(jwt, sent))
 	return jwt, nil
 }
 

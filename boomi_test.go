@@ -440,3 +440,23 @@ func TestBoomiSourceAloneThenBound(t *testing.T) {
 		t.Errorf("Refresh once bound = %v; %d exchanges at the fake, %d at the client's transport; want 1 and 1", err, srv.Exchanges(), mock.GetTotalCallCount())
 	}
 }
+
+// JWTs whose claims tell their lifetime are renewed before they expire:
+// the server never answers 401.
+func TestBoomiRenewsBeforeExpiryOnRiverytest(t *testing.T) {
+	t.Parallel()
+	srv := riverytest.NewServer(riverytest.WithRiver(riverytest.River{ID: riverID}), riverytest.WithJWTExpiry(0, 2*time.Second))
+	defer srv.Close()
+	c := srv.BoomiClient()
+	for i := range 2 {
+		if i > 0 {
+			time.Sleep(1900 * time.Millisecond) // past nine tenths of the lifetime
+		}
+		if _, _, err := c.Rivers.Get(context.Background(), riverID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, calls := srv.Exchanges(), len(srv.RequestsTo(riverytest.RouteRiver)); n != 2 || calls != 2 {
+		t.Errorf("%d exchanges, %d calls; want 2 and 2 (renewed before a 401)", n, calls)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"time"
 
@@ -119,6 +120,10 @@ func (s *Server) boomiExchange(w http.ResponseWriter, r *http.Request, _ *token)
 			j.expires = time.Now().Add(b.lifetime)
 		}
 		claims := fmt.Sprintf(`{"sub":%q,"jti":%d}`, b.username, b.exchanges)
+		if b.lifetime > 0 { // as the platform does, say when it expires
+			iat := time.Now().Unix()
+			claims = fmt.Sprintf(`{"sub":%q,"jti":%d,"iat":%d,"exp":%d}`, b.username, b.exchanges, iat, iat+int64(math.Ceil(b.lifetime.Seconds())))
+		}
 		value = "eyJhbGciOiJIUzI1NiJ9." + base64.RawURLEncoding.EncodeToString([]byte(claims)) + "." + randomHex(16)
 		b.jwts[value] = j
 	}
