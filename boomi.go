@@ -53,8 +53,9 @@ type BoomiCredentials struct {
 // BoomiTokenSource signs in with a Boomi platform API token: it exchanges
 // the token for a short-lived JWT (GET {platform}/auth/jwt/generate/{account}
 // with Basic authentication "BOOMI_TOKEN.{username}:{api token}", answered
-// with the JWT as plain text), caches the JWT and exchanges again when a
-// call gets 401. Concurrent 401s cause one exchange. It is safe for
+// with the JWT as plain text), caches the JWT and exchanges again shortly
+// before it expires (when its claims say when) or when a call gets 401.
+// Concurrent 401s cause one exchange. It is safe for
 // concurrent use, and prints none of the credentials or the JWT, by any
 // verb.
 //
