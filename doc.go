@@ -74,6 +74,24 @@
 // GetVersion and Restore manage river definitions, kept field by field in
 // a RiverDefinition whose Portable form moves between environments.
 //
+// # Boomi sign-in, environments and rate limits
+//
+// Besides a Rivery API token, a client can sign in with a Boomi platform API
+// token: NewBoomiTokenSource exchanges it for a short-lived JWT, cached and
+// exchanged again when a call gets 401 (the call is then sent once more),
+// and WithTokenSource hands it, or any other TokenSource, to NewClient.
+// NewClientFromEnv does this from the BOOMI_* variables when
+// RIVERY_API_TOKEN is not set.
+//
+// Client.Environments lists the account's environments, and
+// Client.InEnvironment returns a client for another one that shares the
+// parent's transport, sign-in and settings. A 403 inside an environment
+// says the token may not be granted there (APIError.Hint).
+//
+// WithRateLimit makes the client wait rather than exceed Rivery's limits
+// (about 15 requests a minute per user): WithRateLimit(4*time.Second, 1)
+// stays under them however many goroutines share the client.
+//
 // # Errors
 //
 // A non-2xx answer is an *APIError, which matches the sentinel of its status

@@ -61,6 +61,9 @@ type APIError struct {
 	// once with this set, so the caller can decide when to try again.
 	RetryAfter time.Duration
 	Body       []byte // the raw body, at most 64 KiB
+	// Hint is the SDK's reading of the error, when it has one: for a 403
+	// inside an environment, that the token may not be granted there.
+	Hint string
 }
 
 // Error reports the call, the status and the server's message.
@@ -70,6 +73,9 @@ func (e *APIError) Error() string {
 	if e.Message != "" {
 		b.WriteString(": ")
 		b.WriteString(clip(e.Message, maxMessage))
+	}
+	if e.Hint != "" {
+		b.WriteString(" (" + e.Hint + ")")
 	}
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, " (retry after %v)", e.RetryAfter)

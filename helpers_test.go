@@ -36,6 +36,12 @@ const (
 // test.
 func setup(t *testing.T, opts ...rivery.Option) (*rivery.Client, *httpmock.MockTransport) {
 	t.Helper()
+	return setupToken(t, testToken, opts...)
+}
+
+// setupToken is setup with another token ("" with WithTokenSource).
+func setupToken(t *testing.T, token string, opts ...rivery.Option) (*rivery.Client, *httpmock.MockTransport) {
+	t.Helper()
 	mock := httpmock.NewMockTransport()
 	mock.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
 		t.Errorf("unexpected request: %s %s", req.Method, req.URL)
@@ -45,7 +51,7 @@ func setup(t *testing.T, opts ...rivery.Option) (*rivery.Client, *httpmock.MockT
 		rivery.WithHTTPClient(&http.Client{Transport: mock}),
 		rivery.WithRetry(3, time.Millisecond, 5*time.Millisecond),
 	}
-	c, err := rivery.NewClient(testToken, append(base, opts...)...)
+	c, err := rivery.NewClient(token, append(base, opts...)...)
 	if err != nil {
 		t.Fatalf("NewClient: %v", err)
 	}

@@ -10,6 +10,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // Region is a Rivery data region. A token belongs to one region; sent to
@@ -68,6 +70,8 @@ type config struct {
 	pollMax       time.Duration
 	logger        *slog.Logger
 	retryNotify   func(RetryInfo) // see options_hooks.go
+	tokenSource   TokenSource
+	limiter       *rate.Limiter
 }
 
 func defaultConfig() config {
@@ -280,16 +284,18 @@ const (
 	EnvEnvironmentID = "RIVERY_ENVIRONMENT_ID"
 )
 
-// NewClientFromEnv builds a client from RIVERY_API_TOKEN (required),
-// RIVERY_REGION (us, eu, il or au), RIVERY_BASE_URL, RIVERY_ACCOUNT_ID and
-// RIVERY_ENVIRONMENT_ID; empty variables are ignored. opts are applied after
+// NewClientFromEnv builds a client from RIVERY_API_TOKEN, RIVERY_REGION
+// (us, eu, il or au), RIVERY_BASE_URL, RIVERY_ACCOUNT_ID and
+// RIVERY_ENVIRONMENT_ID; empty variables are ignored. When RIVERY_API_TOKEN
+// is not set, it signs in with Boomi platform credentials instead:
+// BOOMI_ACCOUNT_ID, BOOMI_USERNAME and BOOMI_API_TOKEN (all three required)
+// and BOOMI_PLATFORM_URL (see NewBoomiTokenSource). opts are applied after
 // those the environment gives.
 func NewClientFromEnv(opts ...Option) (*Client, error) {
-	token := os.Getenv(EnvAPIToken)
-	if token == "" {
-		return nil, fmt.Errorf("rivery: %s is not set", EnvAPIToken)
+	token, envOpts, err := credentialsFromEnv()
+	if err != nil {
+		return nil, err
 	}
-	var envOpts []Option
 	if v := os.Getenv(EnvRegion); v != "" {
 		envOpts = append(envOpts, WithRegion(Region(strings.ToLower(strings.TrimSpace(v)))))
 	}

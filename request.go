@@ -85,9 +85,10 @@ func stateFrom(ctx context.Context) *callState {
 	return st
 }
 
-// do sends cl with retries and decodes the answer. A non-2xx answer is an
-// *APIError; a failure to get or read one is a *RequestError.
-func (c *Client) do(ctx context.Context, cl call) (*Response, error) {
+// send sends cl with retries, authorized by auth, and decodes the answer. A
+// non-2xx answer is an *APIError; a failure to get or read one is a
+// *RequestError. Services call it through do.
+func (c *Client) send(ctx context.Context, cl call, auth []string) (*Response, error) {
 	if ctx == nil {
 		return nil, fmt.Errorf("%w: nil context", ErrInvalidArgument)
 	}
@@ -115,7 +116,7 @@ func (c *Client) do(ctx context.Context, cl call) (*Response, error) {
 	}
 	st.host, st.path = req.URL.Host, req.URL.Path
 	h := req.Header // the values are shared, read-only slices
-	h["Authorization"] = c.auth.header()
+	h["Authorization"] = auth
 	h["Accept"] = c.headers.json
 	h["User-Agent"] = c.headers.userAgent
 	if body != nil {

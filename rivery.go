@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/time/rate"
 
 	"github.com/rivery-go/rivery/internal/retry"
 )
@@ -38,12 +39,16 @@ type Client struct {
 	Variables *VariablesService
 	// RiverVariables manages rivers' variables (v1 API).
 	RiverVariables *RiverVariablesService
+	// Environments lists the account's environments.
+	Environments *EnvironmentsService
 
 	common service
 
 	hc        *http.Client
 	rc        *retryablehttp.Client
-	auth      secret // "Bearer <token>"
+	auth      secret       // "Bearer <token>", when src is nil
+	src       *tokenSource // WithTokenSource, or nil
+	limiter   *rate.Limiter
 	userAgent string
 	headers   headerValues
 	console   string      // console API base URL, without /api
@@ -86,14 +91,9 @@ func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) 
 
 // NewClient returns a client that authenticates with token. An empty token, a
 // bad option or a conflicting pair of options is an error; NewClient does no
-// network I/O.
+// network I/O. To take tokens from a TokenSource instead (such as a
+// BoomiTokenSource), pass "" and WithTokenSource.
 func NewClient(token string, opts ...Option) (*Client, error) {
-	switch {
-	case token == "":
-		return nil, fmt.Errorf("%w: empty API token", ErrInvalidArgument)
-	case hasControl(token):
-		return nil, fmt.Errorf("%w: API token contains control characters", ErrInvalidArgument)
-	}
 	cfg := defaultConfig()
 	for _, opt := range opts {
 		if opt == nil {
@@ -106,11 +106,16 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	if err := cfg.finish(); err != nil {
 		return nil, err
 	}
+	if err := cfg.checkToken(token); err != nil {
+		return nil, err
+	}
 
 	h := cfg.hosts()
 	c := &Client{
 		hc:        newHTTPClient(&cfg),
 		auth:      newSecret("Bearer " + token),
+		src:       newTokenSource(&cfg),
+		limiter:   cfg.limiter,
 		userAgent: "rivery-go/" + Version,
 		console:   h.console,
 		urls:      newConsoleURLs(h.console),
@@ -143,7 +148,17 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		},
 		Backoff:      cfg.backoff(policy.Backoff),
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+		PrepareRetry: c.beforeRetry,
 	}
+	c.bindServices()
+	if c.src != nil {
+		c.src.bind(c)
+	}
+	return c, nil
+}
+
+// bindServices points every service at c.
+func (c *Client) bindServices() {
 	c.common.client = c
 	c.Tokens = (*TokensService)(&c.common)
 	c.Rivers = (*RiversService)(&c.common)
@@ -151,7 +166,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	c.Connections = (*ConnectionsService)(&c.common)
 	c.Variables = (*VariablesService)(&c.common)
 	c.RiverVariables = (*RiverVariablesService)(&c.common)
-	return c, nil
+	c.Environments = (*EnvironmentsService)(&c.common)
 }
 
 // newHTTPClient copies the caller's client (or builds one with TLS 1.2 at

@@ -162,26 +162,12 @@ func (s *TokensService) List(ctx context.Context, opts *ListOptions) ([]*Token, 
 // next_page), from the page opts selects. It stops at the first error,
 // which it yields.
 func (s *TokensService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*Token, error] {
-	var o ListOptions
-	if opts != nil {
-		o = *opts
+	first := func(sc scope) string { return s.client.tokensURL(sc.account) }
+	fetch := func(ctx context.Context, u string, q any) ([]*Token, *Response, error) {
+		tokens, resp, err := listPage[*Token](ctx, s.client, u, q)
+		return tokens, resp, tokensErr(err)
 	}
-	return func(yield func(*Token, error) bool) {
-		if err := o.validate(); err != nil {
-			yield(nil, err)
-			return
-		}
-		sc, err := s.client.v1Scope(ctx)
-		if err != nil {
-			yield(nil, err)
-			return
-		}
-		fetch := func(ctx context.Context, u string, q any) ([]*Token, *Response, error) {
-			tokens, resp, err := listPage[*Token](ctx, s.client, u, q)
-			return tokens, resp, tokensErr(err)
-		}
-		allPages(ctx, s.client, s.client.tokensURL(sc.account), &o, fetch)(yield)
-	}
+	return allScoped(ctx, s.client, opts, first, fetch)
 }
 
 // Get returns one token with its scopes (the console's "View"):

@@ -20,6 +20,7 @@ type family int
 const (
 	console family = iota
 	v1
+	platform // the Boomi platform: no bearer token; handlers authenticate
 )
 
 // handler serves one endpoint for an authenticated token; the caller holds
@@ -39,6 +40,7 @@ func (s *Server) routes() http.Handler {
 	execute := []rivery.Scope{rivery.ScopeRiverExecute}
 	edit := []rivery.Scope{rivery.ScopeRiverEdit}
 	ops := []rivery.Scope{"operations:list", rivery.ScopeRiverEdit}
+	envList := []rivery.Scope{"environment:list"}
 
 	s.handle(mux, "GET /api/me", RouteMe, console, anyToken, s.me)
 	s.handle(mux, "POST /api/run", RouteRun, console, execute, s.consoleRun)
@@ -64,6 +66,10 @@ func (s *Server) routes() http.Handler {
 	s.handle(mux, "GET "+accountPrefix+"/tokens/{token}", RouteToken, v1, nil, s.tokenRoute(s.adminOnly(s.getToken)))
 	s.handle(mux, "DELETE "+accountPrefix+"/tokens/{token}", RouteDeleteToken, v1, nil, s.tokenRoute(s.adminOnly(s.deleteToken)))
 	s.handle(mux, "GET /v1/scopes", RouteScopes, v1, anyToken, s.tokenRoute(s.scopes))
+
+	s.handle(mux, "GET "+accountPrefix+"/environments", RouteEnvironments, v1, envList, s.listEnvironments)
+	s.handle(mux, "GET "+accountPrefix+"/environments/{environment}", RouteEnvironment, v1, envList, s.getEnvironment)
+	s.handle(mux, "GET /auth/jwt/generate/{boomiAccount}", RouteBoomiExchange, platform, nil, s.boomiExchange)
 
 	s.activityRoutes(mux)
 	s.manageRoutes(mux)
@@ -155,6 +161,10 @@ func truncate(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
 
 // serve authenticates, checks scopes and calls h.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, fam family, scopes []rivery.Scope, h handler, tok *token) {
+	if fam == platform {
+		h(w, r, nil) // authenticates on its own
+		return
+	}
 	if tok == nil {
 		msg := "Not authenticated"
 		if fam == console {
@@ -171,9 +181,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, fam family, scope
 		writeError(w, fam, http.StatusNotFound, "Account "+acc+" not found")
 		return
 	}
-	if env := r.PathValue("env"); env != "" && env != s.EnvironmentID {
-		writeError(w, fam, http.StatusNotFound, "Environment "+env+" not found")
-		return
+	if env := r.PathValue("env"); env != "" {
+		if status, msg := s.environmentAccess(env, tok); status != 0 {
+			writeError(w, fam, status, msg)
+			return
+		}
 	}
 	h(w, r, tok)
 }
@@ -188,7 +200,7 @@ func (s *Server) record(route Route, r *http.Request, body []byte) *token {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	value, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	tok := s.tokens[value]
+	tok := s.tokenFor(value)
 	id := ""
 	if ok && tok != nil {
 		id = tok.ID

@@ -53,6 +53,8 @@ type Server struct {
 	requests []Request
 	clients  []*rivery.Client
 	admin    string
+	envs     []Environment // besides EnvironmentID
+	boomi    boomiPlatform
 	seq      int
 	closed   bool
 	act      activityConfig
@@ -241,6 +243,9 @@ type Token struct {
 	Value  string // the secret; generated when empty
 	Admin  bool   // admins may call every endpoint, tokens management included
 	Scopes []rivery.Scope
+	// Environments, if set, are the only environments the token is granted:
+	// calls inside others get 403.
+	Environments []string
 }
 
 // AddToken adds a token and returns it with its ID and Value filled in.

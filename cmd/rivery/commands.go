@@ -49,6 +49,7 @@ var commands = []commandSpec{
 	{"vars env delete", "<name>", "Delete one environment variable; a missing one is an error (v1 API).", varsEnvDelete},
 	{"vars river get", "<river> [--json]", "List every variable of a river (v1 API).", varsRiverGet},
 	{"vars river set", "<river> <name> <value> [--encrypted] [--clear-on-start]", "Add or update one river variable, keeping all the others (v1 API).", varsRiverSet},
+	{"environments list", "[--json]", "List the account's environments (v1 API).", environmentsList},
 	{"tokens list", "[--json]", "List the account's API tokens (admins only).", tokensList},
 	{"tokens get", "<token-id> [--json]", "Show a token and its scopes (admins only).", tokensGet},
 	{"tokens create", "--name NAME --scope SCOPE [--scope SCOPE ...] [--json]", "Create a token and print its value, shown only this once (admins only).", tokensCreate},
