@@ -1,0 +1,263 @@
+package riverytemporal_test
+
+import (
+	"errors"
+	"flag"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	commonpb "go.temporal.io/api/common/v1"
+	enumspb "go.temporal.io/api/enums/v1"
+	failurepb "go.temporal.io/api/failure/v1"
+	historypb "go.temporal.io/api/history/v1"
+	taskqueuepb "go.temporal.io/api/taskqueue/v1"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/types/known/durationpb"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/rivery-go/rivery"
+	"github.com/rivery-go/rivery/riverytest"
+	riverytemporal "github.com/rivery-go/rivery/temporal"
+)
+
+var update = flag.Bool("update", false, "rewrite the recorded histories in testdata/replay")
+
+// step is one command of a recorded RunRiver and what answered it.
+type step struct {
+	activityID, activityType string // an activity, or
+	timerID                  string // a timer
+	timer                    time.Duration
+	result                   *commonpb.Payloads
+	failure                  *failurepb.Failure
+}
+
+// recorder turns what the test environment reports about a sequential
+// workflow (one command per workflow task) into a history.
+type recorder struct {
+	t      *testing.T
+	steps  []step
+	timers map[string]time.Duration
+}
+
+func record(t *testing.T, f *fixture) *recorder {
+	r := &recorder{t: t, timers: map[string]time.Duration{}}
+	f.env.SetOnActivityCompletedListener(func(info *activity.Info, result converter.EncodedValue, err error) {
+		s := step{activityID: info.ActivityID, activityType: info.ActivityType.Name}
+		if err != nil {
+			s.failure = failureOf(unwrapActivityError(err))
+		} else if result != nil && result.HasValue() {
+			var run *rivery.Run
+			if err := result.Get(&run); err != nil {
+				t.Fatal(err)
+			}
+			s.result = payloads(t, run)
+		}
+		r.steps = append(r.steps, s)
+	})
+	f.env.SetOnTimerScheduledListener(func(id string, d time.Duration) { r.timers[id] = d })
+	f.env.SetOnTimerFiredListener(func(id string) {
+		r.steps = append(r.steps, step{timerID: id, timer: r.timers[id]})
+	})
+	return r
+}
+
+func unwrapActivityError(err error) error {
+	var actErr *temporal.ActivityError
+	if errors.As(err, &actErr) && actErr.Unwrap() != nil {
+		return actErr.Unwrap()
+	}
+	return err
+}
+
+func failureOf(err error) *failurepb.Failure {
+	return temporal.GetDefaultFailureConverter().ErrorToFailure(err)
+}
+
+func payloads(t *testing.T, v ...any) *commonpb.Payloads {
+	t.Helper()
+	p, err := converter.GetDefaultDataConverter().ToPayloads(v...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// history builds the workflow's history from its input, the recorded steps
+// and how it ended.
+func (r *recorder) history(input any, result *commonpb.Payloads, failure *failurepb.Failure) *historypb.History {
+	h := &historypb.History{}
+	tq := &taskqueuepb.TaskQueue{Name: "rivery", Kind: enumspb.TASK_QUEUE_KIND_NORMAL}
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	add := func(typ enumspb.EventType, attrs any) int64 {
+		id := int64(len(h.Events) + 1)
+		e := &historypb.HistoryEvent{EventId: id, EventTime: timestamppb.New(now), EventType: typ}
+		switch a := attrs.(type) {
+		case *historypb.WorkflowExecutionStartedEventAttributes:
+			e.Attributes = &historypb.HistoryEvent_WorkflowExecutionStartedEventAttributes{WorkflowExecutionStartedEventAttributes: a}
+		case *historypb.WorkflowTaskScheduledEventAttributes:
+			e.Attributes = &historypb.HistoryEvent_WorkflowTaskScheduledEventAttributes{WorkflowTaskScheduledEventAttributes: a}
+		case *historypb.WorkflowTaskStartedEventAttributes:
+			e.Attributes = &historypb.HistoryEvent_WorkflowTaskStartedEventAttributes{WorkflowTaskStartedEventAttributes: a}
+		case *historypb.WorkflowTaskCompletedEventAttributes:
+			e.Attributes = &historypb.HistoryEvent_WorkflowTaskCompletedEventAttributes{WorkflowTaskCompletedEventAttributes: a}
+		case *historypb.ActivityTaskScheduledEventAttributes:
+			e.Attributes = &historypb.HistoryEvent_ActivityTaskScheduledEventAttributes{ActivityTaskScheduledEventAttributes: a}
+		case *historypb.ActivityTaskStartedEventAttributes:
+			e.Attributes = &historypb.HistoryEvent_ActivityTaskStartedEventAttributes{ActivityTaskStartedEventAttributes: a}
+		case *historypb.ActivityTaskCompletedEventAttributes:
+			e.Attributes = &historypb.HistoryEvent_ActivityTaskCompletedEventAttributes{ActivityTaskCompletedEventAttributes: a}
+		case *historypb.ActivityTaskFailedEventAttributes:
+			e.Attributes = &historypb.HistoryEvent_ActivityTaskFailedEventAttributes{ActivityTaskFailedEventAttributes: a}
+		case *historypb.TimerStartedEventAttributes:
+			e.Attributes = &historypb.HistoryEvent_TimerStartedEventAttributes{TimerStartedEventAttributes: a}
+		case *historypb.TimerFiredEventAttributes:
+			e.Attributes = &historypb.HistoryEvent_TimerFiredEventAttributes{TimerFiredEventAttributes: a}
+		case *historypb.WorkflowExecutionCompletedEventAttributes:
+			e.Attributes = &historypb.HistoryEvent_WorkflowExecutionCompletedEventAttributes{WorkflowExecutionCompletedEventAttributes: a}
+		case *historypb.WorkflowExecutionFailedEventAttributes:
+			e.Attributes = &historypb.HistoryEvent_WorkflowExecutionFailedEventAttributes{WorkflowExecutionFailedEventAttributes: a}
+		default:
+			r.t.Fatalf("no event for %T", attrs)
+		}
+		h.Events = append(h.Events, e)
+		return id
+	}
+	task := func() int64 {
+		sched := add(enumspb.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, &historypb.WorkflowTaskScheduledEventAttributes{
+			TaskQueue: tq, StartToCloseTimeout: durationpb.New(10 * time.Second), Attempt: 1})
+		start := add(enumspb.EVENT_TYPE_WORKFLOW_TASK_STARTED, &historypb.WorkflowTaskStartedEventAttributes{ScheduledEventId: sched})
+		return add(enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, &historypb.WorkflowTaskCompletedEventAttributes{ScheduledEventId: sched, StartedEventId: start})
+	}
+	add(enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, &historypb.WorkflowExecutionStartedEventAttributes{
+		WorkflowType: &commonpb.WorkflowType{Name: riverytemporal.WorkflowRunRiver}, TaskQueue: tq,
+		Input: payloads(r.t, input), WorkflowTaskTimeout: durationpb.New(10 * time.Second), Attempt: 1,
+		OriginalExecutionRunId: "replay-run", FirstExecutionRunId: "replay-run",
+	})
+	completed := task()
+	for _, s := range r.steps {
+		if s.timerID != "" {
+			// The SDK names a timer or an activity after the ID of the
+			// event that records it: the test environment's IDs differ.
+			id := strconv.Itoa(len(h.Events) + 1)
+			started := add(enumspb.EVENT_TYPE_TIMER_STARTED, &historypb.TimerStartedEventAttributes{
+				TimerId: id, StartToFireTimeout: durationpb.New(s.timer), WorkflowTaskCompletedEventId: completed})
+			now = now.Add(s.timer)
+			add(enumspb.EVENT_TYPE_TIMER_FIRED, &historypb.TimerFiredEventAttributes{TimerId: id, StartedEventId: started})
+			completed = task()
+			continue
+		}
+		sched := add(enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, &historypb.ActivityTaskScheduledEventAttributes{
+			ActivityId: strconv.Itoa(len(h.Events) + 1), ActivityType: &commonpb.ActivityType{Name: s.activityType}, TaskQueue: tq,
+			StartToCloseTimeout: durationpb.New(time.Minute), WorkflowTaskCompletedEventId: completed})
+		start := add(enumspb.EVENT_TYPE_ACTIVITY_TASK_STARTED, &historypb.ActivityTaskStartedEventAttributes{ScheduledEventId: sched, Attempt: 1})
+		now = now.Add(time.Second)
+		if s.failure != nil {
+			add(enumspb.EVENT_TYPE_ACTIVITY_TASK_FAILED, &historypb.ActivityTaskFailedEventAttributes{
+				Failure: s.failure, ScheduledEventId: sched, StartedEventId: start, RetryState: enumspb.RETRY_STATE_NON_RETRYABLE_FAILURE})
+		} else {
+			add(enumspb.EVENT_TYPE_ACTIVITY_TASK_COMPLETED, &historypb.ActivityTaskCompletedEventAttributes{
+				Result: s.result, ScheduledEventId: sched, StartedEventId: start})
+		}
+		completed = task()
+	}
+	if failure != nil {
+		add(enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED, &historypb.WorkflowExecutionFailedEventAttributes{
+			Failure: failure, RetryState: enumspb.RETRY_STATE_RETRY_POLICY_NOT_SET, WorkflowTaskCompletedEventId: completed})
+	} else {
+		add(enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, &historypb.WorkflowExecutionCompletedEventAttributes{
+			Result: result, WorkflowTaskCompletedEventId: completed})
+	}
+	return h
+}
+
+func replay(t *testing.T, h *historypb.History) error {
+	t.Helper()
+	r := worker.NewWorkflowReplayer()
+	r.RegisterWorkflowWithOptions(riverytemporal.RunRiver, workflow.RegisterOptions{Name: riverytemporal.WorkflowRunRiver})
+	return r.ReplayWorkflowHistory(log.NewStructuredLogger(slog.New(slog.DiscardHandler)), h)
+}
+
+// RunRiver's histories, recorded from the test environment, replay without
+// a non-determinism error; so do the ones saved in testdata/replay by
+// earlier versions (go test -update rewrites them).
+func TestReplayRunRiverHistories(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		river riverytest.River
+		fault *riverytest.Fault
+	}{
+		{"succeeded", riverytest.River{ID: riverA, Polls: 3}, nil},
+		{"failed", riverytest.River{ID: riverA, Outcome: "failed", Message: "target table locked"}, nil},
+		{"recovered", riverytest.River{ID: riverA}, &riverytest.Fault{Apply: true, CloseConnection: true}},
+		{"triggered-again", riverytest.River{ID: riverA}, &riverytest.Fault{CloseConnection: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, nil, tc.river)
+			if tc.fault != nil {
+				f.srv.Fail(riverytest.RouteRun, 1, *tc.fault)
+			}
+			rec := record(t, f)
+			in := riverytemporal.RunRiverInput{RiverID: tc.river.ID}
+			f.env.ExecuteWorkflow(riverytemporal.WorkflowRunRiver, in)
+			var result *commonpb.Payloads
+			var failure *failurepb.Failure
+			if err := f.env.GetWorkflowError(); err != nil {
+				failure = failureOf(errors.Unwrap(err))
+			} else {
+				var run *rivery.Run
+				if err := f.env.GetWorkflowResult(&run); err != nil {
+					t.Fatal(err)
+				}
+				result = payloads(t, run)
+			}
+			h := rec.history(in, result, failure)
+			if err := replay(t, h); err != nil {
+				t.Fatalf("replay of the recorded history: %v", err)
+			}
+			file := filepath.Join("testdata", "replay", "runriver-"+tc.name+".json")
+			if *update {
+				b, err := protojson.MarshalOptions{Indent: "  "}.Marshal(h)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(file, append(b, '\n'), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// The saved histories replay on the current code: a change that would
+// break running workflows fails here.
+func TestReplaySavedHistories(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "replay", "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no saved histories (%v): run go test -update", err)
+	}
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			b, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var h historypb.History
+			if err := protojson.Unmarshal(b, &h); err != nil {
+				t.Fatal(err)
+			}
+			if err := replay(t, &h); err != nil {
+				t.Fatalf("replay: %v", err)
+			}
+		})
+	}
+}
