@@ -5,7 +5,6 @@ import (
 	"errors"
 	"log/slog"
 	"testing"
-	"time"
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/log"
@@ -38,8 +37,8 @@ type fixture struct {
 func newFixture(t *testing.T, trigger func(context.Context, string) (*rivery.Run, error), rivers ...riverytest.River) *fixture {
 	t.Helper()
 	opts := make([]riverytest.Option, len(rivers))
-	for i, r := range rivers {
-		opts[i] = riverytest.WithRiver(r)
+	for i := range rivers {
+		opts[i] = riverytest.WithRiver(rivers[i])
 	}
 	srv := riverytest.NewServer(opts...)
 	t.Cleanup(srv.Close)
@@ -95,6 +94,3 @@ func started(t *testing.T, srv *riverytest.Server, riverID string, want int) {
 		t.Errorf("runs of %s started: %d, want %d", riverID, got, want)
 	}
 }
-
-// since is a generous lower bound for the fake's clock in a test.
-func since() time.Time { return time.Now().Add(-time.Hour) }

@@ -56,9 +56,9 @@ func TestRunRiverFailedRunNamesRiverAndRun(t *testing.T) {
 }
 
 func TestRunRiverRejectedTriggerIsNotRetried(t *testing.T) {
-	f := newFixture(t, nil, riverytest.River{ID: riverA, Disabled: true})
-	_, err := f.runRiver(t, riverA)
-	if appErr := appError(t, err); appErr.Type() != riverytemporal.ErrTypeRejected || !strings.Contains(err.Error(), riverA) {
+	f := newFixture(t, nil, riverytest.River{ID: riverB, Disabled: true})
+	_, err := f.runRiver(t, riverB)
+	if appErr := appError(t, err); appErr.Type() != riverytemporal.ErrTypeRejected || !strings.Contains(err.Error(), riverB) {
 		t.Errorf("err = %v (type %q)", err, appErr.Type())
 	}
 	if n := len(f.srv.RequestsTo(riverytest.RouteRun)); n != 1 {

@@ -260,7 +260,8 @@ func checkDAG(in []RiverNode) ([]RiverNode, error) {
 		queue = queue[1:]
 		seen++
 		for _, j := range next[i] {
-			if indeg[j]--; indeg[j] == 0 {
+			indeg[j]--
+			if indeg[j] == 0 {
 				queue = append(queue, j)
 			}
 		}

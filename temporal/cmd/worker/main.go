@@ -92,4 +92,3 @@ func envOr(name, def string) string {
 	}
 	return def
 }
-
