@@ -5,11 +5,13 @@ import (
 	"errors"
 	"log/slog"
 	"testing"
+	"time"
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/rivery-go/rivery"
@@ -45,6 +47,12 @@ func newFixture(t *testing.T, trigger func(context.Context, string) (*rivery.Run
 	var suite testsuite.WorkflowTestSuite
 	suite.SetLogger(log.NewStructuredLogger(slog.New(slog.DiscardHandler)))
 	env := suite.NewTestWorkflowEnvironment()
+	// The test environment gives up on a workflow idle for 3 s of wall
+	// time by default: too short for an activity on a loaded machine.
+	env.SetTestTimeout(5 * time.Minute)
+	// Nor may its deadlock detector take a slow workflow task for a
+	// deadlock (1 s by default).
+	env.SetWorkerOptions(worker.Options{DeadlockDetectionTimeout: 5 * time.Minute})
 	acts := &riverytemporal.Activities{Client: srv.ClientV1()}
 	if trigger == nil {
 		riverytemporal.Register(env, acts)

@@ -21,11 +21,15 @@ const (
 	DefaultMaxTriggers     = 3
 	DefaultClockSkew       = time.Minute
 	DefaultActivityTimeout = time.Minute
+	DefaultMaxPolls        = 500
 )
 
 // RunRiverInput is what RunRiver runs, and how.
 type RunRiverInput struct {
 	RiverID string
+	// RunID, if set, follows that run of RiverID instead of triggering
+	// one. RunRiver sets it when it continues as new.
+	RunID string
 	// MinPollInterval and MaxPollInterval bound the durable timer between
 	// two GetRun calls: it starts at the min and doubles up to the max.
 	// Every poll spends one request of the rate limit.
@@ -39,6 +43,10 @@ type RunRiverInput struct {
 	// ActivityTimeout is each activity's StartToClose timeout (default 1
 	// minute). Keep the rivery client's own timeout below it.
 	ActivityTimeout time.Duration
+	// MaxPolls is how many polls one workflow execution makes before it
+	// continues as new (following the same run), which keeps its history
+	// short on runs of many hours (default 500).
+	MaxPolls int
 }
 
 func (in *RunRiverInput) withDefaults() {
@@ -56,6 +64,9 @@ func (in *RunRiverInput) withDefaults() {
 	}
 	if in.ActivityTimeout <= 0 {
 		in.ActivityTimeout = DefaultActivityTimeout
+	}
+	if in.MaxPolls <= 0 {
+		in.MaxPolls = DefaultMaxPolls
 	}
 }
 
@@ -100,18 +111,26 @@ func triggerPolicy() *temporal.RetryPolicy {
 func RunRiver(ctx workflow.Context, in RunRiverInput) (*rivery.Run, error) {
 	in.withDefaults()
 	log := workflow.GetLogger(ctx)
-	run, err := trigger(ctx, &in)
-	if err != nil {
-		return nil, err
-	}
-	if ctx.Err() != nil {
-		// Canceled while the trigger was in flight: it went through.
-		return nil, cancelOnRivery(ctx, &in, run)
+	run := &rivery.Run{ID: in.RunID, RiverID: in.RiverID, Status: rivery.StatusRunning}
+	if in.RunID == "" {
+		var err error
+		if run, err = trigger(ctx, &in); err != nil {
+			return nil, err
+		}
+		if ctx.Err() != nil {
+			// Canceled while the trigger was in flight: it went through.
+			return nil, cancelOnRivery(ctx, &in, run)
+		}
 	}
 	log.Info("rivery: following run", "RiverID", in.RiverID, "RunID", run.ID)
 	actx := workflow.WithActivityOptions(ctx, activityOptions(&in, readPolicy()))
 	interval := in.MinPollInterval
-	for !run.Status.Terminal() {
+	for polls := 0; !run.Status.Terminal(); polls++ {
+		if polls == in.MaxPolls {
+			next := in
+			next.RunID, next.MinPollInterval = run.ID, interval
+			return nil, workflow.NewContinueAsNewError(ctx, WorkflowRunRiver, next)
+		}
 		if err := workflow.Sleep(ctx, interval); err != nil {
 			return nil, cancelOnRivery(ctx, &in, run)
 		}

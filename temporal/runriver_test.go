@@ -2,6 +2,8 @@ package riverytemporal_test
 
 import (
 	"context"
+	"errors"
+	"log/slog"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -9,7 +11,11 @@ import (
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/rivery-go/rivery"
 	"github.com/rivery-go/rivery/riverytest"
@@ -214,5 +220,41 @@ func TestRunRiverRateLimitStorm(t *testing.T) {
 	}
 	if n := len(f.srv.RequestsTo(riverytest.RouteRunStatus)); n != 3+3 {
 		t.Errorf("status requests: %d, want 6 (3 answered 429)", n)
+	}
+}
+
+// A long run: after MaxPolls polls the workflow continues as new, following
+// the same run; the new execution polls it to the end without a trigger.
+func TestRunRiverContinuesAsNewOnLongRuns(t *testing.T) {
+	// The fake's run is in progress for 3 polls and ends on the 4th.
+	f := newFixture(t, nil, riverytest.River{ID: riverA, Polls: 3})
+	f.env.ExecuteWorkflow(riverytemporal.WorkflowRunRiver, riverytemporal.RunRiverInput{RiverID: riverA, MaxPolls: 2})
+	var can *workflow.ContinueAsNewError
+	if err := f.env.GetWorkflowError(); !errors.As(err, &can) {
+		t.Fatalf("err = %v, want continue-as-new", err)
+	}
+	var next riverytemporal.RunRiverInput
+	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil {
+		t.Fatal(err)
+	}
+	runID := f.srv.Runs(riverA)[0].ID
+	if next.RunID != runID || next.RiverID != riverA || can.WorkflowType.Name != riverytemporal.WorkflowRunRiver {
+		t.Fatalf("continues as %s with %+v, want run %s", can.WorkflowType.Name, next, runID)
+	}
+
+	var suite testsuite.WorkflowTestSuite
+	suite.SetLogger(log.NewStructuredLogger(slog.New(slog.DiscardHandler)))
+	env := suite.NewTestWorkflowEnvironment()
+	env.SetTestTimeout(5 * time.Minute)
+	env.SetWorkerOptions(worker.Options{DeadlockDetectionTimeout: 5 * time.Minute})
+	riverytemporal.Register(env, f.acts)
+	env.ExecuteWorkflow(riverytemporal.WorkflowRunRiver, next)
+	var run rivery.Run
+	if err := env.GetWorkflowResult(&run); err != nil || run.ID != runID || run.Status != rivery.StatusSucceeded {
+		t.Errorf("run %+v, err %v", run, err)
+	}
+	started(t, f.srv, riverA, 1)
+	if n := len(f.srv.RequestsTo(riverytest.RouteRun)); n != 1 {
+		t.Errorf("trigger requests: %d, want 1", n)
 	}
 }
