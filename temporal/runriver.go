@@ -118,7 +118,8 @@ func RunRiver(ctx workflow.Context, in RunRiverInput) (*rivery.Run, error) {
 			return nil, err
 		}
 		if ctx.Err() != nil {
-			// Canceled while the trigger was in flight: it went through.
+			// Canceled while the trigger was in flight, and it (or the
+			// recovery lookup) found a run: cancel it.
 			return nil, cancelOnRivery(ctx, &in, run)
 		}
 	}
@@ -190,17 +191,14 @@ func trigger(ctx workflow.Context, in *RunRiverInput) (*rivery.Run, error) {
 }
 
 // findRun runs the recovery lookup; it goes on when the workflow is
-// canceled, so that a run started by a trigger in flight is found and can be
-// canceled.
+// canceled, so that a run started by a trigger in flight is found (and
+// RunRiver cancels it).
 func findRun(ctx workflow.Context, in *RunRiverInput, since time.Time) (*rivery.Run, error) {
 	dctx, _ := workflow.NewDisconnectedContext(ctx)
 	dctx = workflow.WithActivityOptions(dctx, activityOptions(in, readPolicy()))
 	var found *rivery.Run
 	if err := workflow.ExecuteActivity(dctx, ActivityFindRunSince, in.RiverID, since).Get(dctx, &found); err != nil {
 		return nil, runError(in, "", "recovery lookup", err)
-	}
-	if found != nil && ctx.Err() != nil {
-		return nil, cancelOnRivery(ctx, in, found)
 	}
 	return found, nil
 }

@@ -258,3 +258,33 @@ func TestRunRiverContinuesAsNewOnLongRuns(t *testing.T) {
 		t.Errorf("trigger requests: %d, want 1", n)
 	}
 }
+
+// The workflow is canceled while its trigger is in flight. Temporal's test
+// environment hands the workflow the cancel at once (a server would wait
+// for the trigger to finish, as its options ask): the workflow then looks
+// for the run the trigger may have started, and cancels it on Rivery.
+func TestRunRiverCancelDuringTriggerCancelsTheRun(t *testing.T) {
+	var fx *fixture
+	inFlight := func(ctx context.Context, riverID string) (*rivery.Run, error) {
+		run, err := fx.acts.TriggerRun(ctx, riverID)
+		fx.env.CancelWorkflow()
+		// Stay in flight until the workflow has canceled the run.
+		for deadline := time.Now().Add(time.Minute); fx.srv.Runs(riverID)[0].Status != "canceled"; {
+			if time.Now().After(deadline) {
+				t.Error("the run was not canceled while the trigger was in flight")
+				break
+			}
+			time.Sleep(time.Millisecond)
+		}
+		return run, err
+	}
+	fx = newFixture(t, inFlight, riverytest.River{ID: riverA, Polls: 1000})
+	_, err := fx.runRiver(t, riverA)
+	if !temporal.IsCanceledError(err) {
+		t.Fatalf("err = %v, want canceled", err)
+	}
+	started(t, fx.srv, riverA, 1)
+	if n := len(fx.srv.RequestsTo(riverytest.RouteCancelRun)); n != 1 {
+		t.Errorf("cancel requests: %d, want 1", n)
+	}
+}
