@@ -35,9 +35,17 @@
 // The limit: Rivery cannot tell which trigger started a run. A run of the
 // same river started in that window by anything else (its schedule, the
 // console, another program) is adopted as if this workflow had started it,
-// and then no run of this workflow's own is started. Keep rivers that
-// RunRiver triggers off Rivery's own schedule, or accept that such a run
-// counts.
+// and then no run of this workflow's own is started; so is the run of
+// another workflow triggering the same river at the same time (the same
+// river under two names of one RunRivers DAG included). Keep rivers that
+// RunRiver triggers off Rivery's own schedule and out of concurrent
+// workflows, or accept that such a run counts.
+//
+// A second limit: a trigger that is still on its way to Rivery when the
+// lookup runs (a worker stalled, not dead, past its StartToClose timeout)
+// is not found, and the run it starts is not this workflow's. Keep the
+// client's timeout (rivery.WithTimeout) below RunRiverInput's
+// ActivityTimeout so an activity gives up before Temporal does.
 //
 // # Rate limits
 //
@@ -49,5 +57,6 @@
 // (0.25 a second, that is 15 a minute) unless the options set it. Use a
 // task queue of its own for these activities, per Rivery user (token). A
 // 429 answer still gets through (another program of the same user, a
-// burst): it becomes an activity retry after the server's Retry-After.
+// burst, Rivery's 2 runs a minute per river): it becomes an activity retry
+// after the server's Retry-After.
 package riverytemporal
