@@ -44,15 +44,7 @@ func newFixture(t *testing.T, trigger func(context.Context, string) (*rivery.Run
 	}
 	srv := riverytest.NewServer(opts...)
 	t.Cleanup(srv.Close)
-	var suite testsuite.WorkflowTestSuite
-	suite.SetLogger(log.NewStructuredLogger(slog.New(slog.DiscardHandler)))
-	env := suite.NewTestWorkflowEnvironment()
-	// The test environment gives up on a workflow idle for 3 s of wall
-	// time by default: too short for an activity on a loaded machine.
-	env.SetTestTimeout(5 * time.Minute)
-	// Nor may its deadlock detector take a slow workflow task for a
-	// deadlock (1 s by default).
-	env.SetWorkerOptions(worker.Options{DeadlockDetectionTimeout: 5 * time.Minute})
+	env := newEnv()
 	acts := &riverytemporal.Activities{Client: srv.ClientV1()}
 	if trigger == nil {
 		riverytemporal.Register(env, acts)
@@ -101,4 +93,18 @@ func started(t *testing.T, srv *riverytest.Server, riverID string, want int) {
 	if got := srv.RunsStarted(riverID); got != want {
 		t.Errorf("runs of %s started: %d, want %d", riverID, got, want)
 	}
+}
+
+// newEnv returns a quiet test environment that tolerates a loaded machine.
+func newEnv() *testsuite.TestWorkflowEnvironment {
+	var suite testsuite.WorkflowTestSuite
+	suite.SetLogger(log.NewStructuredLogger(slog.New(slog.DiscardHandler)))
+	env := suite.NewTestWorkflowEnvironment()
+	// The test environment gives up on a workflow idle for 3 s of wall
+	// time by default: too short for an activity on a loaded machine.
+	env.SetTestTimeout(5 * time.Minute)
+	// Nor may its deadlock detector take a slow workflow task for a
+	// deadlock (1 s by default).
+	env.SetWorkerOptions(worker.Options{DeadlockDetectionTimeout: 5 * time.Minute})
+	return env
 }

@@ -3,7 +3,6 @@ package riverytemporal_test
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -11,10 +10,7 @@ import (
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
-	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
-	"go.temporal.io/sdk/testsuite"
-	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/rivery-go/rivery"
@@ -242,11 +238,7 @@ func TestRunRiverContinuesAsNewOnLongRuns(t *testing.T) {
 		t.Fatalf("continues as %s with %+v, want run %s", can.WorkflowType.Name, next, runID)
 	}
 
-	var suite testsuite.WorkflowTestSuite
-	suite.SetLogger(log.NewStructuredLogger(slog.New(slog.DiscardHandler)))
-	env := suite.NewTestWorkflowEnvironment()
-	env.SetTestTimeout(5 * time.Minute)
-	env.SetWorkerOptions(worker.Options{DeadlockDetectionTimeout: 5 * time.Minute})
+	env := newEnv()
 	riverytemporal.Register(env, f.acts)
 	env.ExecuteWorkflow(riverytemporal.WorkflowRunRiver, next)
 	var run rivery.Run
