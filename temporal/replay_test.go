@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	historypb "go.temporal.io/api/history/v1"
 	taskqueuepb "go.temporal.io/api/taskqueue/v1"
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
@@ -35,6 +37,7 @@ var update = flag.Bool("update", false, "rewrite the recorded histories in testd
 // step is one command of a recorded RunRiver and what answered it.
 type step struct {
 	activityID, activityType string // an activity, or
+	childID, childType       string // a child workflow, or
 	timerID                  string // a timer
 	timer                    time.Duration
 	result                   *commonpb.Payloads
@@ -94,7 +97,7 @@ func payloads(t *testing.T, v ...any) *commonpb.Payloads {
 
 // history builds the workflow's history from its input, the recorded steps
 // and how it ended.
-func (r *recorder) history(input any, result *commonpb.Payloads, failure *failurepb.Failure) *historypb.History {
+func (r *recorder) history(workflowType string, input any, result *commonpb.Payloads, failure *failurepb.Failure) *historypb.History {
 	h := &historypb.History{}
 	tq := &taskqueuepb.TaskQueue{Name: "rivery", Kind: enumspb.TASK_QUEUE_KIND_NORMAL}
 	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
@@ -122,6 +125,14 @@ func (r *recorder) history(input any, result *commonpb.Payloads, failure *failur
 			e.Attributes = &historypb.HistoryEvent_TimerStartedEventAttributes{TimerStartedEventAttributes: a}
 		case *historypb.TimerFiredEventAttributes:
 			e.Attributes = &historypb.HistoryEvent_TimerFiredEventAttributes{TimerFiredEventAttributes: a}
+		case *historypb.StartChildWorkflowExecutionInitiatedEventAttributes:
+			e.Attributes = &historypb.HistoryEvent_StartChildWorkflowExecutionInitiatedEventAttributes{StartChildWorkflowExecutionInitiatedEventAttributes: a}
+		case *historypb.ChildWorkflowExecutionStartedEventAttributes:
+			e.Attributes = &historypb.HistoryEvent_ChildWorkflowExecutionStartedEventAttributes{ChildWorkflowExecutionStartedEventAttributes: a}
+		case *historypb.ChildWorkflowExecutionCompletedEventAttributes:
+			e.Attributes = &historypb.HistoryEvent_ChildWorkflowExecutionCompletedEventAttributes{ChildWorkflowExecutionCompletedEventAttributes: a}
+		case *historypb.ChildWorkflowExecutionFailedEventAttributes:
+			e.Attributes = &historypb.HistoryEvent_ChildWorkflowExecutionFailedEventAttributes{ChildWorkflowExecutionFailedEventAttributes: a}
 		case *historypb.WorkflowExecutionCompletedEventAttributes:
 			e.Attributes = &historypb.HistoryEvent_WorkflowExecutionCompletedEventAttributes{WorkflowExecutionCompletedEventAttributes: a}
 		case *historypb.WorkflowExecutionFailedEventAttributes:
@@ -139,12 +150,33 @@ func (r *recorder) history(input any, result *commonpb.Payloads, failure *failur
 		return add(enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, &historypb.WorkflowTaskCompletedEventAttributes{ScheduledEventId: sched, StartedEventId: start})
 	}
 	add(enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, &historypb.WorkflowExecutionStartedEventAttributes{
-		WorkflowType: &commonpb.WorkflowType{Name: riverytemporal.WorkflowRunRiver}, TaskQueue: tq,
+		WorkflowType: &commonpb.WorkflowType{Name: workflowType}, TaskQueue: tq,
 		Input: payloads(r.t, input), WorkflowTaskTimeout: durationpb.New(10 * time.Second), Attempt: 1,
 		OriginalExecutionRunId: "replay-run", FirstExecutionRunId: "replay-run",
 	})
 	completed := task()
 	for _, s := range r.steps {
+		if s.childID != "" {
+			typ := &commonpb.WorkflowType{Name: s.childType}
+			exec := &commonpb.WorkflowExecution{WorkflowId: s.childID, RunId: "run-" + s.childID}
+			initiated := add(enumspb.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED, &historypb.StartChildWorkflowExecutionInitiatedEventAttributes{
+				Namespace: "default", WorkflowId: s.childID, WorkflowType: typ, TaskQueue: tq, WorkflowTaskCompletedEventId: completed})
+			started := add(enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED, &historypb.ChildWorkflowExecutionStartedEventAttributes{
+				Namespace: "default", InitiatedEventId: initiated, WorkflowExecution: exec, WorkflowType: typ})
+			task() // the server's task for the child's start: no command
+			now = now.Add(time.Minute)
+			if s.failure != nil {
+				add(enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_FAILED, &historypb.ChildWorkflowExecutionFailedEventAttributes{
+					Failure: s.failure, Namespace: "default", WorkflowExecution: exec, WorkflowType: typ,
+					InitiatedEventId: initiated, StartedEventId: started, RetryState: enumspb.RETRY_STATE_RETRY_POLICY_NOT_SET})
+			} else {
+				add(enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED, &historypb.ChildWorkflowExecutionCompletedEventAttributes{
+					Result: s.result, Namespace: "default", WorkflowExecution: exec, WorkflowType: typ,
+					InitiatedEventId: initiated, StartedEventId: started})
+			}
+			completed = task()
+			continue
+		}
 		if s.timerID != "" {
 			// The SDK names a timer or an activity after the ID of the
 			// event that records it: the test environment's IDs differ.
@@ -182,13 +214,27 @@ func (r *recorder) history(input any, result *commonpb.Payloads, failure *failur
 
 func replay(t *testing.T, h *historypb.History) error {
 	t.Helper()
+	return replayAs(t, h, "")
+}
+
+// replayAs replays h as the workflow execution workflowID (the replayer's
+// default when empty): RunRivers names its children after its own ID.
+func replayAs(t *testing.T, h *historypb.History, workflowID string) error {
+	t.Helper()
 	// No deadlock detection: a loaded machine may take over its 1 s.
 	r, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{DisableDeadlockDetection: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	r.RegisterWorkflowWithOptions(riverytemporal.RunRiver, workflow.RegisterOptions{Name: riverytemporal.WorkflowRunRiver})
-	return r.ReplayWorkflowHistory(log.NewStructuredLogger(slog.New(slog.DiscardHandler)), h)
+	r.RegisterWorkflowWithOptions(riverytemporal.RunRivers, workflow.RegisterOptions{Name: riverytemporal.WorkflowRunRivers})
+	logger := log.NewStructuredLogger(slog.New(slog.DiscardHandler))
+	if workflowID == "" {
+		return r.ReplayWorkflowHistory(logger, h)
+	}
+	return r.ReplayWorkflowHistoryWithOptions(logger, h, worker.ReplayWorkflowHistoryOptions{
+		OriginalExecution: workflow.Execution{ID: workflowID, RunID: "replay-run"},
+	})
 }
 
 // RunRiver's histories, recorded from the test environment, replay without
@@ -224,21 +270,97 @@ func TestReplayRunRiverHistories(t *testing.T) {
 				}
 				result = payloads(t, run)
 			}
-			h := rec.history(in, result, failure)
+			h := rec.history(riverytemporal.WorkflowRunRiver, in, result, failure)
 			if err := replay(t, h); err != nil {
 				t.Fatalf("replay of the recorded history: %v\nworkflow error: %v\nsteps: %+v", err, f.env.GetWorkflowError(), rec.steps)
 			}
-			file := filepath.Join("testdata", "replay", "runriver-"+tc.name+".json")
-			if *update {
-				b, err := protojson.MarshalOptions{Indent: "  "}.Marshal(h)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(file, append(b, '\n'), 0o600); err != nil {
-					t.Fatal(err)
-				}
-			}
+			save(t, "runriver-"+tc.name, h)
 		})
+	}
+}
+
+// riversID is the workflow ID of the recorded RunRivers histories: their
+// children's IDs derive from it.
+const riversID = "rivers-replay"
+
+// recordChildren records the child workflows of a RunRivers that runs
+// one river at a time.
+func recordChildren(t *testing.T, f *fixture) *recorder {
+	r := &recorder{t: t, timers: map[string]time.Duration{}}
+	f.env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: riversID})
+	f.env.SetOnChildWorkflowCompletedListener(func(info *workflow.Info, result converter.EncodedValue, err error) {
+		s := step{childID: info.WorkflowExecution.ID, childType: info.WorkflowType.Name}
+		if err != nil {
+			var childErr *temporal.ChildWorkflowExecutionError
+			if errors.As(err, &childErr) && childErr.Unwrap() != nil {
+				err = childErr.Unwrap()
+			}
+			s.failure = failureOf(err)
+		} else if result != nil && result.HasValue() {
+			var run *rivery.Run
+			if err := result.Get(&run); err != nil {
+				t.Fatal(err)
+			}
+			s.result = payloads(t, run)
+		}
+		r.steps = append(r.steps, s)
+	})
+	return r
+}
+
+// RunRivers' histories (one river at a time, so one command per workflow
+// task) replay too.
+func TestReplayRunRiversHistories(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		nodes []riverytemporal.RiverNode
+	}{
+		{"list", []riverytemporal.RiverNode{{RiverID: riverA}, {RiverID: riverE}}},
+		{"dag-failing-branch", []riverytemporal.RiverNode{
+			{Name: "extract", RiverID: riverA},
+			{Name: "load", RiverID: riverB, After: []string{"extract"}},
+			{Name: "report", RiverID: riverC, After: []string{"load"}},
+			{Name: "audit", RiverID: riverE},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, nil, riverytest.River{ID: riverA}, riverytest.River{ID: riverB, Outcome: "failed"},
+				riverytest.River{ID: riverC}, riverytest.River{ID: riverE})
+			rec := recordChildren(t, f)
+			in := riverytemporal.RunRiversInput{Rivers: tc.nodes, Concurrency: 1}
+			f.env.ExecuteWorkflow(riverytemporal.WorkflowRunRivers, in)
+			var result *commonpb.Payloads
+			var failure *failurepb.Failure
+			if err := f.env.GetWorkflowError(); err != nil {
+				failure = failureOf(errors.Unwrap(err))
+			} else {
+				var res *riverytemporal.RunRiversResult
+				if err := f.env.GetWorkflowResult(&res); err != nil {
+					t.Fatal(err)
+				}
+				result = payloads(t, res)
+			}
+			h := rec.history(riverytemporal.WorkflowRunRivers, in, result, failure)
+			if err := replayAs(t, h, riversID); err != nil {
+				t.Fatalf("replay of the recorded history: %v\nworkflow error: %v\nsteps: %+v", err, f.env.GetWorkflowError(), rec.steps)
+			}
+			save(t, "runrivers-"+tc.name, h)
+		})
+	}
+}
+
+// save writes h to testdata/replay when the test runs with -update.
+func save(t *testing.T, name string, h *historypb.History) {
+	t.Helper()
+	if !*update {
+		return
+	}
+	b, err := protojson.MarshalOptions{Indent: "  "}.Marshal(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join("testdata", "replay", name+".json"), append(b, '\n'), 0o600); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -259,7 +381,11 @@ func TestReplaySavedHistories(t *testing.T) {
 			if err := protojson.Unmarshal(b, &h); err != nil {
 				t.Fatal(err)
 			}
-			if err := replay(t, &h); err != nil {
+			id := ""
+			if strings.HasPrefix(filepath.Base(file), "runrivers-") {
+				id = riversID
+			}
+			if err := replayAs(t, &h, id); err != nil {
 				t.Fatalf("replay: %v", err)
 			}
 		})
