@@ -373,19 +373,23 @@ func TestReplaySavedHistories(t *testing.T) {
 	}
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
-			b, err := os.ReadFile(file)
+			// client.HistoryFromJSON also reads what `temporal workflow show
+			// --output json` prints: a history from a real server can be
+			// dropped in here.
+			fh, err := os.Open(file)
 			if err != nil {
 				t.Fatal(err)
 			}
-			var h historypb.History
-			if err := protojson.Unmarshal(b, &h); err != nil {
+			h, err := client.HistoryFromJSON(fh, client.HistoryJSONOptions{})
+			_ = fh.Close()
+			if err != nil {
 				t.Fatal(err)
 			}
 			id := ""
 			if strings.HasPrefix(filepath.Base(file), "runrivers-") {
 				id = riversID
 			}
-			if err := replayAs(t, &h, id); err != nil {
+			if err := replayAs(t, h, id); err != nil {
 				t.Fatalf("replay: %v", err)
 			}
 		})
