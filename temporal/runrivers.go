@@ -35,7 +35,7 @@ type RunRiversInput struct {
 	// Concurrency bounds how many rivers run at once (default 2).
 	Concurrency int
 	// Run holds the polling and trigger settings of every river (its
-	// RiverID is ignored).
+	// RiverID and RunID are ignored).
 	Run RunRiverInput
 }
 
@@ -173,7 +173,7 @@ func (d *dag) start(ctx workflow.Context, sel workflow.Selector, base string, i 
 	d.running[i] = true
 	n := d.nodes[i]
 	in := tmpl
-	in.RiverID = n.RiverID
+	in.RiverID, in.RunID = n.RiverID, "" // each child triggers its own run
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 		WorkflowID:          base + "/" + n.Name,
 		WaitForCancellation: true, // the child cancels its run before the parent ends

@@ -93,6 +93,8 @@ func TestRunRiversListSucceeds(t *testing.T) {
 	f := newFixture(t, nil, riverytest.River{ID: riverA}, riverytest.River{ID: riverB})
 	f.env.ExecuteWorkflow(riverytemporal.WorkflowRunRivers, riverytemporal.RunRiversInput{
 		Rivers: []riverytemporal.RiverNode{{RiverID: riverA}, {RiverID: riverB}},
+		// The template's river and run are not the children's.
+		Run: riverytemporal.RunRiverInput{RiverID: riverC, RunID: "0000000000000000000000000000ffff", MinPollInterval: time.Second},
 	})
 	if err := f.env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
@@ -103,6 +105,9 @@ func TestRunRiversListSucceeds(t *testing.T) {
 	}
 	if len(res.Failed()) != 0 || len(res.Rivers) != 2 || res.Rivers[1].Name != riverB || res.Rivers[1].Run == nil {
 		t.Errorf("result: %+v", res)
+	}
+	for id, n := range map[string]int{riverA: 1, riverB: 1, riverC: 0} {
+		started(t, f.srv, id, n)
 	}
 }
 
