@@ -97,7 +97,8 @@ func (a *Activities) FindRunSince(ctx context.Context, riverID string, since tim
 			if r.StartedAt.Before(since) {
 				continue // the server rounds the window to whole seconds
 			}
-			if oldest == nil || r.StartedAt.Before(oldest.StartedAt) {
+			// Pages come newest first: on a tie, the later one is older.
+			if oldest == nil || !r.StartedAt.After(oldest.StartedAt) {
 				oldest = r
 			}
 		}
