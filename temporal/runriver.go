@@ -163,6 +163,11 @@ func trigger(ctx workflow.Context, in *RunRiverInput) (*rivery.Run, error) {
 	tctx := workflow.WithActivityOptions(ctx, opts)
 	log := workflow.GetLogger(ctx)
 	for attempt := 1; ; attempt++ {
+		if ctx.Err() != nil {
+			// Canceled before this trigger was sent: there is nothing to
+			// look for (a run found now would not be ours).
+			return nil, ctx.Err()
+		}
 		since := workflow.Now(ctx).Add(-in.ClockSkew)
 		var run rivery.Run
 		err := workflow.ExecuteActivity(tctx, ActivityTriggerRun, in.RiverID).Get(tctx, &run)

@@ -280,3 +280,17 @@ func TestRunRiverCancelDuringTriggerCancelsTheRun(t *testing.T) {
 		t.Errorf("cancel requests: %d, want 1", n)
 	}
 }
+
+// Canceled before its trigger was sent: nothing is triggered, looked up or
+// canceled (a run found then would not be the workflow's).
+func TestRunRiverCanceledBeforeTheTrigger(t *testing.T) {
+	f := newFixture(t, nil, riverytest.River{ID: riverA})
+	f.env.RegisterDelayedCallback(f.env.CancelWorkflow, 0)
+	_, err := f.runRiver(t, riverA)
+	if !temporal.IsCanceledError(err) {
+		t.Fatalf("err = %v, want canceled", err)
+	}
+	if n := len(f.srv.Requests()); n != 0 {
+		t.Errorf("%d requests sent: %+v", n, f.srv.Requests())
+	}
+}
