@@ -1,0 +1,94 @@
+// Command worker runs a Temporal worker for Rivery: the RunRiver and
+// RunRivers workflows and their activities, on one task queue.
+//
+// Environment:
+//
+//	RIVERY_API_TOKEN, RIVERY_REGION, RIVERY_BASE_URL,
+//	RIVERY_ACCOUNT_ID, RIVERY_ENVIRONMENT_ID  the Rivery client (rivery.NewClientFromEnv)
+//	RIVERY_TASK_QUEUE                      the task queue (default "rivery")
+//	RIVERY_ACTIVITIES_PER_SECOND           task-queue-wide activity rate (default 0.25: 15 a minute)
+//	TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE   the Temporal frontend (default localhost:7233, "default")
+//
+// Without RIVERY_API_TOKEN it serves the embedded fake Rivery (riverytest)
+// with a demo river, 63b724fc690def001131d242, for a try-out against a
+// local Temporal dev server.
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/worker"
+
+	"github.com/rivery-go/rivery"
+	"github.com/rivery-go/rivery/riverytest"
+	riverytemporal "github.com/rivery-go/rivery/temporal"
+)
+
+const demoRiverID = "63b724fc690def001131d242"
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "worker:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	rc, cleanup, err := riveryClient(logger)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	rate := 0.0
+	if v := os.Getenv("RIVERY_ACTIVITIES_PER_SECOND"); v != "" {
+		if rate, err = strconv.ParseFloat(v, 64); err != nil || rate <= 0 {
+			return fmt.Errorf("RIVERY_ACTIVITIES_PER_SECOND=%q is not a positive number", v)
+		}
+	}
+	c, err := client.Dial(client.Options{
+		HostPort:  os.Getenv("TEMPORAL_ADDRESS"), // empty: localhost:7233
+		Namespace: os.Getenv("TEMPORAL_NAMESPACE"),
+		Logger:    log.NewStructuredLogger(logger),
+	})
+	if err != nil {
+		return fmt.Errorf("connecting to Temporal: %w", err)
+	}
+	defer c.Close()
+	queue := envOr("RIVERY_TASK_QUEUE", "rivery")
+	w := riverytemporal.NewWorker(c, queue, &riverytemporal.Activities{Client: rc},
+		worker.Options{TaskQueueActivitiesPerSecond: rate})
+	logger.Info("worker: serving", "task_queue", queue, "activities_per_second", riverytemporal.WorkerOptions(worker.Options{TaskQueueActivitiesPerSecond: rate}).TaskQueueActivitiesPerSecond)
+	return w.Run(worker.InterruptCh())
+}
+
+// riveryClient builds the client from RIVERY_* variables, or serves the
+// embedded fake without a token.
+func riveryClient(logger *slog.Logger) (*rivery.Client, func(), error) {
+	// Short client-side waits: a long Retry-After becomes an activity
+	// retry instead of holding a worker slot.
+	opts := []rivery.Option{rivery.WithRetry(3, time.Second, 10*time.Second), rivery.WithTimeout(30 * time.Second), rivery.WithLogger(logger)}
+	if os.Getenv(rivery.EnvAPIToken) == "" {
+		logger.Warn("worker: RIVERY_API_TOKEN is not set: serving the embedded fake Rivery (riverytest), not the real API", "demo_river", demoRiverID)
+		srv := riverytest.NewServer(riverytest.WithRiver(riverytest.River{ID: demoRiverID, Name: "demo: orders to warehouse", Duration: 20 * time.Second}))
+		return srv.ClientV1(opts...), srv.Close, nil
+	}
+	c, err := rivery.NewClientFromEnv(opts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, func() { _ = c.Close() }, nil
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}

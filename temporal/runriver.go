@@ -1,0 +1,244 @@
+package riverytemporal
+
+import (
+	"errors"
+	"strconv"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/rivery-go/rivery"
+)
+
+// WorkflowRunRiver is the name RunRiver is registered under.
+const WorkflowRunRiver = "rivery.RunRiver"
+
+// Defaults of RunRiverInput's zero fields.
+const (
+	DefaultMinPollInterval = 30 * time.Second
+	DefaultMaxPollInterval = 5 * time.Minute
+	DefaultMaxTriggers     = 3
+	DefaultClockSkew       = time.Minute
+	DefaultActivityTimeout = time.Minute
+	DefaultMaxPolls        = 500
+)
+
+// RunRiverInput is what RunRiver runs, and how.
+type RunRiverInput struct {
+	RiverID string
+	// RunID, if set, follows that run of RiverID instead of triggering
+	// one. RunRiver sets it when it continues as new.
+	RunID string
+	// MinPollInterval and MaxPollInterval bound the durable timer between
+	// two GetRun calls: it starts at the min and doubles up to the max.
+	// Every poll spends one request of the rate limit.
+	MinPollInterval, MaxPollInterval time.Duration
+	// MaxTriggers is how many trigger requests may be sent when the run
+	// cannot be found after an unknown outcome (default 3).
+	MaxTriggers int
+	// ClockSkew widens the recovery lookup back from the time the trigger
+	// was scheduled, for clocks that disagree (default 1 minute).
+	ClockSkew time.Duration
+	// ActivityTimeout is each activity's StartToClose timeout (default 1
+	// minute). Keep the rivery client's own timeout below it.
+	ActivityTimeout time.Duration
+	// MaxPolls is how many polls one workflow execution makes before it
+	// continues as new (following the same run), which keeps its history
+	// short on runs of many hours (default 500).
+	MaxPolls int
+}
+
+func (in *RunRiverInput) withDefaults() {
+	if in.MinPollInterval <= 0 {
+		in.MinPollInterval = DefaultMinPollInterval
+	}
+	if in.MaxPollInterval < in.MinPollInterval {
+		in.MaxPollInterval = max(DefaultMaxPollInterval, in.MinPollInterval)
+	}
+	if in.MaxTriggers <= 0 {
+		in.MaxTriggers = DefaultMaxTriggers
+	}
+	if in.ClockSkew <= 0 {
+		in.ClockSkew = DefaultClockSkew
+	}
+	if in.ActivityTimeout <= 0 {
+		in.ActivityTimeout = DefaultActivityTimeout
+	}
+	if in.MaxPolls <= 0 {
+		in.MaxPolls = DefaultMaxPolls
+	}
+}
+
+// readPolicy retries GetRun, CancelRun and FindRunSince: reads, and a
+// cancel, are safe to repeat. A 429 waits for its Retry-After instead.
+func readPolicy() *temporal.RetryPolicy {
+	return &temporal.RetryPolicy{
+		InitialInterval:        5 * time.Second,
+		BackoffCoefficient:     2,
+		MaximumInterval:        2 * time.Minute,
+		NonRetryableErrorTypes: []string{ErrTypeInvalidArgument, ErrTypeRejected},
+	}
+}
+
+// triggerPolicy retries a trigger only when it provably started no run
+// (a 429, or a connection that never reached Rivery). A lost worker
+// (StartToClose or heartbeat timeout), a panic and every error that may
+// have started a run are not retried: RunRiver looks for the run instead.
+func triggerPolicy() *temporal.RetryPolicy {
+	return &temporal.RetryPolicy{
+		InitialInterval:    5 * time.Second,
+		BackoffCoefficient: 2,
+		MaximumInterval:    2 * time.Minute,
+		MaximumAttempts:    20,
+		NonRetryableErrorTypes: []string{
+			ErrTypeInvalidArgument, ErrTypeRejected, ErrTypeOutcomeUnknown,
+			timeoutStartToClose, timeoutHeartbeat, panicErrorType,
+		},
+	}
+}
+
+// RunRiver is a workflow that triggers in.RiverID, waits for the run with
+// durable timers between GetRun activities, and returns the final run.
+//
+// A run that ends in any status but succeeded fails the workflow with an
+// ApplicationError of type ErrTypeRunFailed whose message names the river
+// and the run and whose details hold the final *rivery.Run. Canceling the
+// workflow cancels the run on Rivery (from a disconnected context, so the
+// cancel is sent even though the workflow is canceled).
+//
+// See the package documentation for how the trigger stays exactly-once.
+func RunRiver(ctx workflow.Context, in RunRiverInput) (*rivery.Run, error) {
+	in.withDefaults()
+	log := workflow.GetLogger(ctx)
+	run := &rivery.Run{ID: in.RunID, RiverID: in.RiverID, Status: rivery.StatusRunning}
+	if in.RunID == "" {
+		var err error
+		if run, err = trigger(ctx, &in); err != nil {
+			return nil, err
+		}
+		if ctx.Err() != nil {
+			// Canceled while the trigger was in flight, and it (or the
+			// recovery lookup) found a run: cancel it.
+			return nil, cancelOnRivery(ctx, &in, run)
+		}
+	}
+	log.Info("rivery: following run", "RiverID", in.RiverID, "RunID", run.ID)
+	actx := workflow.WithActivityOptions(ctx, activityOptions(&in, readPolicy()))
+	interval := in.MinPollInterval
+	for polls := 0; !run.Status.Terminal(); polls++ {
+		if polls == in.MaxPolls {
+			next := in
+			next.RunID, next.MinPollInterval = run.ID, interval
+			return nil, workflow.NewContinueAsNewError(ctx, WorkflowRunRiver, next)
+		}
+		if err := workflow.Sleep(ctx, interval); err != nil {
+			return nil, cancelOnRivery(ctx, &in, run)
+		}
+		interval = min(2*interval, in.MaxPollInterval)
+		var next rivery.Run
+		if err := workflow.ExecuteActivity(actx, ActivityGetRun, in.RiverID, run.ID).Get(actx, &next); err != nil {
+			if temporal.IsCanceledError(err) {
+				return nil, cancelOnRivery(ctx, &in, run)
+			}
+			return nil, runError(&in, run.ID, "polling", err)
+		}
+		run = &next
+	}
+	if run.Status != rivery.StatusSucceeded {
+		return run, temporal.NewNonRetryableApplicationError((&rivery.RunError{Run: run}).Error(), ErrTypeRunFailed, nil, run)
+	}
+	return run, nil
+}
+
+func activityOptions(in *RunRiverInput, policy *temporal.RetryPolicy) workflow.ActivityOptions {
+	return workflow.ActivityOptions{StartToCloseTimeout: in.ActivityTimeout, RetryPolicy: policy}
+}
+
+// trigger starts a run exactly once: after a trigger whose outcome is
+// unknown it looks for the run, and triggers again only when there is none.
+func trigger(ctx workflow.Context, in *RunRiverInput) (*rivery.Run, error) {
+	opts := activityOptions(in, triggerPolicy())
+	opts.WaitForCancellation = true // a trigger in flight finishes: its run is then canceled
+	tctx := workflow.WithActivityOptions(ctx, opts)
+	log := workflow.GetLogger(ctx)
+	for attempt := 1; ; attempt++ {
+		if ctx.Err() != nil {
+			// Canceled before this trigger was sent: there is nothing to
+			// look for (a run found now would not be ours).
+			return nil, ctx.Err()
+		}
+		since := workflow.Now(ctx).Add(-in.ClockSkew)
+		var run rivery.Run
+		err := workflow.ExecuteActivity(tctx, ActivityTriggerRun, in.RiverID).Get(tctx, &run)
+		if err == nil {
+			return &run, nil
+		}
+		if triggerNotApplied(err) {
+			return nil, runError(in, "", "trigger", err)
+		}
+		log.Warn("rivery: trigger outcome unknown, looking for the run", "RiverID", in.RiverID, "Since", since, "Error", err)
+		found, ferr := findRun(ctx, in, since)
+		if ferr != nil {
+			return nil, ferr
+		}
+		if found != nil {
+			log.Info("rivery: adopted the run the lost trigger started", "RiverID", in.RiverID, "RunID", found.ID)
+			return found, nil
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err() // canceled, and no run was started
+		}
+		if attempt >= in.MaxTriggers {
+			return nil, runError(in, "", "trigger (no run found after "+strconv.Itoa(attempt)+" attempts)", err)
+		}
+	}
+}
+
+// findRun runs the recovery lookup; it goes on when the workflow is
+// canceled, so that a run started by a trigger in flight is found (and
+// RunRiver cancels it).
+func findRun(ctx workflow.Context, in *RunRiverInput, since time.Time) (*rivery.Run, error) {
+	dctx, _ := workflow.NewDisconnectedContext(ctx)
+	dctx = workflow.WithActivityOptions(dctx, activityOptions(in, readPolicy()))
+	var found *rivery.Run
+	if err := workflow.ExecuteActivity(dctx, ActivityFindRunSince, in.RiverID, since).Get(dctx, &found); err != nil {
+		return nil, runError(in, "", "recovery lookup", err)
+	}
+	return found, nil
+}
+
+// cancelOnRivery cancels run from a disconnected context, as the workflow
+// is being canceled, and returns the error the workflow ends with.
+func cancelOnRivery(ctx workflow.Context, in *RunRiverInput, run *rivery.Run) error {
+	if run.Status.Terminal() {
+		return ctx.Err()
+	}
+	dctx, _ := workflow.NewDisconnectedContext(ctx)
+	dctx = workflow.WithActivityOptions(dctx, activityOptions(in, readPolicy()))
+	workflow.GetLogger(ctx).Info("rivery: workflow canceled, canceling the run", "RiverID", in.RiverID, "RunID", run.ID)
+	if err := workflow.ExecuteActivity(dctx, ActivityCancelRun, in.RiverID, run.ID).Get(dctx, nil); err != nil {
+		return runError(in, run.ID, "cancel", err)
+	}
+	return ctx.Err()
+}
+
+// runError names the river, the run (when known) and the step that failed,
+// keeping the cause's error type.
+func runError(in *RunRiverInput, runID, step string, cause error) error {
+	msg := "rivery: " + step + " of river " + in.RiverID
+	if runID != "" {
+		msg = "rivery: " + step + " of run " + runID + " of river " + in.RiverID
+	}
+	typ := errorType(cause)
+	if typ == "" {
+		typ = ErrTypeOutcomeUnknown
+	}
+	var appErr *temporal.ApplicationError
+	if errors.As(cause, &appErr) {
+		msg += ": " + appErr.Error()
+	} else {
+		msg += ": " + cause.Error()
+	}
+	return temporal.NewNonRetryableApplicationError(msg, typ, cause)
+}

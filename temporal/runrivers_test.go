@@ -1,0 +1,152 @@
+package riverytemporal_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/rivery-go/rivery"
+	"github.com/rivery-go/rivery/riverytest"
+	riverytemporal "github.com/rivery-go/rivery/temporal"
+)
+
+// A DAG with one failing branch: its dependents are skipped, the other
+// branches run to the end, and every river's outcome is reported.
+//
+//	extract(A) -> load(B, fails) -> report(C)
+//	extract(A) -> index(D)
+//	audit(E)
+func TestRunRiversDAGWithAFailingBranch(t *testing.T) {
+	f := newFixture(t, nil,
+		riverytest.River{ID: riverA, Polls: 3},
+		riverytest.River{ID: riverB, Outcome: "failed", Message: "target table locked"},
+		riverytest.River{ID: riverC},
+		riverytest.River{ID: riverD, Polls: 5},
+		riverytest.River{ID: riverE, Polls: 1},
+	)
+	var running, most int
+	f.env.SetOnChildWorkflowStartedListener(func(*workflow.Info, workflow.Context, converter.EncodedValues) {
+		running++
+		most = max(most, running)
+	})
+	f.env.SetOnChildWorkflowCompletedListener(func(*workflow.Info, converter.EncodedValue, error) { running-- })
+	f.env.ExecuteWorkflow(riverytemporal.WorkflowRunRivers, riverytemporal.RunRiversInput{
+		Rivers: []riverytemporal.RiverNode{
+			{Name: "extract", RiverID: riverA},
+			{Name: "load", RiverID: riverB, After: []string{"extract"}},
+			{Name: "report", RiverID: riverC, After: []string{"load"}},
+			{Name: "index", RiverID: riverD, After: []string{"extract"}},
+			{Name: "audit", RiverID: riverE},
+		},
+		Concurrency: 2,
+	})
+	if !f.env.IsWorkflowCompleted() {
+		t.Fatal("not completed")
+	}
+	err := f.env.GetWorkflowError()
+	appErr := appError(t, err)
+	if appErr.Type() != riverytemporal.ErrTypeRunFailed || !strings.Contains(err.Error(), "load, report") {
+		t.Errorf("err = %v (type %q)", err, appErr.Type())
+	}
+	var res riverytemporal.RunRiversResult
+	if err := appErr.Details(&res); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]riverytemporal.Outcome{
+		"extract": riverytemporal.OutcomeSucceeded,
+		"load":    riverytemporal.OutcomeFailed,
+		"report":  riverytemporal.OutcomeSkipped,
+		"index":   riverytemporal.OutcomeSucceeded,
+		"audit":   riverytemporal.OutcomeSucceeded,
+	}
+	if len(res.Rivers) != len(want) {
+		t.Fatalf("outcomes: %+v", res.Rivers)
+	}
+	for _, o := range res.Rivers {
+		if o.Outcome != want[o.Name] {
+			t.Errorf("%s: %s (%s), want %s", o.Name, o.Outcome, o.Error, want[o.Name])
+		}
+	}
+	load := res.Rivers[1]
+	if load.Run == nil || load.Run.Status != rivery.StatusFailed || !strings.Contains(load.Error, "target table locked") {
+		t.Errorf("load: %+v", load)
+	}
+	if res.Rivers[0].Run == nil || res.Rivers[0].Run.Status != rivery.StatusSucceeded {
+		t.Errorf("extract: %+v", res.Rivers[0])
+	}
+	for id, n := range map[string]int{riverA: 1, riverB: 1, riverC: 0, riverD: 1, riverE: 1} {
+		started(t, f.srv, id, n)
+	}
+	if most > 2 {
+		t.Errorf("%d rivers ran at once, the bound is 2", most)
+	}
+	if most < 2 {
+		t.Errorf("at most %d river ran at once: independent rivers should run side by side", most)
+	}
+}
+
+func TestRunRiversListSucceeds(t *testing.T) {
+	f := newFixture(t, nil, riverytest.River{ID: riverA}, riverytest.River{ID: riverB})
+	f.env.ExecuteWorkflow(riverytemporal.WorkflowRunRivers, riverytemporal.RunRiversInput{
+		Rivers: []riverytemporal.RiverNode{{RiverID: riverA}, {RiverID: riverB}},
+		// The template's river and run are not the children's.
+		Run: riverytemporal.RunRiverInput{RiverID: riverC, RunID: "0000000000000000000000000000ffff", MinPollInterval: time.Second},
+	})
+	if err := f.env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	var res riverytemporal.RunRiversResult
+	if err := f.env.GetWorkflowResult(&res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Failed()) != 0 || len(res.Rivers) != 2 || res.Rivers[1].Name != riverB || res.Rivers[1].Run == nil {
+		t.Errorf("result: %+v", res)
+	}
+	for id, n := range map[string]int{riverA: 1, riverB: 1, riverC: 0} {
+		started(t, f.srv, id, n)
+	}
+}
+
+func TestRunRiversCancelCancelsEveryRun(t *testing.T) {
+	f := newFixture(t, nil, riverytest.River{ID: riverA, Polls: 1000}, riverytest.River{ID: riverB, Polls: 1000}, riverytest.River{ID: riverC})
+	f.env.RegisterDelayedCallback(f.env.CancelWorkflow, time.Hour)
+	f.env.ExecuteWorkflow(riverytemporal.WorkflowRunRivers, riverytemporal.RunRiversInput{
+		Rivers: []riverytemporal.RiverNode{{RiverID: riverA}, {RiverID: riverB}, {RiverID: riverC, After: []string{riverA}}},
+	})
+	err := f.env.GetWorkflowError()
+	if !temporal.IsCanceledError(err) {
+		t.Fatalf("err = %v, want canceled", err)
+	}
+	for _, id := range []string{riverA, riverB} {
+		if runs := f.srv.Runs(id); len(runs) != 1 || runs[0].Status != "canceled" {
+			t.Errorf("runs of %s: %+v", id, runs)
+		}
+	}
+	started(t, f.srv, riverC, 0)
+}
+
+func TestRunRiversRefusesABadDAG(t *testing.T) {
+	for name, nodes := range map[string][]riverytemporal.RiverNode{
+		"empty":     nil,
+		"duplicate": {{RiverID: riverA}, {RiverID: riverA}},
+		"unknown":   {{RiverID: riverA, After: []string{"nope"}}},
+		"cycle":     {{Name: "a", RiverID: riverA, After: []string{"b"}}, {Name: "b", RiverID: riverB, After: []string{"a"}}},
+		"no river":  {{Name: "a"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t, nil, riverytest.River{ID: riverA}, riverytest.River{ID: riverB})
+			f.env.ExecuteWorkflow(riverytemporal.WorkflowRunRivers, riverytemporal.RunRiversInput{Rivers: nodes})
+			err := f.env.GetWorkflowError()
+			if appErr := appError(t, err); appErr.Type() != riverytemporal.ErrTypeInvalidArgument {
+				t.Errorf("err = %v", err)
+			}
+			if n := len(f.srv.Requests()); n != 0 {
+				t.Errorf("%d requests sent for a bad DAG", n)
+			}
+		})
+	}
+}

@@ -1,0 +1,52 @@
+package riverytemporal
+
+import (
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+)
+
+// DefaultActivitiesPerSecond is the task-queue-wide activity rate NewWorker
+// sets when the options leave it zero: 0.25 a second, Rivery's 15 requests
+// a minute per user. Each activity makes one request, except FindRunSince
+// on more than one page.
+const DefaultActivitiesPerSecond = 0.25
+
+// Registry is where Register puts the workflows and activities: a
+// worker.Worker, or a testsuite.TestWorkflowEnvironment.
+type Registry interface {
+	RegisterWorkflowWithOptions(w any, options workflow.RegisterOptions)
+	RegisterActivityWithOptions(a any, options activity.RegisterOptions)
+}
+
+// Register registers RunRiver and RunRivers under WorkflowRunRiver and
+// WorkflowRunRivers, and a's activities under the Activity* names.
+func Register(r Registry, a *Activities) {
+	r.RegisterWorkflowWithOptions(RunRiver, workflow.RegisterOptions{Name: WorkflowRunRiver})
+	r.RegisterWorkflowWithOptions(RunRivers, workflow.RegisterOptions{Name: WorkflowRunRivers})
+	r.RegisterActivityWithOptions(a.TriggerRun, activity.RegisterOptions{Name: ActivityTriggerRun})
+	r.RegisterActivityWithOptions(a.GetRun, activity.RegisterOptions{Name: ActivityGetRun})
+	r.RegisterActivityWithOptions(a.CancelRun, activity.RegisterOptions{Name: ActivityCancelRun})
+	r.RegisterActivityWithOptions(a.FindRunSince, activity.RegisterOptions{Name: ActivityFindRunSince})
+}
+
+// WorkerOptions returns opts with TaskQueueActivitiesPerSecond set to
+// DefaultActivitiesPerSecond when it is zero. The Temporal server enforces
+// that rate across every worker of the task queue, so every worker should
+// be given the same value. Lower it when other programs use the same
+// Rivery user; raise it only if Rivery raised your limit.
+func WorkerOptions(opts worker.Options) worker.Options {
+	if opts.TaskQueueActivitiesPerSecond == 0 {
+		opts.TaskQueueActivitiesPerSecond = DefaultActivitiesPerSecond
+	}
+	return opts
+}
+
+// NewWorker returns a worker of taskQueue with WorkerOptions(opts) and
+// everything registered. Start it with Run or Start.
+func NewWorker(c client.Client, taskQueue string, a *Activities, opts worker.Options) worker.Worker {
+	w := worker.New(c, taskQueue, WorkerOptions(opts))
+	Register(w, a)
+	return w
+}
