@@ -54,7 +54,13 @@ type APIError struct {
 	// that asks for more than the client's max wait, the call returns at
 	// once with this set, so the caller can decide when to try again.
 	RetryAfter time.Duration
-	Body       []byte // the raw body, at most 64 KiB
+	// Body is the raw body, at most 64 KiB, as the server sent it (control
+	// characters included; Message and Details have them replaced), save
+	// that any piece of the client's token is replaced by "[redacted]".
+	Body []byte
+
+	nonIdempotent bool   // the request must not be sent twice (see MaybeApplied)
+	scrub         secret // the client's token, scrubbed from Error
 }
 
 // Error reports the call, the status and the server's message.
@@ -68,7 +74,7 @@ func (e *APIError) Error() string {
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, " (retry after %v)", e.RetryAfter)
 	}
-	return b.String()
+	return e.scrub.printable(b.String())
 }
 
 // statusSentinels maps the statuses with a sentinel of their own.
@@ -122,6 +128,8 @@ type RequestError struct {
 	// before sending it again.
 	MaybeApplied bool
 	Err          error
+
+	scrub secret // the client's token, scrubbed from Error
 }
 
 // Error reports the call and the cause.
@@ -134,7 +142,7 @@ func (e *RequestError) Error() string {
 	if e.MaybeApplied {
 		b.WriteString(" (the request may have reached the server: check before sending it again)")
 	}
-	return b.String()
+	return e.scrub.printable(b.String())
 }
 
 // Unwrap returns the cause, so errors.Is(err, context.Canceled) works.
@@ -144,6 +152,8 @@ func (e *RequestError) Unwrap() error { return e.Err }
 // status other than StatusSucceeded. It matches ErrRunFailed.
 type RunError struct {
 	Run *Run
+
+	scrub secret // the client's token, scrubbed from Error
 }
 
 // Error names the run, its final status and the server's message.
@@ -158,7 +168,7 @@ func (e *RunError) Error() string {
 	if e.Run.Message != "" {
 		msg += ": " + clip(e.Run.Message, maxMessage)
 	}
-	return msg
+	return e.scrub.printable(msg)
 }
 
 // Is matches ErrRunFailed.
@@ -202,9 +212,10 @@ type fieldErrorWire struct {
 	Input json.RawMessage   `json:"input"`
 }
 
-// parseErrorBody reads the message out of an error body: v1's "detail" as a
+// readErrorBody reads the message out of an error body: v1's "detail" as a
 // string or a validation list, the console's "message", or plain text.
-func parseErrorBody(body []byte) (string, []FieldError) {
+// parseErrorBody makes what it returns safe to print.
+func readErrorBody(body []byte) (string, []FieldError) {
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 {
 		return "", nil

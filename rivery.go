@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -33,19 +34,22 @@ type Client struct {
 
 	common service
 
-	hc        *http.Client
-	rc        *retryablehttp.Client
-	auth      secret // "Bearer <token>"
-	userAgent string
-	headers   headerValues
-	console   string      // console API base URL, without /api
-	urls      consoleURLs // the console API URLs, built once
-	v1        string      // v1 API base URL, without /v1
-	fixed     *scope      // the account and environment given by options, or nil
-	logger    *slog.Logger
-	clock     clock
-	pollMin   time.Duration // WaitForRun's default interval bounds
-	pollMax   time.Duration
+	hc *http.Client
+	// guardReads: hc's transport is not net/http's, so reads of its bodies
+	// are bounded by closing them (see callState.guard).
+	guardReads bool
+	rc         *retryablehttp.Client
+	auth       secret // "Bearer <token>"
+	userAgent  string
+	headers    headerValues
+	console    string      // console API base URL, without /api
+	urls       consoleURLs // the console API URLs, built once
+	v1         string      // v1 API base URL, without /v1
+	fixed      *scope      // the account and environment given by options, or nil
+	logger     *slog.Logger
+	clock      clock
+	pollMin    time.Duration // WaitForRun's default interval bounds
+	pollMax    time.Duration
 
 	// scopeSem guards resolved: one /api/me call at a time, interruptible
 	// by each waiter's context.
@@ -83,6 +87,8 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	switch {
 	case token == "":
 		return nil, fmt.Errorf("%w: empty API token", ErrInvalidArgument)
+	case strings.TrimSpace(token) == "":
+		return nil, fmt.Errorf("%w: empty API token (only whitespace)", ErrInvalidArgument)
 	case hasControl(token):
 		return nil, fmt.Errorf("%w: API token contains control characters", ErrInvalidArgument)
 	}
@@ -101,17 +107,18 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 
 	h := cfg.hosts()
 	c := &Client{
-		hc:        newHTTPClient(&cfg),
-		auth:      newSecret("Bearer " + token),
-		userAgent: "rivery-go/" + Version,
-		console:   h.console,
-		urls:      newConsoleURLs(h.console),
-		v1:        h.v1,
-		logger:    cfg.logger,
-		clock:     realClock{},
-		pollMin:   cfg.pollMin,
-		pollMax:   cfg.pollMax,
-		scopeSem:  make(chan struct{}, 1),
+		hc:         newHTTPClient(&cfg),
+		guardReads: cfg.httpClient != nil && !stdTransport(cfg.httpClient.Transport),
+		auth:       newSecret("Bearer " + token),
+		userAgent:  "rivery-go/" + Version,
+		console:    h.console,
+		urls:       newConsoleURLs(h.console),
+		v1:         h.v1,
+		logger:     cfg.logger,
+		clock:      realClock{},
+		pollMin:    cfg.pollMin,
+		pollMax:    cfg.pollMax,
+		scopeSem:   make(chan struct{}, 1),
 	}
 	if cfg.userAgent != "" {
 		c.userAgent = cfg.userAgent + " " + c.userAgent
@@ -170,8 +177,8 @@ func newHTTPClient(cfg *config) *http.Client {
 			req.URL.Scheme != first.URL.Scheme || req.URL.Host != first.URL.Host {
 			return http.ErrUseLastResponse
 		}
-		if len(via) >= 10 {
-			return fmt.Errorf("stopped after %d redirects", len(via))
+		if err := redirectLoop(req, via); err != nil {
+			return err
 		}
 		if userCheck != nil {
 			return userCheck(req, via)

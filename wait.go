@@ -89,7 +89,7 @@ func (s *RiversService) RunAndWait(ctx context.Context, riverID string, opts *Wa
 	}
 	opts.notify(nil, run)
 	if run.Status.Terminal() {
-		return run, outcome(run)
+		return run, s.client.sealed(outcome(run))
 	}
 	return s.pollRun(ctx, riverID, run.ID, run, minI, maxI, opts)
 }
@@ -108,12 +108,13 @@ func (s *RiversService) pollRun(ctx context.Context, riverID, runID string, last
 	if err != nil {
 		return run, err
 	}
-	return run, outcome(run)
+	return run, s.client.sealed(outcome(run))
 }
 
 // pollUntil calls step until it reports done, waiting from minI, doubling
 // up to maxI, between calls (and before the first when waitFirst). A
-// transient error is ridden out; any other error, or the end of ctx, stops
+// transient error is ridden out, waiting at least as long as its
+// Retry-After (see pauseAfter); any other error, or the end of ctx, stops
 // the wait and returns the last value step gave with that error.
 func pollUntil[T any](ctx context.Context, clk clock, last T, waitFirst bool, minI, maxI time.Duration, step func() (T, bool, error)) (T, error) {
 	if ctx == nil {
@@ -139,7 +140,11 @@ func pollUntil[T any](ctx context.Context, clk clock, last T, waitFirst bool, mi
 		case !transient(err):
 			return last, err
 		}
-		if err := sleep(ctx, clk, interval); err != nil {
+		wait, err := pauseAfter(ctx, err, interval)
+		if err != nil {
+			return last, err
+		}
+		if err := sleep(ctx, clk, wait); err != nil {
 			return last, err
 		}
 		interval = min(interval*2, maxI)
