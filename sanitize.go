@@ -165,7 +165,7 @@ func (s secret) sealAPIError(e *APIError) {
 	e.Message = s.scrub(e.Message)
 	for i := range e.Details {
 		d := &e.Details[i]
-		d.Message = s.scrub(d.Message)
+		d.Type, d.Message = s.scrub(d.Type), s.scrub(d.Message)
 		for j, loc := range d.Location {
 			d.Location[j] = s.scrub(loc)
 		}
