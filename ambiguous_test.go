@@ -187,7 +187,7 @@ func TestMaybeAppliedOnAPIErrors(t *testing.T) {
 					_, _, err = c.Rivers.GetRun(context.Background(), riverID, run.ID)
 				}
 			}
-			asAPIError(t, err)
+			_ = asAPIError(t, err)
 			if got := rivery.MaybeApplied(err); got != tc.applied {
 				t.Errorf("MaybeApplied(%v) = %v, want %v", err, got, tc.applied)
 			}

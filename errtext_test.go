@@ -151,7 +151,7 @@ func TestEchoedTokenIsScrubbed(t *testing.T) {
 		})
 		lc := newLeakCheck(t, testToken)
 		_, _, err := srv.client(t, lc.logger()).Rivers.GetRun(context.Background(), riverID, runID)
-		asRequestError(t, err)
+		_ = asRequestError(t, err)
 		lc.err(err)
 		if len(lc.logs.all()) == 0 {
 			t.Error("no log record to check")

@@ -43,7 +43,7 @@ func TestRunTimesOutsideWritableYears(t *testing.T) {
 		body string
 		opts []rivery.Option
 	}{
-		"v1 offset past 9999": {`{"run_id":"` + runID + `","status":"succeeded","start_date_utc":"9999-12-31T23:00:00-05:00","end_date_utc":"9999-12-31T23:30:00-01:00"}`, v1()},
+		"v1 offset past 9999":      {`{"run_id":"` + runID + `","status":"succeeded","start_date_utc":"9999-12-31T23:00:00-05:00","end_date_utc":"9999-12-31T23:30:00-01:00"}`, v1()},
 		"console millis near 1e15": {`{"run_id":"` + runID + `","river_run_status":"D","run_insert_date":999999999999999,"run_end_date":"253402300800000"}`, nil},
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package rivery_test
 
 import (
 	"bufio"
+	"context"
 	"net"
 	"net/http"
 	"sync"
@@ -29,7 +30,7 @@ type rawServer struct {
 // the test ends.
 func newRawServer(t *testing.T, answer func(conn net.Conn, req *http.Request, n int) (more bool)) *rawServer {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,10 +111,13 @@ func hold(conn net.Conn) bool {
 	return false
 }
 
-// within runs f and fails the test if it has not returned after limit (a
-// hang, not a measurement: limit is far above what f should take). It
-// returns how long f took.
-func within(t *testing.T, limit time.Duration, f func()) time.Duration {
+// hangLimit is how long a call may block before a test calls it a hang:
+// far above what any call here should take.
+const hangLimit = 10 * time.Second
+
+// within runs f and fails the test if it has not returned after hangLimit
+// (a hang, not a measurement). It returns how long f took.
+func within(t *testing.T, f func()) time.Duration {
 	t.Helper()
 	done := make(chan struct{})
 	start := time.Now()
@@ -124,8 +128,8 @@ func within(t *testing.T, limit time.Duration, f func()) time.Duration {
 	select {
 	case <-done:
 		return time.Since(start)
-	case <-time.After(limit):
-		t.Fatalf("still blocked after %v", limit)
+	case <-time.After(hangLimit):
+		t.Fatalf("still blocked after %v", hangLimit)
 		return 0
 	}
 }

@@ -87,7 +87,10 @@ func TestFindRunSinceRefusesBadInput(t *testing.T) {
 	c, _ := setup(t, v1()...) // any request fails the test
 	for name, call := range map[string]func() error{
 		"empty river": func() error { _, _, err := c.Rivers.FindRunSince(context.Background(), "", time.Now()); return err },
-		"zero since":  func() error { _, _, err := c.Rivers.FindRunSince(context.Background(), riverID, time.Time{}); return err },
+		"zero since": func() error {
+			_, _, err := c.Rivers.FindRunSince(context.Background(), riverID, time.Time{})
+			return err
+		},
 	} {
 		if err := call(); !errors.Is(err, rivery.ErrInvalidArgument) {
 			t.Errorf("%s: %v, want ErrInvalidArgument", name, err)

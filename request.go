@@ -71,10 +71,10 @@ type callState struct {
 	start              time.Time
 	lr                 io.LimitedReader // bounds body reads without an allocation each
 
-	trace       attemptTrace  // how far this attempt got (non-idempotent calls)
-	doneAtStart bool          // ctx was done before this attempt began
-	atEOF       bool          // the body was read to its end: closing it loses nothing
-	closed      bool          // this attempt's body is closed, not to be read again
+	trace       attemptTrace // how far this attempt got (non-idempotent calls)
+	doneAtStart bool         // ctx was done before this attempt began
+	atEOF       bool         // the body was read to its end: closing it loses nothing
+	closed      bool         // this attempt's body is closed, not to be read again
 }
 
 // NonIdempotent tells the retry policy whether the call may be repeated.

@@ -28,7 +28,7 @@ func TestPageNumbersNearIntegerLimit(t *testing.T) {
 	defer hc.CloseIdleConnections()
 	for _, page := range []string{"9223372036854775808", "-9223372036854775808", "0"} {
 		u := s.URL + "/v1/accounts/" + s.AccountID + "/environments/" + s.EnvironmentID + "/rivers?page=" + page
-		req, _ := http.NewRequest(http.MethodGet, u, nil)
+		req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, u, http.NoBody)
 		req.Header.Set("Authorization", "Bearer "+s.AdminToken())
 		resp, err := hc.Do(req)
 		if err != nil {
