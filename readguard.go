@@ -21,19 +21,28 @@ func (st *callState) informational(resp *http.Response) error {
 		resp.StatusCode, http.StatusText(resp.StatusCode)))
 }
 
-// guard holds ctx and the per-attempt timeout on every read of body, for
-// transports the SDK did not build (whose bodies may not heed the request's
-// context): the body is closed when either ends, which ends a blocked read.
-// The returned func releases the guard.
-func (st *callState) guard(ctx context.Context, body io.Closer, timeout time.Duration) (release func()) {
-	stopCtx := context.AfterFunc(ctx, func() { _ = body.Close() })
-	if timeout <= 0 {
-		return func() { stopCtx() }
+// guard holds ctx and the per-attempt timeout on every read of resp's
+// body, for transports the SDK did not build (whose bodies may not heed the
+// request's context): the body is closed when either ends, which ends a
+// blocked read. When the transport handed back the request it was given,
+// that request's context carries both (http.Client set the attempt's
+// deadline on it), and one hook does. The returned func releases the guard.
+func (st *callState) guard(ctx context.Context, resp *http.Response, timeout time.Duration) (release func() bool) {
+	body := resp.Body
+	closeBody := func() { _ = body.Close() }
+	if r := resp.Request; r != nil && stateFrom(r.Context()) == st {
+		if _, ok := r.Context().Deadline(); ok || timeout <= 0 {
+			return context.AfterFunc(r.Context(), closeBody)
+		}
 	}
-	t := time.AfterFunc(max(timeout-time.Since(st.start), 0), func() { _ = body.Close() })
-	return func() {
-		stopCtx()
-		t.Stop()
+	stopCtx := context.AfterFunc(ctx, closeBody)
+	if timeout <= 0 {
+		return stopCtx
+	}
+	t := time.AfterFunc(max(timeout-time.Since(st.start), 0), closeBody)
+	return func() bool {
+		stopped := stopCtx()
+		return t.Stop() && stopped
 	}
 }
 
@@ -61,4 +70,27 @@ func redirectLoop(req *http.Request, via []*http.Request) error {
 		}
 	}
 	return nil
+}
+
+// finish reads what the SDK keeps of an attempt's answer (the capped body
+// of a non-2xx, the decoded value of a 2xx) and closes the body, every read
+// bounded in bytes and time: by ctx and the per-attempt timeout (guarded
+// for transports the SDK did not build), and the drain by drainWait. It is
+// go-retryablehttp's response handler.
+func (c *Client) finish(ctx context.Context, st *callState, resp *http.Response, cl call) (err error) {
+	st.handled = true
+	if c.guardReads {
+		defer st.guard(ctx, resp, c.hc.Timeout)()
+	}
+	switch {
+	case resp.StatusCode < 200:
+		return st.informational(resp)
+	case resp.StatusCode > 299:
+		st.errBody, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+		st.atEOF = len(st.errBody) < maxErrorBody
+	case resp.StatusCode != http.StatusNoContent:
+		err = st.decodeBody(resp, cl.out, cl.limit)
+	}
+	st.drainClose(resp.Body)
+	return err
 }

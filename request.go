@@ -128,22 +128,8 @@ func (c *Client) do(ctx context.Context, cl call) (*Response, error) {
 
 	// The body is read inside the retry loop, so a GET whose answer is cut
 	// off is retried like any other transport failure.
-	req.SetResponseHandler(func(resp *http.Response) (err error) {
-		st.handled = true
-		if c.guardReads {
-			defer st.guard(ctx, resp.Body, c.hc.Timeout)()
-		}
-		switch {
-		case resp.StatusCode < 200:
-			return st.informational(resp)
-		case resp.StatusCode > 299:
-			st.errBody, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-			st.atEOF = len(st.errBody) < maxErrorBody
-		case resp.StatusCode != http.StatusNoContent:
-			err = st.decodeBody(resp, cl.out, cl.limit)
-		}
-		st.drainClose(resp.Body) // bounded here, so nothing reads it unbounded later
-		return err
+	req.SetResponseHandler(func(resp *http.Response) error {
+		return c.finish(ctx, st, resp, cl)
 	})
 
 	resp, err := c.rc.Do(req) //nolint:bodyclose // closed below by st.drainClose, on every path
@@ -210,6 +196,14 @@ func (c *Client) afterAttempt(ctx context.Context, resp *http.Response, err erro
 	st := stateFrom(ctx)
 	if st == nil {
 		return
+	}
+	if again && err == nil && resp != nil && !st.handled {
+		// A 429 or 5xx to retry: close it here, the drain bounded in time.
+		// After the last attempt, do reads its body for the APIError.
+		st.handled = st.attempts <= c.rc.RetryMax
+		if st.handled {
+			st.drainClose(resp.Body)
+		}
 	}
 	switch {
 	case err != nil:
