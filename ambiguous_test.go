@@ -52,10 +52,7 @@ func TestTriggerNotResentAfterAnswerBegan(t *testing.T) {
 					return resp, nil
 				})
 				opts := []rivery.Option{rivery.WithHTTPClient(&http.Client{Transport: rt})}
-				c := srv.Client(opts...)
-				if family == "v1" {
-					c = srv.ClientV1(opts...)
-				}
+				c := familyClient(srv, family, opts...)
 				_, _, err := c.Rivers.Run(context.Background(), riverID)
 				if n := len(srv.RequestsTo(riverytest.RouteRun)); n != 1 {
 					t.Errorf("the server saw %d triggers, want 1", n)

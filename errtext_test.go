@@ -67,10 +67,7 @@ func TestServerTextInErrorsIsSafe(t *testing.T) {
 				t.Parallel()
 				srv := riverytest.NewServer(riverytest.WithRiver(riverytest.River{ID: riverID}))
 				defer srv.Close()
-				c := srv.Client()
-				if family == "v1" {
-					c = srv.ClientV1()
-				}
+				c := familyClient(srv, family)
 				srv.Fail(riverytest.RouteRun, 1, riverytest.Fault{Status: 400, Body: b.body})
 				_, _, err := c.Rivers.Run(context.Background(), riverID)
 				apiErr := asAPIError(t, err)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rivery-go/rivery"
+	"github.com/rivery-go/rivery/riverytest"
 )
 
 // rawServer is a loopback listener that answers each request with bytes a
@@ -132,4 +133,13 @@ func within(t *testing.T, f func()) time.Duration {
 		t.Fatalf("still blocked after %v", hangLimit)
 		return 0
 	}
+}
+
+// familyClient returns srv's client for family: "v1" for the v1 API, any
+// other for the console API where it can.
+func familyClient(srv *riverytest.Server, family string, opts ...rivery.Option) *rivery.Client {
+	if family == "v1" {
+		return srv.ClientV1(opts...)
+	}
+	return srv.Client(opts...)
 }

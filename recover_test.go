@@ -19,10 +19,7 @@ func TestFindRunSinceAfterAmbiguousTrigger(t *testing.T) {
 			t.Parallel()
 			srv := riverytest.NewServer(riverytest.WithRiver(riverytest.River{ID: riverID}))
 			defer srv.Close()
-			c := srv.Client()
-			if family == "v1" {
-				c = srv.ClientV1()
-			}
+			c := familyClient(srv, family)
 			ctx := context.Background()
 
 			since := time.Now()
