@@ -81,7 +81,7 @@ func TestWhitespaceTokenRefused(t *testing.T) {
 func TestNullListItemsDropped(t *testing.T) {
 	t.Parallel()
 	srv := jsonServer(t, func(r *http.Request) string {
-		item := `{"token_id":"t1","name":"ci"}`
+		item := `{"token_id":"t1","name":"ci","scopes":[null,"river:list",null]}`
 		if strings.Contains(r.URL.Path, "/rivers") {
 			item = `{"river_cross_id":"` + riverID + `","name":"r"}`
 		}
@@ -91,7 +91,10 @@ func TestNullListItemsDropped(t *testing.T) {
 	ctx := context.Background()
 	tokens, _, err := c.Tokens.List(ctx, nil)
 	if err != nil || len(tokens) != 1 || tokens[0] == nil {
-		t.Errorf("Tokens.List = %v, %v; want one token", tokens, err)
+		t.Fatalf("Tokens.List = %v, %v; want one token", tokens, err)
+	}
+	if scopes := tokens[0].Scopes; len(scopes) != 1 || scopes[0] != rivery.ScopeRiverList {
+		t.Errorf("scopes = %q, want [river:list]", scopes)
 	}
 	for tok, err := range c.Tokens.All(ctx, nil) {
 		if err != nil || tok == nil {
@@ -101,5 +104,20 @@ func TestNullListItemsDropped(t *testing.T) {
 	rivers, _, err := c.Rivers.List(ctx, nil)
 	if err != nil || len(rivers) != 1 || rivers[0] == nil {
 		t.Errorf("Rivers.List = %v, %v; want one river", rivers, err)
+	}
+}
+
+// A token's times outside the years 0 to 9999 in UTC read as unknown.
+func TestTokenTimesOutsideWritableYears(t *testing.T) {
+	t.Parallel()
+	srv := jsonServer(t, func(*http.Request) string {
+		return `{"token_id":"t1","name":"ci","created_at":"9999-12-31T23:00:00-05:00","last_used_at":"9999-12-31T22:00:00-03:00"}`
+	})
+	tok, _, err := newTestClient(t, srv.URL, v1()...).Tokens.Get(context.Background(), "t1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !tok.CreatedAt.IsZero() || tok.LastUsedAt != nil {
+		t.Errorf("CreatedAt %v, LastUsedAt %v; want unknown", tok.CreatedAt, tok.LastUsedAt)
 	}
 }
