@@ -146,7 +146,7 @@ func (c *Client) do(ctx context.Context, cl call) (*Response, error) {
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		if !st.handled { // retries ran out on a retryable status
-			st.errBody, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+			_ = c.finish(ctx, st, resp, call{})
 		}
 		retryAfter, _ := retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 		apiErr := newAPIError(cl.method, target, resp, st.errBody, retryAfter)

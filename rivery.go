@@ -34,22 +34,23 @@ type Client struct {
 
 	common service
 
-	hc *http.Client
-	// guardReads: hc's transport is not net/http's, so reads of its bodies
-	// are bounded by closing them (see callState.guard).
+	hc        *http.Client
+	rc        *retryablehttp.Client
+	auth      secret // "Bearer <token>"
+	userAgent string
+	headers   headerValues
+	console   string      // console API base URL, without /api
+	urls      consoleURLs // the console API URLs, built once
+	v1        string      // v1 API base URL, without /v1
+	fixed     *scope      // the account and environment given by options, or nil
+	logger    *slog.Logger
+	clock     clock
+	pollMin   time.Duration // WaitForRun's default interval bounds
+	pollMax   time.Duration
+
+	// guardReads: hc's transport is not net/http's, so reads of its
+	// bodies are bounded by closing them (see callState.guard).
 	guardReads bool
-	rc         *retryablehttp.Client
-	auth       secret // "Bearer <token>"
-	userAgent  string
-	headers    headerValues
-	console    string      // console API base URL, without /api
-	urls       consoleURLs // the console API URLs, built once
-	v1         string      // v1 API base URL, without /v1
-	fixed      *scope      // the account and environment given by options, or nil
-	logger     *slog.Logger
-	clock      clock
-	pollMin    time.Duration // WaitForRun's default interval bounds
-	pollMax    time.Duration
 
 	// scopeSem guards resolved: one /api/me call at a time, interruptible
 	// by each waiter's context.
@@ -107,19 +108,19 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 
 	h := cfg.hosts()
 	c := &Client{
-		hc:         newHTTPClient(&cfg),
-		guardReads: cfg.httpClient != nil && !stdTransport(cfg.httpClient.Transport),
-		auth:       newSecret("Bearer " + token),
-		userAgent:  "rivery-go/" + Version,
-		console:    h.console,
-		urls:       newConsoleURLs(h.console),
-		v1:         h.v1,
-		logger:     cfg.logger,
-		clock:      realClock{},
-		pollMin:    cfg.pollMin,
-		pollMax:    cfg.pollMax,
-		scopeSem:   make(chan struct{}, 1),
+		hc:        newHTTPClient(&cfg),
+		auth:      newSecret("Bearer " + token),
+		userAgent: "rivery-go/" + Version,
+		console:   h.console,
+		urls:      newConsoleURLs(h.console),
+		v1:        h.v1,
+		logger:    cfg.logger,
+		clock:     realClock{},
+		pollMin:   cfg.pollMin,
+		pollMax:   cfg.pollMax,
+		scopeSem:  make(chan struct{}, 1),
 	}
+	c.guardReads = cfg.httpClient != nil && !stdTransport(cfg.httpClient.Transport)
 	if cfg.userAgent != "" {
 		c.userAgent = cfg.userAgent + " " + c.userAgent
 	}
