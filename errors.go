@@ -124,8 +124,9 @@ type RequestError struct {
 	Attempts int    // how many times the request was sent (or tried)
 	// MaybeApplied is true when a non-idempotent request (a run trigger, a
 	// cancel, a token creation) may have reached the server: it was not
-	// retried, and the caller should check (for runs: Rivers.ListRuns)
-	// before sending it again.
+	// retried, and the caller should check (for runs: Rivers.FindRunSince)
+	// before sending it again. The func MaybeApplied also covers a 5xx
+	// answer to such a request.
 	MaybeApplied bool
 	Err          error
 
