@@ -85,6 +85,9 @@ func TestNullListItemsDropped(t *testing.T) {
 		if strings.Contains(r.URL.Path, "/rivers") {
 			item = `{"river_cross_id":"` + riverID + `","name":"r"}`
 		}
+		if strings.HasSuffix(r.URL.Path, "/scopes") {
+			return `[null, {"name": "river:list", "description": "d"}, null]`
+		}
 		return `{"items":[null,` + item + `,null],"page":1,"total_items":3,"next_page":null}`
 	})
 	c := newTestClient(t, srv.URL, v1()...)
@@ -100,6 +103,10 @@ func TestNullListItemsDropped(t *testing.T) {
 		if err != nil || tok == nil {
 			t.Errorf("Tokens.All yielded %v, %v", tok, err)
 		}
+	}
+	scopes, _, err := c.Tokens.Scopes(ctx)
+	if err != nil || len(scopes) != 1 || scopes[0].Name != rivery.ScopeRiverList {
+		t.Errorf("Tokens.Scopes = %+v, %v; want one scope", scopes, err)
 	}
 	rivers, _, err := c.Rivers.List(ctx, nil)
 	if err != nil || len(rivers) != 1 || rivers[0] == nil {
