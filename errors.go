@@ -60,10 +60,16 @@ type APIError struct {
 	// that asks for more than the client's max wait, the call returns at
 	// once with this set, so the caller can decide when to try again.
 	RetryAfter time.Duration
-	Body       []byte // the raw body, at most 64 KiB
 	// Hint is the SDK's reading of the error, when it has one: for a 403
 	// inside an environment, that the token may not be granted there.
 	Hint string
+	// Body is the raw body, at most 64 KiB, as the server sent it (control
+	// characters included; Message and Details have them replaced), save
+	// that any piece of the client's token is replaced by "[redacted]".
+	Body []byte
+
+	nonIdempotent bool   // the request must not be sent twice (see MaybeApplied)
+	scrub         secret // the client's token, scrubbed from Error
 }
 
 // Error reports the call, the status and the server's message.
@@ -80,7 +86,7 @@ func (e *APIError) Error() string {
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, " (retry after %v)", e.RetryAfter)
 	}
-	return b.String()
+	return e.scrub.printable(b.String())
 }
 
 // statusSentinels maps the statuses with a sentinel of their own.
@@ -130,10 +136,13 @@ type RequestError struct {
 	Attempts int    // how many times the request was sent (or tried)
 	// MaybeApplied is true when a non-idempotent request (a run trigger, a
 	// cancel, a token creation) may have reached the server: it was not
-	// retried, and the caller should check (for runs: Rivers.ListRuns)
-	// before sending it again.
+	// retried, and the caller should check (for runs: Rivers.FindRunSince)
+	// before sending it again. The func MaybeApplied also covers a 5xx
+	// answer to such a request.
 	MaybeApplied bool
 	Err          error
+
+	scrub secret // the client's token, scrubbed from Error
 }
 
 // Error reports the call and the cause.
@@ -146,7 +155,7 @@ func (e *RequestError) Error() string {
 	if e.MaybeApplied {
 		b.WriteString(" (the request may have reached the server: check before sending it again)")
 	}
-	return b.String()
+	return e.scrub.printable(b.String())
 }
 
 // Unwrap returns the cause, so errors.Is(err, context.Canceled) works.
@@ -156,6 +165,8 @@ func (e *RequestError) Unwrap() error { return e.Err }
 // status other than StatusSucceeded. It matches ErrRunFailed.
 type RunError struct {
 	Run *Run
+
+	scrub secret // the client's token, scrubbed from Error
 }
 
 // Error names the run, its final status and the server's message.
@@ -173,7 +184,7 @@ func (e *RunError) Error() string {
 	if e.Run.Message != "" {
 		msg += ": " + clip(e.Run.Message, maxMessage)
 	}
-	return msg
+	return e.scrub.printable(msg)
 }
 
 // Is matches ErrRunFailed.
@@ -217,9 +228,10 @@ type fieldErrorWire struct {
 	Input json.RawMessage   `json:"input"`
 }
 
-// parseErrorBody reads the message out of an error body: v1's "detail" as a
+// readErrorBody reads the message out of an error body: v1's "detail" as a
 // string or a validation list, the console's "message", or plain text.
-func parseErrorBody(body []byte) (string, []FieldError) {
+// parseErrorBody makes what it returns safe to print.
+func readErrorBody(body []byte) (string, []FieldError) {
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 {
 		return "", nil

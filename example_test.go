@@ -65,14 +65,13 @@ func ExampleAPIError() {
 
 	_, _, err := client.Rivers.Run(ctx, "63b724fc690def001131d242")
 	var apiErr *rivery.APIError
-	var reqErr *rivery.RequestError
 	switch {
 	case errors.Is(err, rivery.ErrNotFound):
 		fmt.Println("no such river")
 	case errors.Is(err, rivery.ErrRateLimited) && errors.As(err, &apiErr):
 		fmt.Println("rate limited; retry after", apiErr.RetryAfter)
-	case errors.As(err, &reqErr) && reqErr.MaybeApplied:
-		fmt.Println("the trigger may have started a run: check ListRuns before retrying")
+	case rivery.MaybeApplied(err): // a cut connection or a 5xx after the trigger was sent
+		fmt.Println("the trigger may have started a run: find it with FindRunSince, do not trigger again")
 	case err != nil:
 		fmt.Println("failed:", err)
 	}

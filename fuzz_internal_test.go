@@ -18,13 +18,17 @@ func FuzzParseErrorBody(f *testing.F) {
 	f.Add([]byte(`{"message": "River not found"}`))
 	f.Add([]byte("upstream connect error"))
 	f.Add([]byte(`{"detail": {"nested": true}}`))
+	f.Add([]byte("{\"detail\": [{\"loc\": [\"body\", 0, {\"k\": \"\\u001b[2J\"}, \"\xff\"], \"msg\": \"\\u009b31m\", \"type\": \"\\u202e\"}]}"))
+	f.Add([]byte("plain \x1b]0;title\x07 \xc2\x9b \x7f \xff"))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		msg, details := parseErrorBody(body)
 		if !utf8.ValidString(msg) {
 			t.Errorf("message %q is not valid UTF-8", msg)
 		}
+		checkPrintable(t, msg)
 		for _, d := range details {
-			_ = d.String()
+			checkPrintable(t, d.String())
+			checkPrintable(t, d.Type)
 		}
 		if len(msg) > 4*len(body)+16 {
 			t.Errorf("message of %d bytes from a body of %d", len(msg), len(body))
@@ -88,6 +92,51 @@ func checkRun(t *testing.T, r *Run, console bool) {
 	if !r.StartedAt.IsZero() && r.StartedAt.Location().String() != "UTC" {
 		t.Errorf("StartedAt %v not in UTC", r.StartedAt)
 	}
+	if _, err := json.Marshal(r); err != nil {
+		t.Errorf("run %+v cannot be written as JSON: %v", r, err)
+	}
+	if msg := (&RunError{Run: r}).Error(); strings.ContainsFunc(msg, unsafeRune) || !utf8.ValidString(msg) {
+		t.Errorf("RunError text %q is not safe to print", msg)
+	}
+}
+
+// checkPrintable fails unless s is valid UTF-8 without a rune safeText
+// replaces.
+func checkPrintable(t *testing.T, s string) {
+	t.Helper()
+	if !utf8.ValidString(s) || strings.ContainsFunc(s, unsafeRune) {
+		t.Errorf("%q is not safe to print", s)
+	}
+}
+
+// Whatever the text, safeText leaves nothing unsafe and keeps what was safe.
+func FuzzSafeText(f *testing.F) {
+	for _, s := range []string{"plain", "tab\there", "\x1b[31mred\x1b[0m", "\u009b2J", "\xff\xfe", "\u202eevil", "line\u2028sep", "日本"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := safeText(s)
+		checkPrintable(t, out)
+		if utf8.ValidString(s) && !strings.ContainsFunc(s, unsafeRune) && out != s {
+			t.Errorf("safeText(%q) = %q, want it unchanged", s, out)
+		}
+	})
+}
+
+// Whatever the text, no tokenPiece-byte piece of the token survives scrub.
+func FuzzScrubToken(f *testing.F) {
+	const token = "XYZtok-9f8e7d6c5b4a3210-secret"
+	f.Add("echo " + token + " back")
+	f.Add("piece 9f8e7d6c and c5b4a3210-se")
+	f.Add(token[:7] + "|" + token[7:])
+	f.Fuzz(func(t *testing.T, text string) {
+		out := newSecret("Bearer " + token).scrub(text)
+		for i := 0; i+tokenPiece <= len(token); i++ {
+			if strings.Contains(out, token[i:i+tokenPiece]) {
+				t.Fatalf("scrub(%q) = %q keeps %q", text, out, token[i:i+tokenPiece])
+			}
+		}
+	})
 }
 
 func FuzzParseRunStatus(f *testing.F) {

@@ -36,6 +36,8 @@ func (s OperationStatus) Done() bool {
 // any state but D; it carries the server's message.
 type OperationError struct {
 	Operation *Operation
+
+	scrub secret // the client's token, scrubbed from Error
 }
 
 // Error reports the operation and the server's message.
@@ -44,7 +46,7 @@ func (e *OperationError) Error() string {
 	if e.Operation.ErrorMessage != "" {
 		msg += ": " + clip(e.Operation.ErrorMessage, maxMessage)
 	}
-	return msg
+	return e.scrub.printable(msg)
 }
 
 func operationFromWire(w *wire.Operation) *Operation {
@@ -94,7 +96,7 @@ func (s *RiversService) WaitForOperation(ctx context.Context, op *Operation, opt
 		return nil, fmt.Errorf("%w: nil operation", ErrInvalidArgument)
 	}
 	if op.Status.Done() && op.Status != "" {
-		return op, operationOutcome(op)
+		return op, s.client.sealed(operationOutcome(op))
 	}
 	if err := validateID("operation ID", op.ID); err != nil {
 		return nil, err
@@ -119,7 +121,7 @@ func (s *RiversService) WaitForOperation(ctx context.Context, op *Operation, opt
 	if err != nil {
 		return done, err
 	}
-	return done, operationOutcome(done)
+	return done, s.client.sealed(operationOutcome(done))
 }
 
 func operationOutcome(op *Operation) error {

@@ -43,7 +43,7 @@ func listPage[T any](ctx context.Context, c *Client, u string, query any) ([]T, 
 	}
 	resp.Page, resp.TotalItems = env.Page, env.TotalItems
 	resp.NextPage, resp.PreviousPage = env.NextPage, env.PreviousPage
-	return env.Items, resp, nil
+	return dropNil(env.Items), resp, nil
 }
 
 // pageFunc fetches the page at u (with query on the first call only).
@@ -51,11 +51,13 @@ type pageFunc[T any] func(ctx context.Context, u string, query any) ([]T, *Respo
 
 // allPages walks a v1 list from first (with query) through each next_page,
 // holding one page at a time. It follows next_page only on the client's own
-// scheme and host, and stops with an error when a page does not advance.
+// scheme and host, and stops with an error when a page does not advance,
+// when next_page names a URL already fetched, or past maxPages pages.
 func allPages[T any](ctx context.Context, c *Client, first string, query any, fetch pageFunc[T]) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		u, q, prevPage := first, query, 0
+		var seen visited
 		for {
 			items, resp, err := fetch(ctx, u, q)
 			if err != nil {
@@ -73,6 +75,10 @@ func allPages[T any](ctx context.Context, c *Client, first string, query any, fe
 			}
 			current, _ := fullURL(u, q) // q was encoded by the fetch
 			if err := c.checkNextPage(next, current, prevPage, resp.Page); err != nil {
+				yield(zero, err)
+				return
+			}
+			if err := seen.add(current, next); err != nil {
 				yield(zero, err)
 				return
 			}

@@ -29,6 +29,7 @@ const (
 	limitPage   = 8 << 20
 	limitLarge  = 16 << 20
 	maxDrain    = 64 << 10 // what is read past the decoded value to reuse the connection
+	drainWait   = 50 * time.Millisecond
 )
 
 // Response is the HTTP response behind a call, with what the SDK parsed from
@@ -74,6 +75,11 @@ type callState struct {
 	src                readTracker
 	start              time.Time
 	lr                 io.LimitedReader // bounds body reads without an allocation each
+
+	trace       attemptTrace // how far this attempt got (non-idempotent calls)
+	doneAtStart bool         // ctx was done before this attempt began
+	atEOF       bool         // the body was read to its end: closing it loses nothing
+	closed      bool         // this attempt's body is closed, not to be read again
 }
 
 // NonIdempotent tells the retry policy whether the call may be repeated.
@@ -110,6 +116,9 @@ func (c *Client) send(ctx context.Context, cl call, auth []string) (*Response, e
 	st := &callState{method: cl.method, nonIdempotent: cl.write || cl.method == http.MethodPost || cl.method == http.MethodPatch}
 	r := &st.resp // one allocation for both
 	ctx = retry.WithCall(ctx, st)
+	if st.nonIdempotent {
+		ctx = st.trace.withTrace(ctx)
+	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, cl.method, target, body)
 	if err != nil {
 		return nil, fmt.Errorf("%w: building request: %w", ErrInvalidArgument, err)
@@ -126,20 +135,7 @@ func (c *Client) send(ctx context.Context, cl call, auth []string) (*Response, e
 	// The body is read inside the retry loop, so a GET whose answer is cut
 	// off is retried like any other transport failure.
 	req.SetResponseHandler(func(resp *http.Response) error {
-		st.handled = true
-		switch {
-		case resp.StatusCode < 200 || resp.StatusCode > 299:
-			st.errBody, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-			return nil
-		case resp.StatusCode == http.StatusNoContent:
-			return nil
-		}
-		err := st.decodeBody(resp, cl.out, cl.limit)
-		if _, ok := err.(*undecodableError); ok { //nolint:errorlint // decodeBody returns it unwrapped
-			st.badBody = err // the whole body came: trying again gets the same
-			return nil
-		}
-		return err
+		return c.finish(ctx, st, resp, cl)
 	})
 
 	resp, err := c.rc.Do(req) //nolint:bodyclose // closed below by st.drainClose, on every path
@@ -150,14 +146,19 @@ func (c *Client) send(ctx context.Context, cl call, auth []string) (*Response, e
 		r.Response, r.RequestID = resp, requestID(resp.Header)
 	}
 	if err != nil {
-		return r, st.requestError(ctx, cl, target, err)
+		reqErr := st.requestError(ctx, cl, target, err)
+		reqErr.scrub = c.auth
+		return r, reqErr
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		if !st.handled { // retries ran out on a retryable status
-			st.errBody, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+			_ = c.finish(ctx, st, resp, call{})
 		}
 		retryAfter, _ := retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
-		return r, newAPIError(cl.method, target, resp, st.errBody, retryAfter)
+		apiErr := newAPIError(cl.method, target, resp, st.errBody, retryAfter)
+		apiErr.nonIdempotent = st.nonIdempotent
+		c.auth.sealAPIError(apiErr)
+		return r, apiErr
 	}
 	if st.badBody != nil {
 		return r, st.requestError(ctx, cl, target, st.badBody)
@@ -190,7 +191,10 @@ func (c *Client) beforeAttempt(_ retryablehttp.Logger, req *http.Request, retryN
 	}
 	st.attempts = retryNumber + 1
 	st.handled = false
-	if c.logger != nil {
+	st.atEOF, st.closed = false, false
+	st.trace.reset()
+	st.doneAtStart = req.Context().Err() != nil
+	if c.logger != nil || c.guardReads {
 		st.start = time.Now()
 	}
 }
@@ -202,9 +206,17 @@ func (c *Client) afterAttempt(ctx context.Context, resp *http.Response, err erro
 	if st == nil {
 		return
 	}
+	if again && err == nil && resp != nil && !st.handled {
+		// A 429 or 5xx to retry: close it here, the drain bounded in time.
+		// After the last attempt, do reads its body for the APIError.
+		st.handled = st.attempts <= c.rc.RetryMax
+		if st.handled {
+			st.drainClose(resp.Body)
+		}
+	}
 	switch {
 	case err != nil:
-		st.maybeApplied = st.maybeApplied || !retry.PreSend(err)
+		st.maybeApplied = st.maybeApplied || st.reached(resp != nil, err)
 	case resp != nil && resp.StatusCode != http.StatusTooManyRequests:
 		st.maybeApplied = true
 	}
@@ -229,7 +241,7 @@ func (c *Client) afterAttempt(ctx context.Context, resp *http.Response, err erro
 		if uerr := (*url.Error)(nil); errors.As(err, &uerr) {
 			err = uerr.Err
 		}
-		attrs = append(attrs, slog.String("error", err.Error()))
+		attrs = append(attrs, slog.String("error", c.auth.printable(err.Error())))
 	}
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "rivery: http attempt", attrs...)
 }
@@ -313,7 +325,7 @@ func (st *callState) decodeBody(resp *http.Response, out any, limit int64) error
 		case int64(len(b)) > limit:
 			return tooLarge()
 		}
-		*raw = b
+		*raw, st.atEOF = b, true
 		return nil
 	}
 	if err := json.NewDecoder(lr).Decode(out); err != nil {
@@ -325,6 +337,8 @@ func (st *callState) decodeBody(resp *http.Response, out any, limit int64) error
 		}
 		return &undecodableError{err}
 	}
+	// With a Content-Length all read, the body's end needs no more I/O.
+	st.atEOF = resp.ContentLength >= 0 && resp.ContentLength == limit+1-lr.N
 	return nil
 }
 
@@ -352,10 +366,23 @@ func (t *readTracker) Read(p []byte) (int, error) {
 }
 
 // drainClose reads a little of what is left, so the connection can be
-// reused, and closes the body.
+// reused, and closes the body, once. Unless the body is known to be at its
+// end, the drain is bounded in time too: a tail that stalls gets the body
+// closed (and with it the connection) after drainWait.
 func (st *callState) drainClose(body io.ReadCloser) {
+	if body == nil || st.closed {
+		return
+	}
+	st.closed = true
+	var t *time.Timer
+	if !st.atEOF {
+		t = time.AfterFunc(drainWait, func() { _ = body.Close() })
+	}
 	st.lr.R, st.lr.N = body, maxDrain
 	_, _ = io.Copy(io.Discard, &st.lr)
+	if t != nil {
+		t.Stop()
+	}
 	_ = body.Close()
 }
 

@@ -29,9 +29,9 @@ type RiversService service
 //
 // A trigger is never sent twice by the SDK unless the first try provably
 // did not reach the server or was answered 429. If the outcome is unknown
-// (a cut connection, a timeout, an unreadable answer) the error is a
-// *RequestError with MaybeApplied set: look for the run with ListRuns
-// before triggering again.
+// (a cut connection, a timeout, an unreadable answer, a 5xx)
+// MaybeApplied(err) is true: look for the run with FindRunSince before
+// triggering again.
 func (s *RiversService) Run(ctx context.Context, riverID string) (*Run, *Response, error) {
 	if err := validateID("river ID", riverID); err != nil {
 		return nil, nil, err

@@ -46,7 +46,7 @@ type Client struct {
 
 	hc        *http.Client
 	rc        *retryablehttp.Client
-	auth      secret       // "Bearer <token>", when src is nil
+	auth      secret       // "Bearer <token>"; with src, the last header it gave (errors scrub it)
 	src       *tokenSource // WithTokenSource, or nil
 	limiter   *rate.Limiter
 	userAgent string
@@ -59,6 +59,10 @@ type Client struct {
 	clock     clock
 	pollMin   time.Duration // WaitForRun's default interval bounds
 	pollMax   time.Duration
+
+	// guardReads: hc's transport is not net/http's, so reads of its
+	// bodies are bounded by closing them (see callState.guard).
+	guardReads bool
 
 	// scopeSem guards resolved: one /api/me call at a time, interruptible
 	// by each waiter's context.
@@ -126,6 +130,10 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		pollMax:   cfg.pollMax,
 		scopeSem:  make(chan struct{}, 1),
 	}
+	if c.src != nil {
+		c.auth = c.src.lastHeader
+	}
+	c.guardReads = cfg.httpClient != nil && !stdTransport(cfg.httpClient.Transport)
 	if cfg.userAgent != "" {
 		c.userAgent = cfg.userAgent + " " + c.userAgent
 	}
@@ -197,8 +205,8 @@ func newHTTPClient(cfg *config) *http.Client {
 			req.URL.Scheme != first.URL.Scheme || req.URL.Host != first.URL.Host {
 			return http.ErrUseLastResponse
 		}
-		if len(via) >= 10 {
-			return fmt.Errorf("stopped after %d redirects", len(via))
+		if err := redirectLoop(req, via); err != nil {
+			return err
 		}
 		if userCheck != nil {
 			return userCheck(req, via)

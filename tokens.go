@@ -229,14 +229,14 @@ type ScopeInfo struct {
 
 // Scopes lists the scopes a token can be granted: GET /v1/scopes.
 func (s *TokensService) Scopes(ctx context.Context) ([]ScopeInfo, *Response, error) {
-	var ws []wire.ScopeInfo
+	var ws []*wire.ScopeInfo
 	resp, err := s.client.do(ctx, call{method: http.MethodGet, url: s.client.v1 + pathScopes, out: &ws, limit: limitPage})
 	if err != nil {
 		return nil, resp, tokensErr(err)
 	}
-	out := make([]ScopeInfo, len(ws))
-	for i, w := range ws {
-		out[i] = ScopeInfo{Scope(w.Name), w.Description}
+	out := make([]ScopeInfo, 0, len(ws))
+	for _, w := range dropNil(ws) {
+		out = append(out, ScopeInfo{Scope(w.Name), w.Description})
 	}
 	return out, resp, nil
 }

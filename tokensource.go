@@ -50,6 +50,8 @@ func (c *config) checkToken(token string) error {
 		return nil
 	case token == "":
 		return fmt.Errorf("%w: empty API token", ErrInvalidArgument)
+	case strings.TrimSpace(token) == "":
+		return fmt.Errorf("%w: empty API token (only whitespace)", ErrInvalidArgument)
 	case hasControl(token):
 		return fmt.Errorf("%w: API token contains control characters", ErrInvalidArgument)
 	}
@@ -99,6 +101,15 @@ func (s *tokenSource) header(tok string) ([]string, error) {
 	b := &bearer{tok, []string{"Bearer " + tok}}
 	s.last.Store(b)
 	return b.header, nil
+}
+
+// lastHeader is the Authorization value of the last token the source gave,
+// or nil before the first: what errors and logs scrub.
+func (s *tokenSource) lastHeader() []string {
+	if b := s.last.Load(); b != nil {
+		return b.header
+	}
+	return nil
 }
 
 // authorize returns the Authorization value to send and the token in it

@@ -96,7 +96,7 @@ func (s *RiversService) RunAndWait(ctx context.Context, riverID string, opts *Wa
 	case run.Status == StatusSkipped && run.InFlightRunID != "":
 		return s.pollRun(ctx, riverID, run.InFlightRunID, run, minI, maxI, opts)
 	case run.Status.Terminal():
-		return run, outcome(run)
+		return run, s.client.sealed(outcome(run))
 	case run.Group != nil:
 		return s.pollGroup(ctx, run, minI, maxI, opts)
 	}
@@ -186,12 +186,13 @@ func (s *RiversService) pollRun(ctx context.Context, riverID, runID string, last
 	if err != nil {
 		return run, err
 	}
-	return run, outcome(run)
+	return run, s.client.sealed(outcome(run))
 }
 
 // pollUntil calls step until it reports done, waiting from minI, doubling
 // up to maxI, between calls (and before the first when waitFirst). A
-// transient error is ridden out; any other error, or the end of ctx, stops
+// transient error is ridden out, waiting at least as long as its
+// Retry-After (see pauseAfter); any other error, or the end of ctx, stops
 // the wait and returns the last value step gave with that error.
 func pollUntil[T any](ctx context.Context, clk clock, last T, waitFirst bool, minI, maxI time.Duration, step func() (T, bool, error)) (T, error) {
 	if ctx == nil {
@@ -217,7 +218,11 @@ func pollUntil[T any](ctx context.Context, clk clock, last T, waitFirst bool, mi
 		case !transient(err):
 			return last, err
 		}
-		if err := sleep(ctx, clk, interval); err != nil {
+		wait, err := pauseAfter(ctx, err, interval)
+		if err != nil {
+			return last, err
+		}
+		if err := sleep(ctx, clk, wait); err != nil {
 			return last, err
 		}
 		interval = min(interval*2, maxI)

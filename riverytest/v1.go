@@ -35,7 +35,10 @@ func writePage[T any](w http.ResponseWriter, r *http.Request, items []T) {
 		writeValidation(w, bad...)
 		return
 	}
-	start := min((page-1)*per, len(items))
+	start := len(items) // a page past the end, however large its number, is empty
+	if page-1 < len(items)/per+1 {
+		start = min((page-1)*per, len(items))
+	}
 	end := min(start+per, len(items))
 	link := func(p int) any {
 		q.Set("page", strconv.Itoa(p))

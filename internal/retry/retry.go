@@ -51,6 +51,23 @@ func NonIdempotent(ctx context.Context) context.Context {
 	return WithCall(ctx, nonIdempotent{})
 }
 
+// Reacher is a Call that knows more than an error's type about whether a
+// failed attempt may have reached the server (what the transport reported
+// of its progress, whether an answer had begun to arrive).
+type Reacher interface {
+	Reached(err error) bool
+}
+
+// Reached reports whether the attempt that failed with err may have reached
+// the server: the Call's own account when it keeps one, else everything
+// but a dial or DNS error.
+func Reached(ctx context.Context, err error) bool {
+	if r, ok := CallFrom(ctx).(Reacher); ok {
+		return r.Reached(err)
+	}
+	return !PreSend(err)
+}
+
 // IsNonIdempotent reports whether ctx carries a non-idempotent Call.
 func IsNonIdempotent(ctx context.Context) bool {
 	c := CallFrom(ctx)
@@ -76,11 +93,13 @@ func (p Policy) now() time.Time {
 // CheckRetry reports whether the attempt that produced resp or err should be
 // repeated. It never retries once ctx is done, and returns ctx's error then.
 //
-// Rules: a request that never reached the server (dial or DNS failure) is
-// retried whatever its method; so is any 429 whose Retry-After fits under
-// MaxWait. Idempotent requests are also retried on other transport errors and
-// on 5xx except 501. A non-idempotent request is never retried after it may
-// have reached the server.
+// Rules: a request that never reached the server (see Reached) is retried
+// whatever its method; so is any 429 whose Retry-After fits under MaxWait.
+// Idempotent requests are also retried on other transport errors and on
+// 5xx except 501. A non-idempotent request is never retried after it may
+// have reached the server: an error that comes with a response (reading
+// its body failed) always may have. Errors marked with Stop, and
+// certificate and TLS failures, are never retried.
 func (p Policy) CheckRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
@@ -90,7 +109,7 @@ func (p Policy) CheckRetry(ctx context.Context, resp *http.Response, err error) 
 		if Permanent(err) {
 			return false, nil
 		}
-		return PreSend(err) || idempotent, nil
+		return idempotent || resp == nil && !Reached(ctx, err), nil
 	}
 	if resp == nil {
 		return false, nil
@@ -148,22 +167,24 @@ func Jitter(d time.Duration) time.Duration {
 }
 
 // ParseRetryAfter reads a Retry-After value: delay seconds or an HTTP date in
-// any of the forms http.ParseTime accepts. A date in the past gives 0. It
-// reports false when the header is empty or malformed.
+// any of the forms http.ParseTime accepts. A date in the past gives 0; a
+// number of seconds too large for an integer gives the longest Duration
+// in whole seconds. It reports false when the header is empty or malformed.
 func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0, false
 	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs < 0 {
-			return 0, false
-		}
-		const maxSecs = int64((1<<63 - 1) / time.Second)
-		if secs > maxSecs {
-			secs = maxSecs
-		}
-		return time.Duration(secs) * time.Second, true
+	const maxSecs = int64((1<<63 - 1) / time.Second)
+	secs, err := strconv.ParseInt(v, 10, 64)
+	switch {
+	case err == nil && secs < 0:
+		return 0, false
+	case err == nil:
+		return time.Duration(min(secs, maxSecs)) * time.Second, true
+	case errors.Is(err, strconv.ErrRange) && v[0] != '-':
+		// Too many seconds for an integer: longer than any cap, not absent.
+		return time.Duration(maxSecs) * time.Second, true
 	}
 	t, err := http.ParseTime(v)
 	if err != nil {
@@ -183,18 +204,27 @@ func PreSend(err error) bool {
 	return errors.As(err, &opErr) && opErr.Op == "dial"
 }
 
-// Permanent reports whether err will not go away by trying again: a
-// certificate or TLS negotiation failure.
+// Stop marks err as one that trying again will not fix (a redirect loop, an
+// answer the SDK refuses): CheckRetry never repeats the attempt.
+func Stop(err error) error { return stopError{err} }
+
+type stopError struct{ error }
+
+func (e stopError) Unwrap() error { return e.error }
+
+// Permanent reports whether err will not go away by trying again: an error
+// marked with Stop, or a certificate or TLS negotiation failure.
 func Permanent(err error) bool {
 	var (
 		unknownAuthority x509.UnknownAuthorityError
 		invalidCert      x509.CertificateInvalidError
 		hostname         x509.HostnameError
 		verification     *tls.CertificateVerificationError
+		stop             stopError
 		recordHeader     tls.RecordHeaderError
 		alert            tls.AlertError
 	)
-	return errors.As(err, &unknownAuthority) || errors.As(err, &invalidCert) ||
+	return errors.As(err, &stop) || errors.As(err, &unknownAuthority) || errors.As(err, &invalidCert) ||
 		errors.As(err, &hostname) || errors.As(err, &verification) ||
 		errors.As(err, &recordHeader) || errors.As(err, &alert)
 }

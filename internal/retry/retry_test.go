@@ -127,6 +127,9 @@ func TestParseRetryAfter(t *testing.T) {
 		{"1.5", 0, false},
 		{"soon", 0, false},
 		{"99999999999999999", time.Duration(1<<63-1) / time.Second * time.Second, true},
+		{"99999999999999999999", time.Duration(1<<63-1) / time.Second * time.Second, true}, // past int64: beyond any cap
+		{"+99999999999999999999", time.Duration(1<<63-1) / time.Second * time.Second, true},
+		{"-99999999999999999999", 0, false},
 		{in90.Format(http.TimeFormat), 90 * time.Second, true},    // IMF-fixdate
 		{in90.Format(time.RFC850), 90 * time.Second, true},        // obsolete RFC 850
 		{in90.Format(time.ANSIC), 90 * time.Second, true},         // asctime
@@ -207,4 +210,48 @@ func ExampleParseRetryAfter() {
 	// "120" 2m0s true
 	// "Fri, 27 Nov 2026 12:00:30 GMT" 30s true
 	// "later" 0s false
+}
+
+// A Retry-After too large for an integer is beyond the cap, not absent:
+// the 429 is not retried.
+func TestRetryAfterOverflowIsBeyondCap(t *testing.T) {
+	t.Parallel()
+	if again, _ := policy().CheckRetry(context.Background(), response(429, "99999999999999999999"), nil); again {
+		t.Error("a 429 with a Retry-After past int64 is retried")
+	}
+}
+
+// reacher is a Call that reports a fixed answer to Reached.
+type reacher struct{ reached bool }
+
+func (reacher) NonIdempotent() bool  { return true }
+func (r reacher) Reached(error) bool { return r.reached }
+
+// A non-idempotent request is decided from what the Call saw, and never
+// retried after an error that came with a response; Stop errors are final.
+func TestCheckRetryAsksTheCall(t *testing.T) {
+	t.Parallel()
+	p := policy()
+	for _, tc := range []struct {
+		name string
+		call Call
+		resp *http.Response
+		err  error
+		want bool
+	}{
+		{"dial error, the call saw a connection", reacher{true}, nil, dialErr(), false},
+		{"read error, the call saw no connection", reacher{false}, nil, io.ErrUnexpectedEOF, true},
+		{"dial error while reading an answer", reacher{false}, response(200, ""), dialErr(), false},
+		{"plain marker, dial error", nonIdempotent{}, nil, dialErr(), true},
+	} {
+		if got, _ := p.CheckRetry(WithCall(context.Background(), tc.call), tc.resp, tc.err); got != tc.want {
+			t.Errorf("%s: retry = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	if got, _ := p.CheckRetry(context.Background(), nil, Stop(errors.New("loop"))); got {
+		t.Error("a Stop error on a GET is retried")
+	}
+	if !errors.Is(Stop(io.EOF), io.EOF) {
+		t.Error("Stop hides its cause")
+	}
 }

@@ -78,8 +78,9 @@ type Envelope[T any] struct {
 }
 
 // Millis is a time sent as milliseconds since the epoch: a number or a numeric
-// string. Null, missing or unreadable values give the zero Time: a timestamp
-// the SDK cannot read must not make a run unreadable.
+// string. Null, missing or unreadable values, and times outside the years
+// 0 to 9999, give the zero Time: a timestamp the SDK cannot read must not
+// make a run unreadable.
 type Millis struct{ time.Time }
 
 // UnmarshalJSON never fails; see Millis.
@@ -90,13 +91,14 @@ func (m *Millis) UnmarshalJSON(b []byte) error {
 	}
 	f, err := strconv.ParseFloat(string(bytes.Trim(b, `"`)), 64)
 	if err == nil && f > 0 && f < 1e15 {
-		m.Time = time.UnixMilli(int64(f)).UTC()
+		m.Time = writable(time.UnixMilli(int64(f)).UTC())
 	}
 	return nil
 }
 
 // Time is a v1 timestamp: RFC 3339, or ISO 8601 without a zone (taken as
-// UTC). Null, missing or unreadable values give the zero Time.
+// UTC). Null, missing or unreadable values, and times outside the years 0
+// to 9999 once in UTC, give the zero Time.
 type Time struct{ time.Time }
 
 var timeLayouts = []string{
@@ -117,12 +119,23 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// ParseTime reads a v1 timestamp (see Time); the zero Time when it cannot.
+// writable returns t (in UTC) when its year is within 0 to 9999, the years
+// RFC 3339 and encoding/json can write, and the zero Time otherwise: a
+// time the SDK returns must never make a value impossible to write out.
+func writable(t time.Time) time.Time {
+	if y := t.Year(); y < 0 || y > 9999 {
+		return time.Time{}
+	}
+	return t
+}
+
+// ParseTime reads a v1 timestamp (see Time); the zero Time when it cannot,
+// or when it falls outside the years 0 to 9999 in UTC.
 func ParseTime(s string) time.Time {
 	s = strings.TrimSpace(s)
 	for _, layout := range timeLayouts {
 		if v, err := time.Parse(layout, s); err == nil {
-			return v.UTC()
+			return writable(v.UTC())
 		}
 	}
 	return time.Time{}

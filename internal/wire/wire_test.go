@@ -75,3 +75,46 @@ func FuzzAppendJSON(f *testing.F) {
 		}
 	})
 }
+
+// Times outside the years 0 to 9999 in UTC are unreadable: the zero Time,
+// which encoding/json can write, never a year it refuses.
+func TestTimesOutsideWritableYears(t *testing.T) {
+	t.Parallel()
+	for _, in := range []string{`"9999-12-31T23:00:00-05:00"`, `"0000-01-01T00:30:00+01:00"`} {
+		var v Time
+		if err := json.Unmarshal([]byte(in), &v); err != nil || !v.IsZero() {
+			t.Errorf("Time(%s) = %v, %v; want the zero Time", in, v.Time, err)
+		}
+	}
+	for _, in := range []string{`999999999999999`, `"253402300800000"`, `253402300799999.9e0`} {
+		var m Millis
+		if err := json.Unmarshal([]byte(in), &m); err != nil {
+			t.Errorf("Millis(%s): %v", in, err)
+		}
+		if _, err := json.Marshal(m.Time); err != nil {
+			t.Errorf("Millis(%s) = %v, which encoding/json cannot write: %v", in, m.Time, err)
+		}
+	}
+	var edge Time // the last writable instant stays readable
+	if err := json.Unmarshal([]byte(`"9999-12-31T23:59:59Z"`), &edge); err != nil || edge.IsZero() {
+		t.Errorf("Time(9999-12-31T23:59:59Z) = %v, %v", edge.Time, err)
+	}
+}
+
+// Whatever the server sends, ParseTime and Millis give a time that
+// encoding/json can write.
+func FuzzParseTime(f *testing.F) {
+	for _, s := range []string{"2026-11-27T10:02:05.5Z", "9999-12-31T23:00:00-05:00", "0000-01-01T00:00:00+01:00", "2026-11-27 10:02:05.5", "999999999999999", "1e300"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if _, err := json.Marshal(ParseTime(s)); err != nil {
+			t.Errorf("ParseTime(%q): %v", s, err)
+		}
+		var m Millis
+		_ = m.UnmarshalJSON([]byte(s))
+		if _, err := json.Marshal(m.Time); err != nil {
+			t.Errorf("Millis(%q): %v", s, err)
+		}
+	})
+}

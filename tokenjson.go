@@ -1,0 +1,32 @@
+package rivery
+
+import (
+	"encoding/json"
+	"slices"
+	"time"
+)
+
+// UnmarshalJSON reads a token in the API's shape. A null (or empty) entry
+// in its scopes is dropped: it grants nothing, and a Scope "" would only
+// mislead. A time outside the years 0 to 9999 in UTC reads as unknown (the
+// zero CreatedAt, a nil LastUsedAt), as run times do.
+func (t *Token) UnmarshalJSON(b []byte) error {
+	type plain Token // no methods: no recursion
+	if err := json.Unmarshal(b, (*plain)(t)); err != nil {
+		return err
+	}
+	t.Scopes = slices.DeleteFunc(t.Scopes, func(s Scope) bool { return s == "" })
+	if outsideYears(t.CreatedAt) {
+		t.CreatedAt = time.Time{}
+	}
+	if t.LastUsedAt != nil && outsideYears(*t.LastUsedAt) {
+		t.LastUsedAt = nil
+	}
+	return nil
+}
+
+// outsideYears reports whether t falls outside the years 0 to 9999 in UTC.
+func outsideYears(t time.Time) bool {
+	y := t.UTC().Year()
+	return y < 0 || y > 9999
+}
