@@ -22,9 +22,6 @@ func activityFake(t *testing.T, opts ...riverytest.Option) (*riverytest.Server, 
 		riverytest.WithRiver(riverytest.River{ID: riverID, Name: "orders", GroupID: "64c0ffee0000000000000a01", Polls: -1}),
 		riverytest.WithRiver(riverytest.River{ID: failingRiver, Name: "broken", Outcome: "failed", Message: "source refused the credentials", Polls: -1}),
 		riverytest.WithRiver(riverytest.River{ID: logicRiver, Name: "rollup", Type: "logic", Outcome: "failed", Message: "SQL compilation error", Polls: -1}),
-		riverytest.WithSubRivers(riverID,
-			riverytest.SubRiver{ID: "63b724fc690def001131d250", Name: "orders (eu)"},
-			riverytest.SubRiver{ID: "63b724fc690def001131d251", Name: "orders (us)", Outcome: "failed", Message: "Target table is locked"}),
 	}, opts...)...)
 	t.Cleanup(srv.Close)
 	c := srv.ClientV1()
@@ -112,27 +109,6 @@ func TestE2ERunGroupsAndTargets(t *testing.T) {
 	none, _, err := c.Activities.Targets(ctx, riverID, &rivery.TargetsOptions{Window: w, Statuses: []rivery.RunStatus{rivery.StatusFailed}})
 	if err != nil || len(none) != 0 {
 		t.Errorf("Targets of failed runs of a river that succeeded = %v, %v", none, err)
-	}
-	subs, resp, err := c.Activities.SubRiverRuns(ctx, riverID, &rivery.WindowOptions{Window: w})
-	if err != nil || len(subs) != 2 || resp.NextPage != "" {
-		t.Fatalf("SubRiverRuns = %v, %v", subs, err)
-	}
-	us := subs[1]
-	if us.Name != "orders (us)" || us.SubRiverID != "63b724fc690def001131d251" || us.Status != rivery.StatusFailed ||
-		us.Message != "Target table is locked" || us.RunGroupID != runs[riverID].GroupID || us.StartedAt.IsZero() {
-		t.Errorf("sub-river run = %+v", *us)
-	}
-	n := 0
-	for sub, err := range c.Activities.AllSubRiverRuns(ctx, riverID, &rivery.WindowOptions{Window: w, ListOptions: rivery.ListOptions{PerPage: 1}}) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		if sub.Status == rivery.StatusSucceeded {
-			n++
-		}
-	}
-	if n != 1 {
-		t.Errorf("AllSubRiverRuns: %d succeeded, want 1", n)
 	}
 	if subs, _, err := c.Activities.SubRiverRuns(ctx, failingRiver, &rivery.WindowOptions{Window: w}); err != nil || len(subs) != 0 {
 		t.Errorf("SubRiverRuns of a river without sub-rivers = %v, %v", subs, err)

@@ -29,19 +29,6 @@ const (
 // activityConfig holds the activity views' knobs.
 type activityConfig struct {
 	maxWindow time.Duration
-	subRivers map[string][]SubRiver // by master river ID
-}
-
-// WithSubRivers gives a river sub-rivers: each run of the master river
-// then has one run per sub-river, served by the sub-river activity route
-// (GET E/rivers/{id}/activities_sub_rivers) with the master run's times.
-func WithSubRivers(masterRiverID string, subs ...SubRiver) Option {
-	return func(s *Server) {
-		if s.act.subRivers == nil {
-			s.act.subRivers = map[string][]SubRiver{}
-		}
-		s.act.subRivers[masterRiverID] = append(s.act.subRivers[masterRiverID], subs...)
-	}
 }
 
 // WithMaxWindow makes the windowed activity routes refuse a window longer
@@ -59,6 +46,10 @@ type RecordedRun struct {
 	Ended   time.Time // zero: Started plus a minute
 	Status  string    // as the v1 API says it; "succeeded" when empty
 	Message string    // the error description
+	// SubRiverID, if set, names one of the river's SubRivers: the run is
+	// that sub-river's (a run group of its own), as a sub-river trigger
+	// starts, and the sub-river runs view lists it.
+	SubRiverID string
 }
 
 // AddRun records a run of an existing river and returns its ID. Every
@@ -73,6 +64,8 @@ func (s *Server) AddRun(r RecordedRun) (string, error) {
 		return "", fmt.Errorf("riverytest: AddRun: no river %q", r.RiverID)
 	case r.Started.IsZero():
 		return "", fmt.Errorf("riverytest: AddRun: Started is required")
+	case r.SubRiverID != "" && !hasSubRiver(rv, r.SubRiverID):
+		return "", fmt.Errorf("riverytest: AddRun: river %q has no sub-river %q", r.RiverID, r.SubRiverID)
 	}
 	if r.Status == "" {
 		r.Status = "succeeded"
@@ -82,11 +75,14 @@ func (s *Server) AddRun(r RecordedRun) (string, error) {
 	}
 	run := s.startRun(rv)
 	run.started, run.ended, run.recorded = r.Started.UTC(), r.Ended.UTC(), &r
+	if r.SubRiverID != "" {
+		run.subRiverID, run.subRiverName = r.SubRiverID, subRiverName(rv, r.SubRiverID)
+	}
 	return run.id, nil
 }
 
 func (s *Server) activityRoutes(mux *http.ServeMux) {
-	activity := []rivery.Scope{rivery.ScopeActivityList, rivery.ScopeRiverList}
+	activity := []rivery.Scope{rivery.ScopeActivityList, rivery.ScopeRiverList} //nolint:staticcheck // SA1019: tokens seeded with the deprecated scope keep working
 	read := []rivery.Scope{rivery.ScopeRiverList}
 	s.handle(mux, "GET "+envPrefix+"/activities", RouteActivities, v1, activity, s.windowed(s.activities))
 	s.handle(mux, "GET "+envPrefix+"/activities_statistics", RouteStatistics, v1, activity, s.windowed(s.statistics))
@@ -215,7 +211,7 @@ func (s *Server) activities(w http.ResponseWriter, r *http.Request, win window) 
 		items = append(items, c.json(map[string]any{
 			"cross_id": rv.ID, "river_id": rv.ID, "river_name": rv.Name, "group_id": rv.GroupID,
 			"account": s.AccountID, "env_id": s.EnvironmentID,
-			"is_scheduled": false, "is_sub_river": false, "is_master_river": len(s.act.subRivers[id]) > 0,
+			"is_scheduled": false, "is_sub_river": false, "is_master_river": len(rv.SubRivers) > 0,
 			"units": units, "rpu": units, "total_size": runRows * 100 * len(runs), "total_files": len(runs),
 			"last_run": rfc3339(runs[0].started),
 		}))
@@ -238,89 +234,6 @@ func (s *Server) statistics(w http.ResponseWriter, r *http.Request, win window) 
 	}))
 }
 
-// groupJSON is a run's group as the activity views show it (each run the
-// server starts is a group of one).
-func groupJSON(run *run, rv *river, now time.Time, detail bool) map[string]any {
-	st := run.status(rv, now)
-	m := map[string]any{
-		"run_group_id": run.groupID, "river_cross_id": rv.ID, "status": st,
-		"units": runUnits, "rpu": runUnits, "trigger": "api",
-		"run_date_utc": rfc3339(run.started), "run_date_epoch_milliseconds": run.started.UnixMilli(),
-		"run_end_date_utc": rfc3339(run.ended), "max_duration_in_milliseconds": 0,
-	}
-	if !run.ended.IsZero() {
-		m["max_duration_in_milliseconds"] = run.ended.Sub(run.started).Milliseconds()
-	}
-	if detail {
-		counts{st: 1}.json(m)
-	}
-	return m
-}
-
-func (s *Server) runGroups(w http.ResponseWriter, r *http.Request, win window) {
-	rv, now := s.rivers[r.PathValue("river")], time.Now()
-	runs := s.runsIn(rv.ID, win)
-	items := make([]map[string]any, len(runs))
-	for i, run := range runs {
-		items[i] = groupJSON(run, rv, now, false)
-	}
-	writePage(w, r, items)
-}
-
-func (s *Server) runGroup(w http.ResponseWriter, r *http.Request, _ *token) {
-	id, group := r.PathValue("river"), r.PathValue("group")
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, run := range s.runs {
-		if run.riverID == id && run.groupID == group {
-			writeJSON(w, http.StatusOK, groupJSON(run, s.rivers[id], time.Now(), true))
-			return
-		}
-	}
-	writeError(w, v1, http.StatusNotFound, "Run group "+group+" not found")
-}
-
-// subRiverRuns answers the runs of a master river's sub-rivers (see
-// WithSubRivers), newest first, as an unpaged envelope when they fit in
-// one page, as the live API may send.
-func (s *Server) subRiverRuns(w http.ResponseWriter, r *http.Request, win window) {
-	rv, now := s.rivers[r.PathValue("river")], time.Now()
-	subs := s.act.subRivers[rv.ID]
-	items := []map[string]any{}
-	for _, run := range s.runsIn(rv.ID, win) {
-		st, msg := runStatus(run, rv, now)
-		for i, sub := range subs {
-			subSt, subMsg := st, msg
-			if sub.Outcome != "" && terminal(st) {
-				subSt, subMsg = sub.Outcome, nil
-				if sub.Outcome != "succeeded" {
-					subMsg = firstOf(sub.Message, "Run ended "+sub.Outcome)
-				}
-			}
-			items = append(items, map[string]any{
-				"run_id": fmt.Sprintf("%s%02x", run.id[:30], 0x80+i), "run_group_id": run.groupID,
-				"sub_river_id": sub.ID, "sub_river_name": sub.Name, "is_sub_river_run": true,
-				"status": subSt, "error_description": subMsg, "units": runUnits, "total_rows": runRows,
-				"start_date_utc": rfc3339(run.started), "end_date_utc": rfc3339(run.ended),
-			})
-		}
-	}
-	if len(items) <= 20 && r.URL.Query().Get("items_per_page") == "" && r.URL.Query().Get("page") == "" {
-		writeJSON(w, http.StatusOK, map[string]any{"items": items, "total_items": len(items), "current_page_size": len(items), "page": 1})
-		return
-	}
-	writePage(w, r, items)
-}
-
-func firstOf(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
 // runStatus is a run's status and message now.
 func runStatus(run *run, rv *river, now time.Time) (string, any) {
 	st := run.status(rv, now)
@@ -334,14 +247,14 @@ func runStatus(run *run, rv *river, now time.Time) (string, any) {
 func (s *Server) targets(w http.ResponseWriter, r *http.Request, win window) {
 	q := r.URL.Query()
 	rv, now := s.rivers[r.PathValue("river")], time.Now()
-	statuses, group := q["status"], q.Get("run_group_id")
+	statuses, group, sub := q["status"], q.Get("run_group_id"), q.Get("sub_river_id")
 	var items []map[string]any
 	for _, tb := range tables {
 		var latest *run
 		n := 0
 		for _, run := range s.runsIn(rv.ID, win) {
 			st := run.status(rv, now)
-			if (group != "" && run.groupID != group) || (len(statuses) > 0 && !contains(statuses, st)) {
+			if (group != "" && run.groupID != group) || (sub != "" && run.subRiverID != sub) || (len(statuses) > 0 && !contains(statuses, st)) {
 				continue
 			}
 			if latest == nil {
@@ -356,7 +269,7 @@ func (s *Server) targets(w http.ResponseWriter, r *http.Request, win window) {
 		items = append(items, map[string]any{
 			"table_name": tb.name, "target_name": tb.name, "status": st, "error_description": msg,
 			"units": tb.units * float64(n), "total_rows": tb.rows * n, "last_run": rfc3339(latest.started),
-			"run_id": latest.id, "run_group_id": latest.groupID, "sub_river_id": nil,
+			"run_id": latest.id, "run_group_id": latest.groupID, "sub_river_id": nullable(latest.subRiverID),
 		})
 	}
 	switch q.Get("sort_by") {

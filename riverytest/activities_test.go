@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rivery-go/rivery"
 	"github.com/rivery-go/rivery/riverytest"
 )
 
@@ -19,6 +20,9 @@ func TestAddRunChecks(t *testing.T) {
 	}
 	if _, err := s.AddRun(riverytest.RecordedRun{RiverID: riverID}); err == nil {
 		t.Error("AddRun accepted a run without a start")
+	}
+	if _, err := s.AddRun(riverytest.RecordedRun{RiverID: riverID, Started: time.Now(), SubRiverID: "64c1d2e3f4a5b6c7d8e9f401"}); err == nil {
+		t.Error("AddRun accepted a sub-river the river does not have")
 	}
 }
 
@@ -69,5 +73,39 @@ func TestPresignedLogs(t *testing.T) {
 	}
 	if code, _ := raw(t, s, "", strings.Split(path, "?")[0]); code != http.StatusForbidden {
 		t.Errorf("without the signature: %d, want 403", code)
+	}
+}
+
+// A sub-river without an Outcome ends as its master river does; the
+// sub-river runs view reports the runs the trigger started, named.
+func TestSubRiverOutcomeDefaultsToTheMasters(t *testing.T) {
+	t.Parallel()
+	const master, a, b = "63b724fc690def001131d2c0", "64c1d2e3f4a5b6c7d8e9f401", "64c1d2e3f4a5b6c7d8e9f402"
+	s := newServer(t, riverytest.WithRiver(riverytest.River{ID: master, Outcome: "failed", Message: "source is down", Polls: -1,
+		SubRivers: []riverytest.SubRiver{{ID: a, Name: "a"}, {ID: b, Name: "b", Outcome: "succeeded"}}}))
+	c := s.ClientV1()
+	ctx := context.Background()
+	done, err := c.Rivers.RunAndWait(ctx, master, nil)
+	if err == nil || done == nil || done.Group == nil || len(done.Group.Runs) != 2 {
+		t.Fatalf("RunAndWait = %+v, %v", done, err)
+	}
+	subs, _, err := c.Activities.SubRiverRuns(ctx, master, &rivery.WindowOptions{Window: rivery.LastWindow(time.Hour)})
+	if err != nil || len(subs) != 2 {
+		t.Fatalf("SubRiverRuns = %v, %v", subs, err)
+	}
+	for i, want := range []string{"a failed source is down", "b succeeded "} {
+		if got := subs[i].Name + " " + string(subs[i].Status) + " " + subs[i].Message; got != want || subs[i].RunID != done.Group.Runs[i].ID {
+			t.Errorf("sub-river run %d = %q (run %s), want %q (run %s)", i, got, subs[i].RunID, want, done.Group.Runs[i].ID)
+		}
+	}
+
+	// a recorded sub-river run is listed too, in a group of its own
+	id, err := s.AddRun(riverytest.RecordedRun{RiverID: master, SubRiverID: b, Started: time.Now().Add(-30 * time.Minute), Status: "failed"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	subs, _, err = c.Activities.SubRiverRuns(ctx, master, &rivery.WindowOptions{Window: rivery.LastWindow(time.Hour)})
+	if err != nil || len(subs) != 3 || subs[2].RunID != id || subs[2].Name != "b" || subs[2].Status != rivery.StatusFailed || subs[2].RunGroupID == done.GroupID {
+		t.Errorf("SubRiverRuns with a recorded run = %v, %v", subs, err)
 	}
 }

@@ -206,7 +206,9 @@ type River struct {
 	// SubRivers makes it a master river: a v1 trigger starts one run per
 	// sub-river, in one run group, each ending in its sub-river's Outcome;
 	// POST E/rivers/{id}/sub_rivers/{sub}/run starts one. The console API,
-	// which has no groups, answers the first run.
+	// which has no groups, answers the first run. The activity views serve
+	// these runs: run groups (with "partially succeeded" when some failed)
+	// and sub-river runs (GET E/rivers/{id}/activities_sub_rivers).
 	SubRivers []SubRiver
 	// NoRuns makes a trigger answer 2xx naming no run: v1 {"runs": []},
 	// console an answer without run_id.
@@ -225,15 +227,16 @@ type River struct {
 	Schedule string
 }
 
-// SubRiver is one sub-river of a master river (River.SubRivers, or
-// WithSubRivers for the activity views).
+// SubRiver is one sub-river of a master river (River.SubRivers).
 type SubRiver struct {
 	ID   string // 24 hex digits; required
-	Name string
-	// Outcome is the final status of its runs: when empty, "succeeded" for
-	// River.SubRivers, and the master run's own status for WithSubRivers.
+	Name string // as the sub-river runs view reports it
+	// Outcome is the final status of its runs, as River.Outcome; when
+	// empty, the master river's Outcome ("succeeded" unless set).
 	Outcome string
-	Message string // its runs' error description when they do not succeed
+	// Message is its runs' error description when they do not succeed;
+	// when empty, the master river's Message.
+	Message string
 }
 
 // Token is a seeded API token.

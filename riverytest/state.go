@@ -37,6 +37,7 @@ func (t *token) can(scopes []rivery.Scope) bool {
 type run struct {
 	id, riverID, groupID string
 	subRiverID           string
+	subRiverName         string
 	outcome, msg         string // the final status and its message, from the river or sub-river
 	started              time.Time
 	ended                time.Time
@@ -169,12 +170,15 @@ func (s *Server) trigger(rv *river, sub string) []*run {
 			continue
 		}
 		r := s.startRun(rv)
-		r.subRiverID, r.outcome, r.msg = sr.ID, sr.Outcome, sr.Message
-		if r.outcome == "" {
-			r.outcome = "succeeded"
+		r.subRiverID, r.subRiverName = sr.ID, sr.Name
+		if sr.Outcome != "" {
+			r.outcome = sr.Outcome
 		}
-		if len(runs) > 0 {
-			r.groupID = runs[0].groupID
+		if sr.Message != "" {
+			r.msg = sr.Message
+		}
+		if len(runs) > 0 { // one group, started at once
+			r.groupID, r.started = runs[0].groupID, runs[0].started
 		}
 		runs = append(runs, r)
 	}

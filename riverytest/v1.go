@@ -103,15 +103,11 @@ func (s *Server) v1Run(w http.ResponseWriter, r *http.Request, _ *token) {
 		now := time.Now()
 		for i, run := range runs {
 			group = run.groupID
-			var subID any
-			if run.subRiverID != "" {
-				subID = run.subRiverID
-			}
 			msg := "Run was triggered"
 			if m := run.message(run.status(rv, now)); m != "" {
 				msg = m
 			}
-			items[i] = map[string]any{"run_id": run.id, "sub_river_id": subID, "status": run.status(rv, now), "message": msg}
+			items[i] = map[string]any{"run_id": run.id, "sub_river_id": nullable(run.subRiverID), "status": run.status(rv, now), "message": msg}
 		}
 		writeJSON(w, http.StatusAccepted, map[string]any{"run_group_id": group, "river_cross_id": rv.ID, "runs": items})
 	}
