@@ -62,10 +62,13 @@ var commands = []commandSpec{
 const commonFlags = "[--timeout D] [--environment ID] [--verbose]"
 
 const envHelp = `<river> is a river ID or the river's console URL.
+A console URL also gives the region (its host) and the account and
+environment IDs, unless the variables below set them.
 Every command also takes ` + commonFlags + `: --timeout bounds
 the whole command (default 1m, 30m for run --wait), --environment addresses
-another environment of RIVERY_ACCOUNT_ID's account, --verbose reports
-retries on stderr (always shown on a terminal). '--' ends the flags.
+another environment of the account (RIVERY_ACCOUNT_ID's, the console URL's,
+or the token's as GET /api/me tells), --verbose reports retries on stderr
+(always shown on a terminal). '--' ends the flags.
 
 Environment:
   RIVERY_API_TOKEN       API token (required)

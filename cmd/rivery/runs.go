@@ -54,33 +54,40 @@ func (c *cli) printRun(r *rivery.Run, asJSON bool) error {
 }
 
 // prepare parses want positional arguments, of which the first is a river
-// ID or console URL (replaced by the river ID), and connects.
+// ID or console URL (replaced by the river ID; a URL's region and IDs are
+// kept for connect).
 func (c *cli) prepare(fs *flag.FlagSet, args []string, want int) ([]string, error) {
 	pos, err := c.parse(fs, args, want)
 	if err != nil {
 		return nil, err
 	}
-	if _, _, pos[0], err = rivery.ParseRiverURL(pos[0]); err != nil {
+	u, err := rivery.ParseConsoleURL(pos[0])
+	if err != nil {
 		return nil, err
 	}
-	return pos, c.connect()
+	c.console, pos[0] = u, u.RiverID
+	return pos, nil
 }
 
 // start parses want positional arguments (with river, the first is a
-// river ID or console URL, replaced by the river ID), connects, and bounds
-// ctx by --timeout.
+// river ID or console URL, replaced by the river ID), bounds ctx by
+// --timeout, and connects.
 func (c *cli) start(ctx context.Context, fs *flag.FlagSet, args []string, want int, river bool) (context.Context, context.CancelFunc, []string, error) {
 	var pos []string
 	var err error
 	if river {
 		pos, err = c.prepare(fs, args, want)
-	} else if pos, err = c.parse(fs, args, want); err == nil {
-		err = c.connect()
+	} else {
+		pos, err = c.parse(fs, args, want)
 	}
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	ctx, cancel := c.deadline(ctx, false)
+	if err := c.connect(ctx); err != nil {
+		cancel()
+		return nil, nil, nil, err
+	}
 	return ctx, cancel, pos, nil
 }
 
@@ -103,6 +110,9 @@ func runCommand(ctx context.Context, c *cli, args []string) error {
 	riverID := pos[0]
 	wctx, cancel := c.deadline(ctx, *wait)
 	defer cancel()
+	if err := c.connect(wctx); err != nil {
+		return err
+	}
 
 	run, _, err := c.client.Rivers.Run(wctx, riverID)
 	if err != nil {
