@@ -55,6 +55,7 @@ var commands = []commandSpec{
 	{"tokens create", "--name NAME --scope SCOPE [--scope SCOPE ...] [--json]", "Create a token and print its value, shown only this once (admins only).", tokensCreate},
 	{"tokens delete", "<token-id>", "Delete a token (admins only).", tokensDelete},
 	{"fake", "[--addr 127.0.0.1:0] [--token VALUE] [--rivers FILE] [--json]", "Serve a fake Rivery until stopped, for integration tests of any tool: it prints RIVERY_BASE_URL and RIVERY_API_TOKEN lines to point clients at it. Without --rivers it serves the demo rivers demo (succeeds), demo-fail (fails) and demo-slow (runs 10 minutes). With --timeout it serves at most that long.", fakeCommand},
+	{"whoami", "[--json]", "Show who the token is: its account, environment and user where the server says (GET /api/me). The cheapest check of a token and its region.", whoamiCommand},
 	{"version", "", "Print the version.", versionCommand},
 }
 
