@@ -24,9 +24,9 @@ type commandSpec struct {
 // command is one entry here; a group ("runs", "tokens") is made of the
 // entries whose name starts with its word.
 var commands = []commandSpec{
-	{"run", "<river> [--wait] [--poll-interval 1s] [--cancel-on-exit] [--json]", "Trigger a river. With --wait, wait for its run to end and exit 1 unless it succeeded.", runCommand},
-	{"runs get", "<river> <run-id> [--json]", "Show a run's status.", runsGet},
-	{"runs cancel", "<river> <run-id>", "Ask Rivery to cancel a run.", runsCancel},
+	{"run", "<river> [--wait] [--poll-interval 1s] [--cancel-on-exit] [--json]", "Trigger a river. With --wait, wait for its run (every run, when the trigger started a run group) to end and exit 1 unless it succeeded; a trigger skipped because a run is in flight waits for that run.", runCommand},
+	{"runs get", "<river> <run-id> [--json]", "Show a run's status, and on the v1 API every run of its run group when it has several (one more call: the river's runs within a day of it).", runsGet},
+	{"runs cancel", "<river> <run-id> | <river> --group <run-group-id>", "Ask Rivery to cancel a run, or with --group every run of a run group (v1 API).", runsCancel},
 	{"runs list", "<river> [--since 24h] [--json]", "List a river's runs that started since then (v1 API).", runsList},
 	{"runs logs", "<river> <run-id> [--json]", "Print a run's logs (v1 API).", runsLogs},
 	{"runs tasks", "<river> <run-id> [--json]", "List a run's tasks (v1 API).", runsTasks},

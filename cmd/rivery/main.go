@@ -64,6 +64,9 @@ type cli struct {
 	console     *rivery.ConsoleURL
 	urlRegion   rivery.Region
 	needAccount bool
+	// skipped is set when run --wait waits for the run in flight that a
+	// skipped trigger named.
+	skipped bool
 
 	// bound is the --timeout in force, once deadline set one.
 	bound time.Duration
