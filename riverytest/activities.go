@@ -82,7 +82,7 @@ func (s *Server) AddRun(r RecordedRun) (string, error) {
 }
 
 func (s *Server) activityRoutes(mux *http.ServeMux) {
-	activity := []rivery.Scope{rivery.ScopeActivityList, rivery.ScopeRiverList} //nolint:staticcheck // SA1019: tokens seeded with the deprecated scope keep working
+	activity := []rivery.Scope{"activity:list", rivery.ScopeRiverList}
 	read := []rivery.Scope{rivery.ScopeRiverList}
 	s.handle(mux, "GET "+envPrefix+"/activities", RouteActivities, v1, activity, s.windowed(s.activities))
 	s.handle(mux, "GET "+envPrefix+"/activities_statistics", RouteStatistics, v1, activity, s.windowed(s.statistics))

@@ -196,8 +196,8 @@ func TestBinary(t *testing.T) {
 				t.Errorf("%s: exit %d: %s", tt.env, code, errOut)
 			}
 		}
-		if r := exe(t, bin, "rivers", "list", "--environment", srv.EnvironmentID); r.code != exitError || !strings.Contains(r.stderr, "--environment needs RIVERY_ACCOUNT_ID") {
-			t.Errorf("--environment without an account: %+v", r)
+		if r := exe(t, bin, "rivers", "list", "--environment", ".."); r.code != exitError || !strings.Contains(r.stderr, `--environment: invalid argument: environment ID ".." is not an ID`) {
+			t.Errorf("--environment with a bad ID: %+v", r)
 		}
 		cmd, out, errOut := binCmd(t, bin, []string{"RIVERY_ACCOUNT_ID=" + srv.AccountID}, "runs", "list", okRiver, "--environment", srv.EnvironmentID)
 		if code := exitCode(t, cmd.Run()); code != exitOK {

@@ -145,11 +145,11 @@ func tokensCreate(ctx context.Context, c *cli, args []string) error {
 	if *name == "" || len(scopes) == 0 {
 		return usagef("tokens create needs --name and at least one --scope")
 	}
-	if err := c.connect(); err != nil {
-		return err
-	}
 	ctx, cancel := c.deadline(ctx, false)
 	defer cancel()
+	if err := c.connect(ctx); err != nil {
+		return err
+	}
 	t, _, err := c.client.Tokens.Create(ctx, &rivery.CreateTokenRequest{Name: *name, Scopes: scopes})
 	if err != nil {
 		return err

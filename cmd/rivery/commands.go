@@ -24,9 +24,9 @@ type commandSpec struct {
 // command is one entry here; a group ("runs", "tokens") is made of the
 // entries whose name starts with its word.
 var commands = []commandSpec{
-	{"run", "<river> [--wait] [--poll-interval 1s] [--cancel-on-exit] [--json]", "Trigger a river. With --wait, wait for its run to end and exit 1 unless it succeeded.", runCommand},
-	{"runs get", "<river> <run-id> [--json]", "Show a run's status.", runsGet},
-	{"runs cancel", "<river> <run-id>", "Ask Rivery to cancel a run.", runsCancel},
+	{"run", "<river> [--wait] [--poll-interval 1s] [--cancel-on-exit] [--json]", "Trigger a river. With --wait, wait for its run (every run, when the trigger started a run group) to end and exit 1 unless it succeeded; a trigger skipped because a run is in flight waits for that run.", runCommand},
+	{"runs get", "<river> <run-id> [--json]", "Show a run's status, and on the v1 API every run of its run group when it has several (one more call: the river's runs within a day of it).", runsGet},
+	{"runs cancel", "<river> <run-id> | <river> --group <run-group-id>", "Ask Rivery to cancel a run, or with --group every run of a run group (v1 API).", runsCancel},
 	{"runs list", "<river> [--since 24h] [--json]", "List a river's runs that started since then (v1 API).", runsList},
 	{"runs logs", "<river> <run-id> [--json]", "Print a run's logs (v1 API).", runsLogs},
 	{"runs tasks", "<river> <run-id> [--json]", "List a run's tasks (v1 API).", runsTasks},
@@ -55,6 +55,7 @@ var commands = []commandSpec{
 	{"tokens create", "--name NAME --scope SCOPE [--scope SCOPE ...] [--json]", "Create a token and print its value, shown only this once (admins only).", tokensCreate},
 	{"tokens delete", "<token-id>", "Delete a token (admins only).", tokensDelete},
 	{"fake", "[--addr 127.0.0.1:0] [--token VALUE] [--rivers FILE] [--json]", "Serve a fake Rivery until stopped, for integration tests of any tool: it prints RIVERY_BASE_URL and RIVERY_API_TOKEN lines to point clients at it. Without --rivers it serves the demo rivers demo (succeeds), demo-fail (fails) and demo-slow (runs 10 minutes). With --timeout it serves at most that long.", fakeCommand},
+	{"whoami", "[--json]", "Show who the token is: its account, environment and user where the server says (GET /api/me). The cheapest check of a token and its region.", whoamiCommand},
 	{"version", "", "Print the version.", versionCommand},
 }
 
@@ -62,10 +63,13 @@ var commands = []commandSpec{
 const commonFlags = "[--timeout D] [--environment ID] [--verbose]"
 
 const envHelp = `<river> is a river ID or the river's console URL.
+A console URL also gives the region (its host) and the account and
+environment IDs, unless the variables below set them.
 Every command also takes ` + commonFlags + `: --timeout bounds
 the whole command (default 1m, 30m for run --wait), --environment addresses
-another environment of RIVERY_ACCOUNT_ID's account, --verbose reports
-retries on stderr (always shown on a terminal). '--' ends the flags.
+another environment of the account (RIVERY_ACCOUNT_ID's, the console URL's,
+or the token's as GET /api/me tells), --verbose reports retries on stderr
+(always shown on a terminal). '--' ends the flags.
 
 Environment:
   RIVERY_API_TOKEN       API token (required)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"regexp"
@@ -10,10 +11,13 @@ import (
 	"github.com/rivery-go/rivery"
 )
 
-// connect builds the client from the RIVERY_* variables and the flags
-// every command takes. Configuration errors name the variable or flag the
-// user set, not the SDK option it became.
-func (c *cli) connect() error {
+// connect builds the client from the RIVERY_* variables, the flags every
+// command takes and a console URL given as <river>. Configuration errors
+// name the variable or flag the user set, not the SDK option it became.
+// With --environment and no account known (a token-only client), it first
+// asks GET /api/me which account the token belongs to (one call, bounded by
+// ctx).
+func (c *cli) connect(ctx context.Context) error {
 	opts, err := c.options()
 	if err != nil {
 		return err
@@ -22,6 +26,17 @@ func (c *cli) connect() error {
 	if err != nil {
 		return err
 	}
+	if c.needAccount {
+		me, _, err := client.Me(ctx)
+		_ = client.Close()
+		if err != nil {
+			return fmt.Errorf("--environment: looking up the token's account: %w", err)
+		}
+		client, err = rivery.NewClientFromEnv(append(opts, rivery.WithAccountID(me.AccountID), rivery.WithEnvironmentID(c.environment))...)
+		if err != nil {
+			return fmt.Errorf("--environment: %w", err)
+		}
+	}
 	c.client = client
 	return nil
 }
@@ -29,15 +44,30 @@ func (c *cli) connect() error {
 // optionPrefix is how the SDK's option errors begin.
 var optionPrefix = regexp.MustCompile(`^(rivery: )?With[A-Za-z]+: `)
 
+// urlDefaults is what a console URL given as <river> adds to the
+// configuration: the region its host names unless RIVERY_REGION or
+// RIVERY_BASE_URL is set, and its account and environment IDs (which make
+// the client use the v1 API) unless RIVERY_ACCOUNT_ID or
+// RIVERY_ENVIRONMENT_ID is set. What the variables set always wins.
+func urlDefaults(u *rivery.ConsoleURL, region, base, account, env string) (rivery.Region, string, string) {
+	if u == nil {
+		return "", "", ""
+	}
+	var r rivery.Region
+	if region == "" && base == "" {
+		r = u.Region
+	}
+	if account != "" || env != "" {
+		return r, "", ""
+	}
+	return r, u.AccountID, u.EnvironmentID
+}
+
 // options checks the variables one by one (so that an error names the one
-// at fault) and returns the options the flags add.
+// at fault) and returns the options the flags and a console URL add.
 func (c *cli) options() ([]rivery.Option, error) {
 	region, base := os.Getenv(rivery.EnvRegion), os.Getenv(rivery.EnvBaseURL)
 	account, env := os.Getenv(rivery.EnvAccountID), os.Getenv(rivery.EnvEnvironmentID)
-	envName := rivery.EnvEnvironmentID
-	if c.environment != "" {
-		env, envName = c.environment, "--environment"
-	}
 	checks := []struct {
 		name, value string
 		opts        []rivery.Option
@@ -45,7 +75,8 @@ func (c *cli) options() ([]rivery.Option, error) {
 		{rivery.EnvRegion, region, []rivery.Option{rivery.WithRegion(rivery.Region(strings.ToLower(strings.TrimSpace(region))))}},
 		{rivery.EnvBaseURL, base, []rivery.Option{rivery.WithBaseURL(base)}},
 		{rivery.EnvAccountID, account, []rivery.Option{rivery.WithAccountID(account), rivery.WithEnvironmentID("e")}},
-		{envName, env, []rivery.Option{rivery.WithAccountID("a"), rivery.WithEnvironmentID(env)}},
+		{rivery.EnvEnvironmentID, env, []rivery.Option{rivery.WithAccountID("a"), rivery.WithEnvironmentID(env)}},
+		{"--environment", c.environment, []rivery.Option{rivery.WithAccountID("a"), rivery.WithEnvironmentID(c.environment)}},
 	}
 	for _, ch := range checks {
 		if ch.value == "" {
@@ -58,19 +89,42 @@ func (c *cli) options() ([]rivery.Option, error) {
 	switch {
 	case region != "" && base != "":
 		return nil, fmt.Errorf("%s and %s conflict: set one", rivery.EnvRegion, rivery.EnvBaseURL)
-	case c.environment != "" && account == "":
-		return nil, usagef("--environment needs %s, the account the environment belongs to", rivery.EnvAccountID)
-	case (account == "") != (env == ""):
+	case account == "" && env != "", account != "" && env == "" && c.environment == "":
 		return nil, fmt.Errorf("%s and %s must be set together", rivery.EnvAccountID, rivery.EnvEnvironmentID)
 	}
 	opts := []rivery.Option{rivery.WithUserAgent("rivery-cli")}
-	if c.environment != "" {
+	urlRegion, urlAccount, urlEnv := urlDefaults(c.console, region, base, account, env)
+	if urlRegion != "" {
+		c.urlRegion = urlRegion
+		opts = append(opts, rivery.WithRegion(urlRegion))
+	}
+	if urlAccount != "" {
+		account = urlAccount
+		opts = append(opts, rivery.WithAccountID(urlAccount), rivery.WithEnvironmentID(urlEnv))
+	}
+	if c.verbose && (urlRegion != "" || urlAccount != "") {
+		fmt.Fprintf(c.stderr, "rivery: from the console URL: %s\n", urlSummary(urlRegion, urlAccount, urlEnv))
+	}
+	c.needAccount = c.environment != "" && account == ""
+	if c.environment != "" && !c.needAccount {
 		opts = append(opts, rivery.WithEnvironmentID(c.environment))
 	}
 	if c.verbose || isTerminal(c.stderr) {
 		opts = append(opts, rivery.WithRetryNotify(c.retryLine))
 	}
 	return opts, nil
+}
+
+// urlSummary says what was taken from a console URL.
+func urlSummary(region rivery.Region, account, env string) string {
+	var parts []string
+	if region != "" {
+		parts = append(parts, "region "+string(region))
+	}
+	if account != "" {
+		parts = append(parts, "account "+account+", environment "+env+" (v1 API)")
+	}
+	return strings.Join(parts, "; ")
 }
 
 // retryLine reports a retry on stderr. The CLI makes one call at a time.
@@ -91,12 +145,15 @@ func (c *cli) retryLine(i rivery.RetryInfo) {
 }
 
 // where names the region or base URL calls go to, for the 401 hint.
-func where() string {
+func (c *cli) where() string {
 	if base := os.Getenv(rivery.EnvBaseURL); base != "" {
 		return "RIVERY_BASE_URL " + base
 	}
 	if r := strings.ToLower(strings.TrimSpace(os.Getenv(rivery.EnvRegion))); r != "" {
 		return "the " + r + " region (RIVERY_REGION)"
+	}
+	if c.urlRegion != "" {
+		return "the " + string(c.urlRegion) + " region (from the console URL's host)"
 	}
 	return "the us region (the default; RIVERY_REGION is not set)"
 }

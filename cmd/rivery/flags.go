@@ -31,7 +31,7 @@ func (c *cli) flags() *flag.FlagSet {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	fs.DurationVar(&c.timeout, "timeout", 0, "give up after this long and exit 124 (default 1m; 30m for run --wait)")
-	fs.StringVar(&c.environment, "environment", "", "address this environment of RIVERY_ACCOUNT_ID's account (overrides RIVERY_ENVIRONMENT_ID)")
+	fs.StringVar(&c.environment, "environment", "", "address this environment of the account (RIVERY_ACCOUNT_ID's, the console URL's, or the token's from GET /api/me; overrides RIVERY_ENVIRONMENT_ID)")
 	fs.BoolVar(&c.verbose, "verbose", false, "report retried calls on stderr (always shown on a terminal)")
 	return fs
 }

@@ -58,6 +58,16 @@ type cli struct {
 	environment string
 	verbose     bool
 
+	// console is the console URL given as <river>, if any; urlRegion the
+	// region taken from it. needAccount is set when --environment is given
+	// and no account is known: connect asks /api/me.
+	console     *rivery.ConsoleURL
+	urlRegion   rivery.Region
+	needAccount bool
+	// skipped is set when run --wait waits for the run in flight that a
+	// skipped trigger named.
+	skipped bool
+
 	// bound is the --timeout in force, once deadline set one.
 	bound time.Duration
 	// bounded is the context deadline made, to tell its end from others.
@@ -159,7 +169,7 @@ func (c *cli) exit(ctx context.Context, err error) int {
 	default:
 		c.report(err)
 		if errors.Is(err, rivery.ErrUnauthorized) {
-			fmt.Fprintf(c.stderr, "rivery: hint: a token is valid only in its own region, and this call went to %s; check the token's region (RIVERY_REGION: us, eu, il or au)\n", where())
+			fmt.Fprintf(c.stderr, "rivery: hint: a token is valid only in its own region, and this call went to %s; check the token's region (RIVERY_REGION: us, eu, il or au)\n", c.where())
 		}
 		return exitError
 	}

@@ -108,6 +108,8 @@ func TestBadTokenExitsTwo(t *testing.T) {
 	}
 }
 
+// A console URL's IDs are used when RIVERY_ACCOUNT_ID and
+// RIVERY_ENVIRONMENT_ID are not set: the trigger goes to the v1 API.
 func TestRunJSONAndConsoleURL(t *testing.T) {
 	srv := fake(t, false)
 	url := "https://console.rivery.io/dashboard/" + srv.AccountID + "/" + srv.EnvironmentID + "/river/" + okRiver + "/source"
@@ -121,8 +123,11 @@ func TestRunJSONAndConsoleURL(t *testing.T) {
 		Status    string `json:"status"`
 		RawStatus string `json:"raw_status"`
 	}
-	if err := json.Unmarshal([]byte(out), &got); err != nil || got.RiverID != okRiver || got.Status != "pending" || got.RawStatus != "W" || len(got.RunID) != 32 {
+	if err := json.Unmarshal([]byte(out), &got); err != nil || got.RiverID != okRiver || got.Status != "pending" || got.RawStatus != "pending" || len(got.RunID) != 32 {
 		t.Fatalf("json %q: %+v %v", out, got, err)
+	}
+	if reqs := srv.RequestsTo(riverytest.RouteRun); len(reqs) != 1 || !strings.HasPrefix(reqs[0].Path, "/v1/accounts/"+srv.AccountID+"/environments/"+srv.EnvironmentID+"/") {
+		t.Errorf("trigger = %+v, want the v1 API of the URL's account", reqs)
 	}
 }
 
@@ -247,11 +252,11 @@ func TestServerTextIsPrintable(t *testing.T) {
 func TestWhereNamesTheRegion(t *testing.T) {
 	t.Setenv("RIVERY_BASE_URL", "")
 	t.Setenv("RIVERY_REGION", " EU")
-	if got := where(); got != "the eu region (RIVERY_REGION)" {
+	if got := (&cli{}).where(); got != "the eu region (RIVERY_REGION)" {
 		t.Errorf("where() = %q", got)
 	}
 	t.Setenv("RIVERY_REGION", "")
-	if got := where(); !strings.Contains(got, "us region (the default") {
+	if got := (&cli{}).where(); !strings.Contains(got, "us region (the default") {
 		t.Errorf("where() = %q", got)
 	}
 }

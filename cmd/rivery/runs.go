@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/rivery-go/rivery"
@@ -23,6 +24,16 @@ type runJSON struct {
 	Message   string     `json:"message,omitempty"`
 	StartedAt *time.Time `json:"started_at,omitempty"`
 	EndedAt   *time.Time `json:"ended_at,omitempty"`
+	// SubRiverID is the sub-river a run of a master river belongs to.
+	SubRiverID string `json:"sub_river_id,omitempty"`
+	// InFlightRunID is the run a skipped trigger named as in flight.
+	InFlightRunID string `json:"in_flight_run_id,omitempty"`
+	// Runs is every run of the run group: what a trigger that started
+	// several runs started (run), or the group a run belongs to (runs get).
+	Runs []runJSON `json:"runs,omitempty"`
+	// TriggerSkipped is set by run --wait when the trigger was skipped and
+	// this is the run that was in flight.
+	TriggerSkipped bool `json:"trigger_skipped,omitempty"`
 
 	// Set when a timeout or a signal stopped the wait.
 	TimedOut        bool  `json:"timed_out,omitempty"`
@@ -31,7 +42,14 @@ type runJSON struct {
 }
 
 func toRunJSON(r *rivery.Run) runJSON {
-	out := runJSON{ID: r.ID, GroupID: r.GroupID, RiverID: r.RiverID, Status: string(r.Status), RawStatus: r.RawStatus, Message: r.Message}
+	out := runJSON{ID: r.ID, GroupID: r.GroupID, RiverID: r.RiverID, Status: string(r.Status), RawStatus: r.RawStatus, Message: r.Message,
+		SubRiverID: r.SubRiverID, InFlightRunID: r.InFlightRunID}
+	if r.Group != nil {
+		out.Runs = make([]runJSON, len(r.Group.Runs))
+		for i, sub := range r.Group.Runs {
+			out.Runs[i] = toRunJSON(sub)
+		}
+	}
 	if !r.StartedAt.IsZero() {
 		out.StartedAt = &r.StartedAt
 	}
@@ -41,46 +59,87 @@ func toRunJSON(r *rivery.Run) runJSON {
 	return out
 }
 
+// runJSON is r's --json form, marked when a skipped trigger made the
+// command wait for the run in flight instead.
+func (c *cli) runJSON(r *rivery.Run) runJSON {
+	out := toRunJSON(r)
+	out.TriggerSkipped = c.skipped
+	return out
+}
+
 func (c *cli) printRun(r *rivery.Run, asJSON bool) error {
 	if asJSON {
-		return c.printJSON(toRunJSON(r))
+		return c.printJSON(c.runJSON(r))
 	}
-	line := fmt.Sprintf("run %s of river %s: %s", r.ID, r.RiverID, r.Status)
+	var b strings.Builder
+	if r.Group != nil {
+		fmt.Fprintf(&b, "run group %s of river %s (%d runs): %s", r.GroupID, r.RiverID, len(r.Group.Runs), r.Status)
+	} else {
+		fmt.Fprintf(&b, "run %s of river %s: %s", r.ID, r.RiverID, r.Status)
+	}
 	if r.Message != "" {
-		line += " (" + r.Message + ")"
+		b.WriteString(" (" + r.Message + ")")
 	}
-	_, err := fmt.Fprintln(c.stdout, printable(line))
-	return err
+	if r.InFlightRunID != "" {
+		fmt.Fprintf(&b, "; run %s is in flight", r.InFlightRunID)
+	}
+	if _, err := fmt.Fprintln(c.stdout, printable(b.String())); err != nil {
+		return err
+	}
+	if r.Group == nil {
+		return nil
+	}
+	for _, sub := range r.Group.Runs {
+		line := fmt.Sprintf("  run %s", sub.ID)
+		if sub.SubRiverID != "" {
+			line += " (sub-river " + sub.SubRiverID + ")"
+		}
+		line += ": " + string(sub.Status)
+		if sub.Message != "" {
+			line += " (" + sub.Message + ")"
+		}
+		if _, err := fmt.Fprintln(c.stdout, printable(line)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // prepare parses want positional arguments, of which the first is a river
-// ID or console URL (replaced by the river ID), and connects.
+// ID or console URL (replaced by the river ID; a URL's region and IDs are
+// kept for connect).
 func (c *cli) prepare(fs *flag.FlagSet, args []string, want int) ([]string, error) {
 	pos, err := c.parse(fs, args, want)
 	if err != nil {
 		return nil, err
 	}
-	if _, _, pos[0], err = rivery.ParseRiverURL(pos[0]); err != nil {
+	u, err := rivery.ParseConsoleURL(pos[0])
+	if err != nil {
 		return nil, err
 	}
-	return pos, c.connect()
+	c.console, pos[0] = u, u.RiverID
+	return pos, nil
 }
 
 // start parses want positional arguments (with river, the first is a
-// river ID or console URL, replaced by the river ID), connects, and bounds
-// ctx by --timeout.
+// river ID or console URL, replaced by the river ID), bounds ctx by
+// --timeout, and connects.
 func (c *cli) start(ctx context.Context, fs *flag.FlagSet, args []string, want int, river bool) (context.Context, context.CancelFunc, []string, error) {
 	var pos []string
 	var err error
 	if river {
 		pos, err = c.prepare(fs, args, want)
-	} else if pos, err = c.parse(fs, args, want); err == nil {
-		err = c.connect()
+	} else {
+		pos, err = c.parse(fs, args, want)
 	}
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	ctx, cancel := c.deadline(ctx, false)
+	if err := c.connect(ctx); err != nil {
+		cancel()
+		return nil, nil, nil, err
+	}
 	return ctx, cancel, pos, nil
 }
 
@@ -104,6 +163,10 @@ func runCommand(ctx context.Context, c *cli, args []string) error {
 	wctx, cancel := c.deadline(ctx, *wait)
 	defer cancel()
 
+	if err := c.connect(wctx); err != nil {
+		return err
+	}
+
 	run, _, err := c.client.Rivers.Run(wctx, riverID)
 	if err != nil {
 		return err
@@ -112,10 +175,18 @@ func runCommand(ctx context.Context, c *cli, args []string) error {
 	if *wait {
 		progress := c.progress(*asJSON)
 		progress(run)
+		opts := &rivery.WaitOptions{MinInterval: *poll, MaxInterval: max(*poll, rivery.DefaultMaxInterval), OnStatus: progress}
 		var last *rivery.Run
-		last, err = c.client.Rivers.WaitForRun(wctx, riverID, run.ID, &rivery.WaitOptions{
-			MinInterval: *poll, MaxInterval: max(*poll, rivery.DefaultMaxInterval), OnStatus: progress,
-		})
+		switch {
+		case run.Status == rivery.StatusSkipped && run.InFlightRunID != "":
+			c.skipped = true
+			fmt.Fprintf(c.stderr, "rivery: the trigger was skipped: run %s of river %s is in flight; waiting for it\n", run.InFlightRunID, riverID)
+			last, err = c.client.Rivers.WaitForRun(wctx, riverID, run.InFlightRunID, opts)
+		case run.Group != nil:
+			last, err = c.client.Rivers.WaitForGroup(wctx, run, opts)
+		default:
+			last, err = c.client.Rivers.WaitForRun(wctx, riverID, run.ID, opts)
+		}
 		c.endProgress(*asJSON)
 		if last != nil {
 			final = last
@@ -132,6 +203,14 @@ func runCommand(ctx context.Context, c *cli, args []string) error {
 	return err
 }
 
+// runLabel names a run, or the group a Run stands for.
+func runLabel(r *rivery.Run) string {
+	if r.Group != nil {
+		return "run group " + r.GroupID
+	}
+	return "run " + r.ID
+}
+
 // stopped reports a run left behind by a timeout or a signal: its ID, and
 // with --json the run on stdout; with cancelRun it first asks Rivery to
 // cancel it. The error it returns carries the cause.
@@ -141,19 +220,25 @@ func (c *cli) stopped(ctx, wctx context.Context, riverID string, run *rivery.Run
 	if errors.As(context.Cause(ctx), &sig) {
 		cause = sig
 	}
-	out := toRunJSON(run)
+	out := c.runJSON(run)
 	out.TimedOut, out.Stopped = errors.Is(cause, errTimeout), !errors.Is(cause, errTimeout)
-	left := fmt.Sprintf("run %s of river %s was %s and is left running", run.ID, riverID, run.Status)
+	label := runLabel(run)
+	left := fmt.Sprintf("%s of river %s was %s and is left running", label, riverID, run.Status)
 	if cancelRun {
 		gctx, cancel := context.WithTimeout(context.WithoutCancel(wctx), cancelGrace)
-		_, err := c.client.Rivers.CancelRun(gctx, riverID, run.ID)
+		var err error
+		if run.Group != nil {
+			_, err = c.client.Rivers.CancelRunGroup(gctx, riverID, run.GroupID)
+		} else {
+			_, err = c.client.Rivers.CancelRun(gctx, riverID, run.ID)
+		}
 		cancel()
 		ok := err == nil
 		out.CancelRequested = &ok
 		if ok {
-			left = fmt.Sprintf("run %s of river %s was %s; canceled it on Rivery", run.ID, riverID, run.Status)
+			left = fmt.Sprintf("%s of river %s was %s; canceled it on Rivery", label, riverID, run.Status)
 		} else {
-			left = fmt.Sprintf("run %s of river %s was %s; could not cancel it (%s), so it is left running", run.ID, riverID, run.Status, message(err))
+			left = fmt.Sprintf("%s of river %s was %s; could not cancel it (%s), so it is left running", label, riverID, run.Status, message(err))
 		}
 	}
 	if asJSON {
@@ -175,7 +260,7 @@ func (c *cli) progress(asJSON bool) func(*rivery.Run) {
 			return
 		}
 		last = r.Status
-		line := fmt.Sprintf("%6.1fs  run %s  %s", time.Since(start).Seconds(), r.ID, r.Status)
+		line := fmt.Sprintf("%6.1fs  %s  %s", time.Since(start).Seconds(), runLabel(r), r.Status)
 		if live {
 			fmt.Fprintf(c.stderr, "\r\033[K%s", line)
 		} else {
@@ -202,16 +287,24 @@ func runsGet(ctx context.Context, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	return c.printRun(run, *asJSON)
+	return c.printRun(c.withGroup(ctx, run), *asJSON)
 }
 
 func runsCancel(ctx context.Context, c *cli, args []string) error {
 	fs := c.flags()
+	group := fs.Bool("group", false, "the ID is a run group's (run_group_id): cancel every run of the group (v1 API)")
 	ctx, cancel, pos, err := c.start(ctx, fs, args, 2, true)
 	if err != nil {
 		return err
 	}
 	defer cancel()
+	if *group {
+		if _, err := c.client.Rivers.CancelRunGroup(ctx, pos[0], pos[1]); err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(c.stdout, "cancel requested for run group %s\n", pos[1])
+		return err
+	}
 	if _, err := c.client.Rivers.CancelRun(ctx, pos[0], pos[1]); err != nil {
 		return err
 	}
