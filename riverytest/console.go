@@ -151,17 +151,6 @@ func consoleRiverJSON(rv *river) map[string]any {
 	}
 }
 
-func (s *Server) writeRiver(w http.ResponseWriter, fam family, id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rv, ok := s.rivers[id]
-	if !ok {
-		writeError(w, fam, http.StatusNotFound, "River "+id+" not found")
-		return
-	}
-	writeJSON(w, http.StatusOK, riverDetailJSON(rv))
-}
-
 func millis(t time.Time) any {
 	if t.IsZero() {
 		return nil
