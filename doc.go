@@ -1,6 +1,15 @@
-// Package rivery is a Go client for the Rivery API: trigger rivers (Rivery's
-// data pipelines), wait for their runs, browse the catalog of rivers, and
+// Package rivery is a Go client for the Rivery API (Boomi Data
+// Integration): trigger rivers (Rivery's data pipelines) and wait for their
+// runs, see what ran and what failed across an environment, manage
+// connections, variables and river definitions, list environments, and
 // manage API tokens.
+//
+// Each service is a field of Client: Rivers (runs, the river catalog, run
+// detail and river definitions), Activities, Connections, Variables,
+// RiverVariables, Environments and Tokens. The README in the repository
+// (https://github.com/rivery-go/rivery) has a section for each topic below,
+// with examples that the tests compile, and docs/design-changes.md lists
+// the names 0.2.0 added or deprecated.
 //
 // # Client
 //
@@ -18,16 +27,21 @@
 //
 // Rivery has a console API ({console}/api/...) and a v1 API
 // ({api}/v1/accounts/{account}/environments/{environment}/...), on hosts per
-// region (RegionUS, the default, RegionEU, RegionIL, RegionAU). WithBaseURL
-// sends both to one host, such as a proxy or a test server.
+// region (RegionUS, the default, RegionEU, RegionIL, RegionAU; the IL and
+// AU console hosts are inferred, not documented). WithBaseURL sends both to
+// one host, such as a proxy or a test server.
 //
 // Which family a call uses is decided when the client is built, never by
 // what it learns later. A client given WithAccountID and WithEnvironmentID
 // uses the v1 API for every call. A client given only a token uses the
 // console API for every call it has (Run, GetRun, CancelRun, Rivers.List,
 // Rivers.Get) — with a token and a river ID, Run sends exactly
-// POST /api/run {"river_id": ...} — and for v1-only calls (tokens, ListRuns,
-// RunLogs, Activate, Disable) learns the IDs once through GET /api/me.
+// POST /api/run {"river_id": ...} — and for every v1-only call (run
+// history, logs, activities, run detail, connections, variables, river
+// definitions, environments, tokens) learns the IDs once through
+// GET /api/me. ParseConsoleURL reads the region and both IDs from a river's
+// console URL, and Client.Me tells who a token is. See the README's "Auth
+// and regions".
 //
 // # Runs
 //
@@ -39,7 +53,9 @@
 // (errors.Is(err, ErrRunFailed)). ListRuns finds runs by start time and
 // RunLogs reads a run's log. A v1 trigger of a master river starts one run
 // per sub-river: the Run then holds them all in Run.Group, and RunAndWait
-// (or WaitForGroup) waits for every one.
+// (or WaitForGroup) waits for every one. RunSubRiver triggers one
+// sub-river and CancelRunGroup cancels a group. See the README's "Runs and
+// rivers".
 //
 // # Activities and run detail
 //
@@ -52,15 +68,16 @@
 // and a window the server refuses as too large matches ErrWindowTooLarge.
 // Rivers.RunTasks, LogicSteps, StepLogContent (fetched from a presigned URL
 // without the Rivery token) and RunVariables tell why a run ended as it did.
+// See the README's "Activities and run detail".
 //
 // # Tokens
 //
 // Client.Tokens lists, views, creates and deletes API tokens (account
 // admins only) on the SDK's own token paths, which riverytest serves;
 // Rivery's live API has no such endpoints, and answers them with an error
-// matching ErrTokensUnavailable. Client.Me tells who a token is. Token.Value holds the secret only in what Create returns,
-// the one time it is shown; fmt, slog and encoding/json all print it as
-// "[redacted]".
+// matching ErrTokensUnavailable. Token.Value holds the secret only in what
+// Create returns, the one time it is shown; fmt, slog and encoding/json all
+// print it as "[redacted]". See the README's "Tokens".
 //
 // # Connections, variables and river definitions
 //
@@ -72,7 +89,8 @@
 // ErrConcurrentChange when the set changed meanwhile. Rivers.GetDefinition,
 // Create, Replace, Update (read, edit, write), Copy, ListVersions,
 // GetVersion and Restore manage river definitions, kept field by field in
-// a RiverDefinition whose Portable form moves between environments.
+// a RiverDefinition whose Portable form moves between environments. See the
+// README's "Connections, variables and river definitions".
 //
 // # Boomi sign-in, environments and rate limits
 //
@@ -90,7 +108,8 @@
 //
 // WithRateLimit makes the client wait rather than exceed Rivery's limits
 // (about 15 requests a minute per user): WithRateLimit(4*time.Second, 1)
-// stays under them however many goroutines share the client.
+// stays under them however many goroutines share the client. See the
+// README's "Auth and regions", "Environments" and "Rate limits".
 //
 // # Errors
 //
@@ -99,28 +118,36 @@
 // ...) and keeps the server's message, validation details, Retry-After and
 // body. A failure to get a usable answer is a *RequestError; its
 // MaybeApplied says whether a non-idempotent request (a run trigger) may
-// have reached the server. Bad input wraps ErrInvalidArgument and sends
-// nothing. A canceled context surfaces as context.Canceled or
-// context.DeadlineExceeded.
+// have reached the server. The function MaybeApplied answers that question
+// for any error, 5xx answers to a write included; after a trigger for which
+// it is true, Rivers.FindRunSince finds the run instead of triggering
+// again. Bad input wraps ErrInvalidArgument and sends nothing. A canceled
+// context surfaces as context.Canceled or context.DeadlineExceeded. See the
+// README's "Errors".
 //
 // # Retries, and what is never retried
 //
-// GET and DELETE calls are retried on 429, 5xx (but 501) and transport
-// errors with exponential backoff and jitter (WithRetry, WithoutRetries).
+// GET and DELETE calls are retried on 429, 5xx (not 501) and transport
+// errors with exponential backoff and jitter (WithRetry, WithoutRetries,
+// WithRetryNotify).
 // A run trigger — or any POST — is retried only when the first try provably
 // never reached the server (the connection could not be made) or was
 // answered 429: never after a 5xx, a reset, a timeout or an unreadable
 // answer, because the API has no idempotency key and a second trigger starts
 // a second billable run. The same holds for every write sent with PUT
-// (variables, river updates, restores). Retry-After is honored up to the max wait; a longer
-// one returns the 429 at once with APIError.RetryAfter set.
+// (variables, river updates, restores). A call answered 401 with a
+// TokenSource is sent once more with a fresh token (a 401 did nothing).
+// Retry-After is honored up to the max wait; a longer one returns the 429
+// at once with APIError.RetryAfter set.
 //
 // # Security
 //
 // The token never appears in an error, a log record, or any printing of the
-// client. Redirects are followed only for GET and only on the same host.
-// Every response body read is bounded. The default transport requires TLS
-// 1.2 or later.
+// client, even when a server echoes it back. Server text in errors is
+// sanitized so it is safe to print. Redirects are followed only for GET and
+// only on the same host. Every response body read is bounded. The default
+// transport requires TLS 1.2 or later. See the README's "Reliability and
+// security".
 //
 // # Logging
 //
@@ -138,4 +165,10 @@
 //	srv := riverytest.NewServer(riverytest.WithRiver(riverytest.River{ID: "63b724fc690def001131d242"}))
 //	defer srv.Close()
 //	client := srv.Client()
+//
+// riverytest.NewServerAt serves the same fake for programs outside Go
+// tests, and the rivery command's "rivery fake" serves it from a shell.
+// The module github.com/rivery-go/rivery/temporal runs rivers from
+// Temporal workflows. See the README's "Testing your code with riverytest",
+// "The rivery CLI" and "Durable runs on Temporal".
 package rivery

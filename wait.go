@@ -10,7 +10,7 @@ import (
 
 // Poll interval bounds used when neither WaitOptions nor WithPollInterval
 // sets them. Polling starts at the minimum and doubles up to the maximum: a
-// 30-minute run takes about 64 status calls, and its end is noticed at most
+// 30-minute run takes about 65 status calls, and its end is noticed at most
 // one maximum interval (30 s) after it happens, plus one status call.
 const (
 	DefaultMinInterval = 1 * time.Second

@@ -82,7 +82,7 @@ func (s *Server) AddRun(r RecordedRun) (string, error) {
 }
 
 func (s *Server) activityRoutes(mux *http.ServeMux) {
-	activity := []rivery.Scope{"activity:list", rivery.ScopeRiverList}
+	activity := []rivery.Scope{"activity:list", rivery.ScopeRiverList} // "activity:list" is undocumented (ScopeActivityList is deprecated)
 	read := []rivery.Scope{rivery.ScopeRiverList}
 	s.handle(mux, "GET "+envPrefix+"/activities", RouteActivities, v1, activity, s.windowed(s.activities))
 	s.handle(mux, "GET "+envPrefix+"/activities_statistics", RouteStatistics, v1, activity, s.windowed(s.statistics))
