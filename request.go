@@ -253,6 +253,9 @@ func fullURL(u string, q any) (string, error) {
 	if q == nil {
 		return u, nil
 	}
+	if v := reflect.ValueOf(q); v.Kind() == reflect.Pointer && v.IsNil() {
+		return u, nil // nil options: no query, and no reflection walk to find out
+	}
 	enc, err := encodeQuery(q)
 	if err != nil || enc == "" {
 		return u, err

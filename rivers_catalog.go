@@ -68,7 +68,14 @@ type Scheduler struct {
 }
 
 func riverFromWire(w *wire.River) *River {
-	r := &River{
+	r := new(River)
+	r.setWire(w)
+	return r
+}
+
+// setWire fills r from a v1 (or console flat) river.
+func (r *River) setWire(w *wire.River) {
+	*r = River{
 		ID:          firstNonEmpty(w.RiverCrossID, w.CrossID, w.RiverID),
 		Name:        w.Name,
 		Type:        firstNonEmpty(w.Type, w.RiverType),
@@ -87,17 +94,23 @@ func riverFromWire(w *wire.River) *River {
 	for _, s := range w.Schedulers {
 		r.Schedulers = append(r.Schedulers, Scheduler{s.CronExpression, s.IsEnabled})
 	}
-	return r
 }
 
 // riverFromConsole maps a console river: the flat fields, then what
 // river_definitions holds.
 func riverFromConsole(w *wire.ConsoleRiver) *River {
-	r := riverFromWire(&w.River)
+	r := new(River)
+	r.setConsole(w)
+	return r
+}
+
+// setConsole fills r from a console river.
+func (r *River) setConsole(w *wire.ConsoleRiver) {
+	r.setWire(&w.River)
 	r.ID = firstNonEmpty(r.ID, w.ObjectID)
 	d := w.Definitions
 	if d == nil {
-		return r
+		return
 	}
 	r.Name = firstNonEmpty(d.Name, r.Name)
 	r.Status = RiverStatus(firstNonEmpty(d.Status, string(r.Status)))
@@ -119,7 +132,6 @@ func riverFromConsole(w *wire.ConsoleRiver) *River {
 		r.TargetName = d.Target.Name
 	}
 	r.CreatedAt, r.ModifiedAt, r.ModifiedBy = d.Created.Time, d.Modified.Time, d.UpdatedBy
-	return r
 }
 
 func firstNonEmpty(s ...string) string {
@@ -154,16 +166,15 @@ func (s *RiversService) List(ctx context.Context, opts *ListRiversOptions) ([]*R
 	}
 	c := s.client
 	if !c.usesV1() {
-		var ws []*wire.ConsoleRiver
+		var ws []wire.ConsoleRiver // values: one allocation for the lot
 		resp, err := c.do(ctx, call{method: http.MethodGet, url: c.urls.rivers, out: &ws, limit: limitPage})
 		if err != nil {
 			return nil, resp, err
 		}
-		out := make([]*River, 0, len(ws))
-		for _, w := range ws {
-			if w != nil {
-				out = append(out, riverFromConsole(w))
-			}
+		ws = dropZero(ws)
+		out := pointers(make([]River, len(ws)))
+		for i := range ws {
+			out[i].setConsole(&ws[i])
 		}
 		return out, resp, nil
 	}
@@ -171,21 +182,15 @@ func (s *RiversService) List(ctx context.Context, opts *ListRiversOptions) ([]*R
 }
 
 func (s *RiversService) listV1(ctx context.Context, u string, q any) ([]*River, *Response, error) {
-	ws, resp, err := listPage[*wire.River](ctx, s.client, u, q)
+	ws, resp, err := listValues[wire.River](ctx, s.client, u, q)
 	if err != nil {
 		return nil, resp, err
 	}
-	return riversFromWire(ws), resp, nil
-}
-
-func riversFromWire(ws []*wire.River) []*River {
-	out := make([]*River, 0, len(ws))
-	for _, w := range ws {
-		if w != nil {
-			out = append(out, riverFromWire(w))
-		}
+	out := pointers(make([]River, len(ws)))
+	for i := range ws {
+		out[i].setWire(&ws[i])
 	}
-	return out
+	return out, resp, nil
 }
 
 // All iterates over every river, following next_page on the v1 API (from

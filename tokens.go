@@ -154,7 +154,7 @@ func (s *TokensService) List(ctx context.Context, opts *ListOptions) ([]*Token, 
 	if err != nil {
 		return nil, nil, err
 	}
-	tokens, resp, err := listPage[*Token](ctx, s.client, s.client.tokensURL(sc.account), opts)
+	tokens, resp, err := listValuePointers[Token](ctx, s.client, s.client.tokensURL(sc.account), opts)
 	return tokens, resp, tokensErr(err)
 }
 
@@ -164,7 +164,7 @@ func (s *TokensService) List(ctx context.Context, opts *ListOptions) ([]*Token, 
 func (s *TokensService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*Token, error] {
 	first := func(sc scope) string { return s.client.tokensURL(sc.account) }
 	fetch := func(ctx context.Context, u string, q any) ([]*Token, *Response, error) {
-		tokens, resp, err := listPage[*Token](ctx, s.client, u, q)
+		tokens, resp, err := listValuePointers[Token](ctx, s.client, u, q)
 		return tokens, resp, tokensErr(err)
 	}
 	return allScoped(ctx, s.client, opts, first, fetch)
