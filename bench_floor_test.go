@@ -223,8 +223,12 @@ type floorRiver struct {
 
 // listV1 is Rivers.List on the v1 API: GET E/rivers?items_per_page=n.
 func (f *floor) listV1(ctx context.Context, perPage int) (*floorPage[floorRiver], error) {
-	var page floorPage[floorRiver]
-	u := f.base + floorRiversPath + "?items_per_page=" + strconv.Itoa(perPage)
+	return getFloorPage[floorRiver](ctx, f, f.base+floorRiversPath+"?items_per_page="+strconv.Itoa(perPage))
+}
+
+// getFloorPage GETs one v1 envelope.
+func getFloorPage[T any](ctx context.Context, f *floor, u string) (*floorPage[T], error) {
+	var page floorPage[T]
 	if err := f.do(ctx, http.MethodGet, u, nil, &page); err != nil {
 		return nil, err
 	}
@@ -244,11 +248,7 @@ type floorToken struct {
 
 // tokensList is Tokens.List on the v1 API: GET A/tokens.
 func (f *floor) tokensList(ctx context.Context) (*floorPage[floorToken], error) {
-	var page floorPage[floorToken]
-	if err := f.do(ctx, http.MethodGet, f.base+floorTokensPath, nil, &page); err != nil {
-		return nil, err
-	}
-	return &page, nil
+	return getFloorPage[floorToken](ctx, f, f.base+floorTokensPath)
 }
 
 // floorCase is one call of one family, by the SDK and by the floor; each
@@ -258,9 +258,6 @@ type floorCase struct {
 	sdk          func(context.Context, *Client) error
 	floor        func(context.Context, *floor) error
 }
-
-// errFloorCheck reports a call that answered something unexpected.
-func errFloorCheck(what string, got any) error { return fmt.Errorf("unexpected %s: %v", what, got) }
 
 // floorCases lists the calls, each SDK call beside its floor.
 func floorCases() []floorCase {
