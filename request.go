@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"strconv"
 	"sync"
 	"time"
 
@@ -264,14 +265,49 @@ func fullURL(u string, q any) (string, error) {
 }
 
 func encodeQuery(q any) (string, error) {
-	if v, ok := q.(url.Values); ok {
+	switch v := q.(type) {
+	case url.Values:
 		return v.Encode(), nil
+	case queryAppender: // the list options, without reflection
+		return string(v.appendQuery(make([]byte, 0, 64))), nil
 	}
 	v, err := query.Values(q)
 	if err != nil {
 		return "", fmt.Errorf("%w: encoding query: %w", ErrInvalidArgument, err)
 	}
 	return v.Encode(), nil
+}
+
+// queryAppender is an options struct that writes its own query, byte for
+// byte as go-querystring and url.Values.Encode would (keys sorted, values
+// escaped, empty values left out): TestQueryAppendersMatchQuerystring
+// checks that.
+type queryAppender interface {
+	appendQuery(b []byte) []byte
+}
+
+// appendParam appends key=value (escaped) to a query, with an & when it is
+// not the first.
+func appendParam(b []byte, key, value string) []byte {
+	if len(b) > 0 {
+		b = append(b, '&')
+	}
+	b = append(b, key...)
+	b = append(b, '=')
+	return append(b, url.QueryEscape(value)...)
+}
+
+// appendIntParam is appendParam for a number, left out when it is 0.
+func appendIntParam(b []byte, key string, n int) []byte {
+	if n == 0 {
+		return b
+	}
+	if len(b) > 0 {
+		b = append(b, '&')
+	}
+	b = append(b, key...)
+	b = append(b, '=')
+	return strconv.AppendInt(b, int64(n), 10)
 }
 
 // encoder is a reusable JSON encoder writing into its own buffer.

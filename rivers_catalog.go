@@ -100,37 +100,34 @@ func (r *River) setWire(w *wire.River) {
 // river_definitions holds.
 func riverFromConsole(w *wire.ConsoleRiver) *River {
 	r := new(River)
-	r.setConsole(w)
+	r.setConsole(w, nil)
 	return r
 }
 
-// setConsole fills r from a console river.
-func (r *River) setConsole(w *wire.ConsoleRiver) {
+// setConsole fills r from a console river. A schedule goes into spare
+// (one Scheduler of a page-wide array, so a page of rivers costs one
+// allocation for all their schedules), or a slice of its own when spare is
+// nil.
+func (r *River) setConsole(w *wire.ConsoleRiver, spare []Scheduler) {
 	r.setWire(&w.River)
 	r.ID = firstNonEmpty(r.ID, w.ObjectID)
-	d := w.Definitions
-	if d == nil {
-		return
-	}
+	d := &w.Definitions
 	r.Name = firstNonEmpty(d.Name, r.Name)
 	r.Status = RiverStatus(firstNonEmpty(d.Status, string(r.Status)))
 	r.Type = firstNonEmpty(d.TypeID, r.Type)
 	r.TypeTitle = d.TypeTitle
 	r.Description = firstNonEmpty(d.Description, r.Description)
-	if g := d.Group; g != nil {
-		r.GroupID = firstNonEmpty(g.ID, r.GroupID)
-		r.GroupName = firstNonEmpty(g.Name, r.GroupName)
-	}
+	r.GroupID = firstNonEmpty(d.Group.ID, r.GroupID)
+	r.GroupName = firstNonEmpty(d.Group.Name, r.GroupName)
 	r.Schedule, r.Scheduled = d.ScheduledTime, d.IsScheduled
 	if d.ScheduledTime != "" && len(r.Schedulers) == 0 {
-		r.Schedulers = []Scheduler{{d.ScheduledTime, d.IsScheduled}}
+		if spare == nil {
+			spare = make([]Scheduler, 1)
+		}
+		spare[0] = Scheduler{d.ScheduledTime, d.IsScheduled}
+		r.Schedulers = spare[:1:1]
 	}
-	if d.Source != nil {
-		r.SourceName = d.Source.Name
-	}
-	if d.Target != nil {
-		r.TargetName = d.Target.Name
-	}
+	r.SourceName, r.TargetName = d.Source.Name, d.Target.Name
 	r.CreatedAt, r.ModifiedAt, r.ModifiedBy = d.Created.Time, d.Modified.Time, d.UpdatedBy
 }
 
@@ -149,6 +146,19 @@ type ListRiversOptions struct {
 	ListOptions
 	Name    string `url:"name,omitempty"`
 	GroupID string `url:"group_id,omitempty"`
+}
+
+// appendQuery writes group_id, items_per_page, name and page, in that
+// (sorted) order (see queryAppender).
+func (o *ListRiversOptions) appendQuery(b []byte) []byte {
+	if o.GroupID != "" {
+		b = appendParam(b, "group_id", o.GroupID)
+	}
+	b = appendIntParam(b, "items_per_page", o.PerPage)
+	if o.Name != "" {
+		b = appendParam(b, "name", o.Name)
+	}
+	return appendIntParam(b, "page", o.Page)
 }
 
 func (o *ListRiversOptions) validate() error {
@@ -173,8 +183,9 @@ func (s *RiversService) List(ctx context.Context, opts *ListRiversOptions) ([]*R
 		}
 		ws = dropZero(ws)
 		out := pointers(make([]River, len(ws)))
+		schedules := make([]Scheduler, len(ws))
 		for i := range ws {
-			out[i].setConsole(&ws[i])
+			out[i].setConsole(&ws[i], schedules[i:i+1:i+1])
 		}
 		return out, resp, nil
 	}
