@@ -25,9 +25,15 @@ func TestQueryAppendersMatchQuerystring(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := string(q.(queryAppender).appendQuery(nil)); got != want.Encode() {
-				t.Fatalf("%+v: appendQuery %q, go-querystring %q", q, got, want.Encode())
+			if got, err := encodeQuery(q); err != nil || got != want.Encode() {
+				t.Fatalf("%+v: encodeQuery %q, %v; go-querystring %q", q, got, err, want.Encode())
 			}
 		}
+	}
+	// A type that embeds them keeps its own fields.
+	s := &SearchRiversOptions{ListOptions: ListOptions{PerPage: 5}, Name: "orders"}
+	want, _ := query.Values(s)
+	if got, _ := encodeQuery(s); got != want.Encode() {
+		t.Errorf("SearchRiversOptions: %q, want %q", got, want.Encode())
 	}
 }

@@ -268,7 +268,12 @@ func encodeQuery(q any) (string, error) {
 	switch v := q.(type) {
 	case url.Values:
 		return v.Encode(), nil
-	case queryAppender: // the list options, without reflection
+	// The plain list options, without reflection. Exact types only: a type
+	// that embeds one of them has fields of its own that its promoted
+	// appendQuery would leave out.
+	case *ListOptions:
+		return string(v.appendQuery(make([]byte, 0, 64))), nil
+	case *ListRiversOptions:
 		return string(v.appendQuery(make([]byte, 0, 64))), nil
 	}
 	v, err := query.Values(q)
@@ -278,13 +283,10 @@ func encodeQuery(q any) (string, error) {
 	return v.Encode(), nil
 }
 
-// queryAppender is an options struct that writes its own query, byte for
-// byte as go-querystring and url.Values.Encode would (keys sorted, values
-// escaped, empty values left out): TestQueryAppendersMatchQuerystring
-// checks that.
-type queryAppender interface {
-	appendQuery(b []byte) []byte
-}
+// ListOptions and ListRiversOptions write their own query (appendQuery),
+// byte for byte as go-querystring and url.Values.Encode would: keys
+// sorted, values escaped, empty values left out.
+// TestQueryAppendersMatchQuerystring checks that.
 
 // appendParam appends key=value (escaped) to a query, with an & when it is
 // not the first.
