@@ -35,15 +35,18 @@ func MaybeApplied(err error) bool {
 type attemptTrace struct {
 	traced    atomic.Bool // the transport reports its progress (it asked for a connection)
 	connected atomic.Bool // it got one: from here the request may be written
+	hooks     httptrace.ClientTrace
 }
 
 // withTrace returns ctx reporting the attempt's progress into t, on top of
-// any trace the caller's context already carries.
+// any trace the caller's context already carries. The hooks live in t, so
+// only their two closures are allocated.
 func (t *attemptTrace) withTrace(ctx context.Context) context.Context {
-	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+	t.hooks = httptrace.ClientTrace{
 		GetConn: func(string) { t.traced.Store(true) },
 		GotConn: func(httptrace.GotConnInfo) { t.connected.Store(true) },
-	})
+	}
+	return httptrace.WithClientTrace(ctx, &t.hooks)
 }
 
 // reset clears the flags before an attempt.

@@ -205,7 +205,7 @@ func (s *RiversService) Copy(ctx context.Context, riverID string) (*RiverDefinit
 	if err != nil {
 		return nil, nil, err
 	}
-	return s.send(ctx, call{method: http.MethodPost, url: s.client.riverURL(sc, riverID, "copy"), body: struct{}{}})
+	return s.send(ctx, call{method: http.MethodPost, url: s.client.riverURL(sc, riverID, "copy"), body: emptyObject})
 }
 
 // RiverVersion is a saved version of a river's definition. Every save

@@ -76,7 +76,7 @@ func (s *RiversService) setActive(ctx context.Context, riverID, action string) (
 		return nil, nil, err
 	}
 	var w wire.Operation
-	resp, err := s.client.do(ctx, call{method: http.MethodPost, url: s.client.riverURL(sc, riverID, action), body: struct{}{}, out: &w})
+	resp, err := s.client.do(ctx, call{method: http.MethodPost, url: s.client.riverURL(sc, riverID, action), body: emptyObject, out: &w})
 	if err != nil {
 		return nil, resp, err
 	}

@@ -6,6 +6,7 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"reflect"
 
 	"github.com/rivery-go/rivery/internal/wire"
 )
@@ -18,6 +19,12 @@ const maxPerPage = 500
 type ListOptions struct {
 	Page    int `url:"page,omitempty"`           // from 1
 	PerPage int `url:"items_per_page,omitempty"` // 1 to 500
+}
+
+// appendQuery writes items_per_page and page (see queryAppender).
+func (o *ListOptions) appendQuery(b []byte) []byte {
+	b = appendIntParam(b, "items_per_page", o.PerPage)
+	return appendIntParam(b, "page", o.Page)
 }
 
 func (o *ListOptions) validate() error {
@@ -44,6 +51,45 @@ func listPage[T any](ctx context.Context, c *Client, u string, query any) ([]T, 
 	resp.Page, resp.TotalItems = env.Page, env.TotalItems
 	resp.NextPage, resp.PreviousPage = env.NextPage, env.PreviousPage
 	return dropNil(env.Items), resp, nil
+}
+
+// listValues is listPage for a list decoded into values: one allocation
+// for the page's items rather than one each. Items that decode to the zero
+// value (null, or {}) are dropped, as listPage drops nil ones.
+func listValues[T any](ctx context.Context, c *Client, u string, query any) ([]T, *Response, error) {
+	items, resp, err := listPage[T](ctx, c, u, query)
+	return dropZero(items), resp, err
+}
+
+// listValuePointers is listValues with pointers into the page's items, for
+// the lists whose wire items are the SDK's own type.
+func listValuePointers[T any](ctx context.Context, c *Client, u string, query any) ([]*T, *Response, error) {
+	items, resp, err := listValues[T](ctx, c, u, query)
+	if err != nil {
+		return nil, resp, err
+	}
+	return pointers(items), resp, nil
+}
+
+// pointers returns a pointer to each of items, which stay where they are.
+func pointers[T any](items []T) []*T {
+	out := make([]*T, len(items))
+	for i := range items {
+		out[i] = &items[i]
+	}
+	return out
+}
+
+// dropZero removes, in place, the items that are their type's zero value:
+// what a null in a JSON list decodes to.
+func dropZero[T any](items []T) []T {
+	out := items[:0]
+	for i := range items {
+		if !reflect.ValueOf(&items[i]).Elem().IsZero() {
+			out = append(out, items[i])
+		}
+	}
+	return out
 }
 
 // pageFunc fetches the page at u (with query on the first call only).

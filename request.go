@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"strconv"
 	"sync"
 	"time"
 
@@ -75,6 +76,8 @@ type callState struct {
 	src                readTracker
 	start              time.Time
 	lr                 io.LimitedReader // bounds body reads without an allocation each
+	fixedBody          [80]byte         // a fixed request body: {"river_id": ...} and the like
+	body               bytes.Buffer     // the request body, re-read by every attempt
 
 	trace       attemptTrace // how far this attempt got (non-idempotent calls)
 	doneAtStart bool         // ctx was done before this attempt began
@@ -102,19 +105,19 @@ func (c *Client) send(ctx context.Context, cl call, auth []string) (*Response, e
 	if err != nil {
 		return nil, err
 	}
-	var body any // untyped nil when there is no body, so GETs send none
+	st := &callState{method: cl.method, nonIdempotent: cl.write || cl.method == http.MethodPost || cl.method == http.MethodPatch}
+	r := &st.resp // one allocation for both
+	var body any  // untyped nil when there is no body, so GETs send none
 	if cl.body != nil {
-		// A *bytes.Buffer, pointer-shaped, costs no allocation as an any;
-		// go-retryablehttp re-reads its bytes on every attempt.
-		b, err := encodeJSON(cl.body)
+		// go-retryablehttp re-reads the bytes on every attempt; a slice
+		// into st (a fixed body) or a shared one costs no allocation.
+		b, err := st.encodeBody(cl.body)
 		if err != nil {
 			return nil, fmt.Errorf("%w: encoding request body: %w", ErrInvalidArgument, err)
 		}
-		body = b
+		st.body = *bytes.NewBuffer(b)
+		body = &st.body // pointer-shaped: no allocation as an any
 	}
-
-	st := &callState{method: cl.method, nonIdempotent: cl.write || cl.method == http.MethodPost || cl.method == http.MethodPatch}
-	r := &st.resp // one allocation for both
 	ctx = retry.WithCall(ctx, st)
 	if st.nonIdempotent {
 		ctx = st.trace.withTrace(ctx)
@@ -251,6 +254,9 @@ func fullURL(u string, q any) (string, error) {
 	if q == nil {
 		return u, nil
 	}
+	if v := reflect.ValueOf(q); v.Kind() == reflect.Pointer && v.IsNil() {
+		return u, nil // nil options: no query, and no reflection walk to find out
+	}
 	enc, err := encodeQuery(q)
 	if err != nil || enc == "" {
 		return u, err
@@ -259,14 +265,51 @@ func fullURL(u string, q any) (string, error) {
 }
 
 func encodeQuery(q any) (string, error) {
-	if v, ok := q.(url.Values); ok {
+	switch v := q.(type) {
+	case url.Values:
 		return v.Encode(), nil
+	// The plain list options, without reflection. Exact types only: a type
+	// that embeds one of them has fields of its own that its promoted
+	// appendQuery would leave out.
+	case *ListOptions:
+		return string(v.appendQuery(make([]byte, 0, 64))), nil
+	case *ListRiversOptions:
+		return string(v.appendQuery(make([]byte, 0, 64))), nil
 	}
 	v, err := query.Values(q)
 	if err != nil {
 		return "", fmt.Errorf("%w: encoding query: %w", ErrInvalidArgument, err)
 	}
 	return v.Encode(), nil
+}
+
+// ListOptions and ListRiversOptions write their own query (appendQuery),
+// byte for byte as go-querystring and url.Values.Encode would: keys
+// sorted, values escaped, empty values left out.
+// TestQueryAppendersMatchQuerystring checks that.
+
+// appendParam appends key=value (escaped) to a query, with an & when it is
+// not the first.
+func appendParam(b []byte, key, value string) []byte {
+	if len(b) > 0 {
+		b = append(b, '&')
+	}
+	b = append(b, key...)
+	b = append(b, '=')
+	return append(b, url.QueryEscape(value)...)
+}
+
+// appendIntParam is appendParam for a number, left out when it is 0.
+func appendIntParam(b []byte, key string, n int) []byte {
+	if n == 0 {
+		return b
+	}
+	if len(b) > 0 {
+		b = append(b, '&')
+	}
+	b = append(b, key...)
+	b = append(b, '=')
+	return strconv.AppendInt(b, int64(n), 10)
 }
 
 // encoder is a reusable JSON encoder writing into its own buffer.
@@ -282,12 +325,24 @@ var encoders = sync.Pool{New: func() any {
 	return e
 }}
 
-// encodeJSON returns v as JSON, without HTML escaping or a trailing newline,
-// in a buffer of its own: the transport may still read a request body after
-// the response came back, so the pooled one is never handed out.
-func encodeJSON(v any) (*bytes.Buffer, error) {
-	if a, ok := v.(interface{ AppendJSON([]byte) []byte }); ok { // the fixed bodies, without reflection
-		return bytes.NewBuffer(a.AppendJSON(make([]byte, 0, 64))), nil
+// jsonBytes is a request body already encoded. Its bytes are only ever
+// read, so one value can serve every call.
+type jsonBytes []byte
+
+// emptyObject is the {} the v1 API takes on POSTs without parameters.
+var emptyObject = jsonBytes("{}")
+
+// encodeBody returns v as JSON, without HTML escaping or a trailing
+// newline: a jsonBytes as it is, a fixed body (one with AppendJSON) in
+// st's own buffer, anything else through a pooled encoder into a slice of
+// its own. The transport may still read a request body after the response
+// came back, so a pooled buffer is never handed out.
+func (st *callState) encodeBody(v any) ([]byte, error) {
+	switch v := v.(type) {
+	case jsonBytes:
+		return v, nil
+	case interface{ AppendJSON([]byte) []byte }: // the fixed bodies, without reflection
+		return v.AppendJSON(st.fixedBody[:0]), nil
 	}
 	e := encoders.Get().(*encoder)
 	defer encoders.Put(e)
@@ -296,7 +351,7 @@ func encodeJSON(v any) (*bytes.Buffer, error) {
 		return nil, err
 	}
 	out := bytes.TrimSuffix(e.buf.Bytes(), []byte("\n"))
-	return bytes.NewBuffer(append(make([]byte, 0, len(out)), out...)), nil
+	return append(make([]byte, 0, len(out)), out...), nil
 }
 
 // decodeBody reads at most limit bytes of a success body into out, zeroed

@@ -55,7 +55,7 @@ func (s *RiversService) Run(ctx context.Context, riverID string) (*Run, *Respons
 // trigger sends a v1 trigger to u and reads the run group it answers.
 func (s *RiversService) trigger(ctx context.Context, u, riverID string) (*Run, *Response, error) {
 	var g wire.RunGroup
-	resp, err := s.client.do(ctx, call{method: http.MethodPost, url: u, body: struct{}{}, out: &g})
+	resp, err := s.client.do(ctx, call{method: http.MethodPost, url: u, body: emptyObject, out: &g})
 	if err != nil {
 		return nil, resp, err
 	}

@@ -68,7 +68,14 @@ type Scheduler struct {
 }
 
 func riverFromWire(w *wire.River) *River {
-	r := &River{
+	r := new(River)
+	r.setWire(w)
+	return r
+}
+
+// setWire fills r from a v1 (or console flat) river.
+func (r *River) setWire(w *wire.River) {
+	*r = River{
 		ID:          firstNonEmpty(w.RiverCrossID, w.CrossID, w.RiverID),
 		Name:        w.Name,
 		Type:        firstNonEmpty(w.Type, w.RiverType),
@@ -87,39 +94,41 @@ func riverFromWire(w *wire.River) *River {
 	for _, s := range w.Schedulers {
 		r.Schedulers = append(r.Schedulers, Scheduler{s.CronExpression, s.IsEnabled})
 	}
-	return r
 }
 
 // riverFromConsole maps a console river: the flat fields, then what
 // river_definitions holds.
 func riverFromConsole(w *wire.ConsoleRiver) *River {
-	r := riverFromWire(&w.River)
+	r := new(River)
+	r.setConsole(w, nil)
+	return r
+}
+
+// setConsole fills r from a console river. A schedule goes into spare
+// (one Scheduler of a page-wide array, so a page of rivers costs one
+// allocation for all their schedules), or a slice of its own when spare is
+// nil.
+func (r *River) setConsole(w *wire.ConsoleRiver, spare []Scheduler) {
+	r.setWire(&w.River)
 	r.ID = firstNonEmpty(r.ID, w.ObjectID)
-	d := w.Definitions
-	if d == nil {
-		return r
-	}
+	d := &w.Definitions
 	r.Name = firstNonEmpty(d.Name, r.Name)
 	r.Status = RiverStatus(firstNonEmpty(d.Status, string(r.Status)))
 	r.Type = firstNonEmpty(d.TypeID, r.Type)
 	r.TypeTitle = d.TypeTitle
 	r.Description = firstNonEmpty(d.Description, r.Description)
-	if g := d.Group; g != nil {
-		r.GroupID = firstNonEmpty(g.ID, r.GroupID)
-		r.GroupName = firstNonEmpty(g.Name, r.GroupName)
-	}
+	r.GroupID = firstNonEmpty(d.Group.ID, r.GroupID)
+	r.GroupName = firstNonEmpty(d.Group.Name, r.GroupName)
 	r.Schedule, r.Scheduled = d.ScheduledTime, d.IsScheduled
 	if d.ScheduledTime != "" && len(r.Schedulers) == 0 {
-		r.Schedulers = []Scheduler{{d.ScheduledTime, d.IsScheduled}}
+		if spare == nil {
+			spare = make([]Scheduler, 1)
+		}
+		spare[0] = Scheduler{d.ScheduledTime, d.IsScheduled}
+		r.Schedulers = spare[:1:1]
 	}
-	if d.Source != nil {
-		r.SourceName = d.Source.Name
-	}
-	if d.Target != nil {
-		r.TargetName = d.Target.Name
-	}
+	r.SourceName, r.TargetName = d.Source.Name, d.Target.Name
 	r.CreatedAt, r.ModifiedAt, r.ModifiedBy = d.Created.Time, d.Modified.Time, d.UpdatedBy
-	return r
 }
 
 func firstNonEmpty(s ...string) string {
@@ -139,6 +148,19 @@ type ListRiversOptions struct {
 	GroupID string `url:"group_id,omitempty"`
 }
 
+// appendQuery writes group_id, items_per_page, name and page, in that
+// (sorted) order (see queryAppender).
+func (o *ListRiversOptions) appendQuery(b []byte) []byte {
+	if o.GroupID != "" {
+		b = appendParam(b, "group_id", o.GroupID)
+	}
+	b = appendIntParam(b, "items_per_page", o.PerPage)
+	if o.Name != "" {
+		b = appendParam(b, "name", o.Name)
+	}
+	return appendIntParam(b, "page", o.Page)
+}
+
 func (o *ListRiversOptions) validate() error {
 	if o == nil {
 		return nil
@@ -154,16 +176,16 @@ func (s *RiversService) List(ctx context.Context, opts *ListRiversOptions) ([]*R
 	}
 	c := s.client
 	if !c.usesV1() {
-		var ws []*wire.ConsoleRiver
+		var ws []wire.ConsoleRiver // values: one allocation for the lot
 		resp, err := c.do(ctx, call{method: http.MethodGet, url: c.urls.rivers, out: &ws, limit: limitPage})
 		if err != nil {
 			return nil, resp, err
 		}
-		out := make([]*River, 0, len(ws))
-		for _, w := range ws {
-			if w != nil {
-				out = append(out, riverFromConsole(w))
-			}
+		ws = dropZero(ws)
+		out := pointers(make([]River, len(ws)))
+		schedules := make([]Scheduler, len(ws))
+		for i := range ws {
+			out[i].setConsole(&ws[i], schedules[i:i+1:i+1])
 		}
 		return out, resp, nil
 	}
@@ -171,21 +193,15 @@ func (s *RiversService) List(ctx context.Context, opts *ListRiversOptions) ([]*R
 }
 
 func (s *RiversService) listV1(ctx context.Context, u string, q any) ([]*River, *Response, error) {
-	ws, resp, err := listPage[*wire.River](ctx, s.client, u, q)
+	ws, resp, err := listValues[wire.River](ctx, s.client, u, q)
 	if err != nil {
 		return nil, resp, err
 	}
-	return riversFromWire(ws), resp, nil
-}
-
-func riversFromWire(ws []*wire.River) []*River {
-	out := make([]*River, 0, len(ws))
-	for _, w := range ws {
-		if w != nil {
-			out = append(out, riverFromWire(w))
-		}
+	out := pointers(make([]River, len(ws)))
+	for i := range ws {
+		out[i].setWire(&ws[i])
 	}
-	return out
+	return out, resp, nil
 }
 
 // All iterates over every river, following next_page on the v1 API (from

@@ -2,7 +2,6 @@ package rivery
 
 import (
 	"context"
-	"crypto/tls"
 	"fmt"
 	"io"
 	"log/slog"
@@ -183,20 +182,24 @@ func (c *Client) bindServices() {
 // anywhere unintended.
 func newHTTPClient(cfg *config) *http.Client {
 	var hc http.Client
-	if cfg.httpClient != nil {
+	switch {
+	case cfg.httpClient != nil:
 		hc = *cfg.httpClient
-	} else {
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-		// Up to maxConnsPerHost calls run at once per host, each on a kept
-		// connection; more wait for one rather than dial spares (the API
-		// rate-limits far below that anyway).
-		t.MaxConnsPerHost = maxConnsPerHost
-		t.MaxIdleConnsPerHost = maxConnsPerHost
-		hc = http.Client{Transport: t, Timeout: DefaultTimeout}
-	}
-	if cfg.timeoutSet {
-		hc.Timeout = cfg.timeout
+		if cfg.timeoutSet {
+			hc.Timeout = cfg.timeout
+		}
+	default:
+		// The per-attempt timeout lives on the transport's connections
+		// (see defaultTransport), not in hc.Timeout.
+		timeout := DefaultTimeout
+		if cfg.timeoutSet {
+			timeout = cfg.timeout
+		}
+		if cfg.sharedTransport {
+			hc.Transport = sharedTransport(timeout)
+		} else {
+			hc.Transport = defaultTransport(timeout)
+		}
 	}
 	userCheck := hc.CheckRedirect
 	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
@@ -216,10 +219,8 @@ func newHTTPClient(cfg *config) *http.Client {
 	return &hc
 }
 
-// maxConnsPerHost bounds the default transport's connections to one host.
-const maxConnsPerHost = 32
-
 // Close releases the client's idle connections. The client stays usable.
+// A client built WithSharedTransport keeps them, for the other clients.
 func (c *Client) Close() error {
 	c.hc.CloseIdleConnections()
 	return nil

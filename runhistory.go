@@ -84,15 +84,13 @@ func (s *RiversService) runsRequest(ctx context.Context, riverID string, opts *L
 
 // runsPage fetches one page of runs at u (see pageFunc).
 func (s *RiversService) runsPage(ctx context.Context, u string, q any) ([]*Run, *Response, error) {
-	ws, resp, err := listPage[*wire.Run](ctx, s.client, u, q)
+	ws, resp, err := listValues[wire.Run](ctx, s.client, u, q)
 	if err != nil {
 		return nil, resp, err
 	}
-	runs := make([]*Run, 0, len(ws))
-	for _, w := range ws {
-		if w != nil {
-			runs = append(runs, runFromV1(w))
-		}
+	runs := pointers(make([]Run, len(ws)))
+	for i := range ws {
+		*runs[i] = runOfV1(&ws[i])
 	}
 	return runs, resp, nil
 }

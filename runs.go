@@ -150,7 +150,13 @@ func runFromConsole(w *wire.ConsoleRun) *Run {
 }
 
 func runFromV1(w *wire.Run) *Run {
-	return &Run{
+	r := runOfV1(w)
+	return &r
+}
+
+// runOfV1 is the run a v1 run status or runs-list item describes.
+func runOfV1(w *wire.Run) Run {
+	return Run{
 		ID:        w.RunID,
 		GroupID:   w.RunGroupID,
 		RiverID:   w.RiverCrossID,

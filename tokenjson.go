@@ -11,10 +11,19 @@ import (
 // mislead. A time outside the years 0 to 9999 in UTC reads as unknown (the
 // zero CreatedAt, a nil LastUsedAt), as run times do.
 func (t *Token) UnmarshalJSON(b []byte) error {
-	type plain Token // no methods: no recursion
-	if err := json.Unmarshal(b, (*plain)(t)); err != nil {
+	if err := json.Unmarshal(b, (*tokenFields)(t)); err != nil {
 		return err
 	}
+	t.tidy()
+	return nil
+}
+
+// tokenFields is a Token without its methods, so decoding into it is one
+// pass of encoding/json (and no recursion from UnmarshalJSON).
+type tokenFields Token
+
+// tidy drops empty scopes and unwritable times (see UnmarshalJSON).
+func (t *Token) tidy() {
 	t.Scopes = slices.DeleteFunc(t.Scopes, func(s Scope) bool { return s == "" })
 	if outsideYears(t.CreatedAt) {
 		t.CreatedAt = time.Time{}
@@ -22,7 +31,6 @@ func (t *Token) UnmarshalJSON(b []byte) error {
 	if t.LastUsedAt != nil && outsideYears(*t.LastUsedAt) {
 		t.LastUsedAt = nil
 	}
-	return nil
 }
 
 // outsideYears reports whether t falls outside the years 0 to 9999 in UTC.

@@ -154,8 +154,7 @@ func (s *TokensService) List(ctx context.Context, opts *ListOptions) ([]*Token, 
 	if err != nil {
 		return nil, nil, err
 	}
-	tokens, resp, err := listPage[*Token](ctx, s.client, s.client.tokensURL(sc.account), opts)
-	return tokens, resp, tokensErr(err)
+	return s.page(ctx, s.client.tokensURL(sc.account), opts)
 }
 
 // All iterates over every token, page after page (GET A/tokens, then each
@@ -163,11 +162,23 @@ func (s *TokensService) List(ctx context.Context, opts *ListOptions) ([]*Token, 
 // which it yields.
 func (s *TokensService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*Token, error] {
 	first := func(sc scope) string { return s.client.tokensURL(sc.account) }
-	fetch := func(ctx context.Context, u string, q any) ([]*Token, *Response, error) {
-		tokens, resp, err := listPage[*Token](ctx, s.client, u, q)
-		return tokens, resp, tokensErr(err)
+	return allScoped(ctx, s.client, opts, first, s.page)
+}
+
+// page fetches one page of tokens at u (see pageFunc). The items decode as
+// tokenFields, in one pass, and are then tidied as Token.UnmarshalJSON
+// would.
+func (s *TokensService) page(ctx context.Context, u string, q any) ([]*Token, *Response, error) {
+	items, resp, err := listValues[tokenFields](ctx, s.client, u, q)
+	if err != nil {
+		return nil, resp, tokensErr(err)
 	}
-	return allScoped(ctx, s.client, opts, first, fetch)
+	tokens := make([]Token, len(items))
+	for i := range items {
+		tokens[i] = Token(items[i])
+		tokens[i].tidy()
+	}
+	return pointers(tokens), resp, nil
 }
 
 // Get returns one token with its scopes (the console's "View"):

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"unicode/utf8"
 )
 
 // Identity is GET /api/me in full: the token's account and environment, and
@@ -23,29 +24,29 @@ type Identity struct {
 // item of GET /api/rivers/{id}: the river's fields nest under
 // river_definitions.
 type ConsoleRiver struct {
-	River                         // flat fields, as older answers and the v1 list give them
-	ObjectID    string            `json:"_id"`
-	Definitions *RiverDefinitions `json:"river_definitions"`
+	River                        // flat fields, as older answers and the v1 list give them
+	ObjectID    string           `json:"_id"`
+	Definitions RiverDefinitions `json:"river_definitions"` // zero when absent
 }
 
 // RiverDefinitions is a console river's river_definitions block.
 type RiverDefinitions struct {
-	Name          string    `json:"river_name"`
-	Status        string    `json:"river_status"`
-	TypeID        string    `json:"river_type_id"`
-	TypeTitle     string    `json:"river_type_title"`
-	Description   string    `json:"river_desc"`
-	Group         *NamedRef `json:"group_id"`
-	IsScheduled   bool      `json:"is_scheduled"`
-	ScheduledTime string    `json:"scheduled_time"`
-	Created       Time      `json:"river_time_created"`
-	Modified      Time      `json:"river_modified_date"`
-	UpdatedBy     string    `json:"updated_by_name"`
-	Source        *NamedRef `json:"source"`
-	Target        *NamedRef `json:"target"`
-	IsMasterRiver bool      `json:"is_master_river"`
-	SubRivers     bool      `json:"subrivers_enabled"`
-	IsAPIV2       bool      `json:"is_api_v2"`
+	Name          string   `json:"river_name"`
+	Status        string   `json:"river_status"`
+	TypeID        string   `json:"river_type_id"`
+	TypeTitle     string   `json:"river_type_title"`
+	Description   string   `json:"river_desc"`
+	Group         NamedRef `json:"group_id"`
+	IsScheduled   bool     `json:"is_scheduled"`
+	ScheduledTime string   `json:"scheduled_time"`
+	Created       Time     `json:"river_time_created"`
+	Modified      Time     `json:"river_modified_date"`
+	UpdatedBy     string   `json:"updated_by_name"`
+	Source        NamedRef `json:"source"` // zero when null
+	Target        NamedRef `json:"target"`
+	IsMasterRiver bool     `json:"is_master_river"`
+	SubRivers     bool     `json:"subrivers_enabled"`
+	IsAPIV2       bool     `json:"is_api_v2"`
 }
 
 // NamedRef is {"_id", "name"} (a group) or {"name"} (a source or target).
@@ -55,15 +56,96 @@ type NamedRef struct {
 }
 
 // UnmarshalJSON also reads a bare string as the ID, the shape older answers
-// give group_id.
+// give group_id. A flat object of strings without escapes (what the API
+// sends) is read without a second pass of encoding/json.
 func (n *NamedRef) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '"' {
+	switch {
+	case string(b) == "null":
+		return nil
+	case len(b) > 0 && b[0] == '"':
 		*n = NamedRef{}
 		return json.Unmarshal(b, &n.ID)
 	}
+	if v, ok := flatNamedRef(b); ok {
+		*n = v
+		return nil
+	}
 	type plain NamedRef
 	return json.Unmarshal(b, (*plain)(n))
+}
+
+// flatNamedRef reads {"_id": "...", "name": "..."} (other keys ignored)
+// when every value is a string without escapes; false for anything else.
+func flatNamedRef(b []byte) (NamedRef, bool) {
+	var n NamedRef
+	if len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' || bytes.IndexByte(b, '\\') >= 0 {
+		return n, false
+	}
+	i := skipSpace(b, 1)
+	if b[i] == '}' {
+		return n, i == len(b)-1
+	}
+	for {
+		key, next, ok := flatString(b, i)
+		if !ok {
+			return n, false
+		}
+		i = skipSpace(b, next)
+		if b[i] != ':' {
+			return n, false
+		}
+		val, next, ok := flatString(b, skipSpace(b, i+1))
+		if !ok {
+			return n, false
+		}
+		switch { // encoding/json matches keys without regard to case
+		case bytes.EqualFold(key, []byte("_id")):
+			n.ID = string(val)
+		case bytes.EqualFold(key, []byte("name")):
+			n.Name = string(val)
+		}
+		i = skipSpace(b, next)
+		switch {
+		case b[i] == ',':
+			i = skipSpace(b, i+1)
+		case b[i] == '}' && i == len(b)-1:
+			return n, true
+		default:
+			return n, false
+		}
+	}
+}
+
+// flatString returns the contents of the JSON string at b[i] (which has no
+// escapes) and the index after it.
+func flatString(b []byte, i int) (s []byte, next int, ok bool) {
+	if i >= len(b) || b[i] != '"' {
+		return nil, i, false
+	}
+	end := bytes.IndexByte(b[i+1:], '"')
+	if end < 0 {
+		return nil, i, false
+	}
+	s = b[i+1 : i+1+end]
+	for _, c := range s {
+		if c < 0x20 { // not valid inside a JSON string
+			return nil, i, false
+		}
+	}
+	if !utf8.Valid(s) {
+		return nil, i, false // encoding/json replaces invalid UTF-8: let it
+	}
+	return s, i + end + 2, true
+}
+
+// skipSpace returns the index of the first byte at or after i that is not
+// JSON white space (len(b)-1 at most, so b[i] is always valid).
+func skipSpace(b []byte, i int) int {
+	for i < len(b)-1 && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
 }
 
 // ConsoleRivers is GET /api/rivers/{id}: a one-element array, or (accepted

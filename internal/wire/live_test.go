@@ -34,11 +34,34 @@ func TestNamedRefTakesObjectOrID(t *testing.T) {
 	t.Parallel()
 	var d RiverDefinitions
 	if err := json.Unmarshal([]byte(`{"group_id":{"_id":"g1","name":"Sales"},"source":{"name":"pg"},"target":null}`), &d); err != nil ||
-		*d.Group != (NamedRef{"g1", "Sales"}) || d.Source.Name != "pg" || d.Target != nil {
+		d.Group != (NamedRef{"g1", "Sales"}) || d.Source.Name != "pg" || d.Target != (NamedRef{}) {
 		t.Errorf("objects: %+v, %v", d, err)
 	}
 	d = RiverDefinitions{}
-	if err := json.Unmarshal([]byte(`{"group_id":"g2"}`), &d); err != nil || *d.Group != (NamedRef{ID: "g2"}) {
+	if err := json.Unmarshal([]byte(`{"group_id":"g2"}`), &d); err != nil || d.Group != (NamedRef{ID: "g2"}) {
 		t.Errorf("bare ID: %+v, %v", d.Group, err)
 	}
+}
+
+// The one-pass reading of a flat group object agrees with encoding/json
+// wherever it answers.
+func FuzzNamedRef(f *testing.F) {
+	for _, s := range []string{`{"_id":"g1","name":"Sales"}`, `{ "name" : "pg" }`, `{}`, `{"_id":"g","n":1}`, `{"_id":"a\"b"}`,
+		`{"name":"x",}`, `{"name":"x"}}`, `{"_id":"\u00e9"}`, "{\"name\":\"\xff\"}", `{"name":"x" "_id":"y"}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		fast, ok := flatNamedRef([]byte(s))
+		if !ok {
+			return
+		}
+		type plain NamedRef
+		var slow plain
+		if err := json.Unmarshal([]byte(s), &slow); err != nil {
+			t.Fatalf("%q: read as %+v, but encoding/json says %v", s, fast, err)
+		}
+		if fast != NamedRef(slow) {
+			t.Errorf("%q: fast %+v, encoding/json %+v", s, fast, slow)
+		}
+	})
 }

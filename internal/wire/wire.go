@@ -110,6 +110,10 @@ var timeLayouts = []string{
 
 // UnmarshalJSON never fails; see Time.
 func (t *Time) UnmarshalJSON(b []byte) error {
+	if v, ok := parseTimeJSON(b); ok { // the usual shapes, without allocating
+		t.Time = v
+		return nil
+	}
 	var s string
 	if json.Unmarshal(b, &s) != nil {
 		t.Time = time.Time{}

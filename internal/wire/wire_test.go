@@ -118,3 +118,39 @@ func FuzzParseTime(f *testing.F) {
 		}
 	})
 }
+
+// The allocation-free reading of the usual shapes agrees with the general
+// one wherever it answers.
+func FuzzParseTimeFast(f *testing.F) {
+	for _, s := range []string{"2026-11-27T10:02:05.5Z", "2026-11-27T10:02:05Z", "2026-11-27 10:02:05.123456789",
+		"9999-12-31T23:00:00-05:00", "0000-01-01T00:00:00+01:00", "2024-02-29T00:00:00+05:30", "2023-02-29T00:00:00Z",
+		"2026-11-27T24:00:00Z", "2026-13-01T00:00:00Z", "2026-11-27T10:02:05.Z", "2026-11-27T10:02:05.1234567891Z",
+		"2026-11-27T10:02:05+24:00", " 2026-11-27T10:02:05Z", `2026-11-27T10:02:05\u005a`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b := []byte(`"` + s + `"`)
+		fast, ok := parseTimeJSON(b)
+		if !ok {
+			return
+		}
+		var str string
+		if err := json.Unmarshal(b, &str); err != nil {
+			t.Fatalf("fast path read %q, which is not a JSON string: %v", b, err)
+		}
+		if slow := ParseTime(str); fast != slow {
+			t.Errorf("%s: fast %v, general %v", b, fast, slow)
+		}
+	})
+}
+
+func TestParseTimeJSONAllocates0(t *testing.T) {
+	b := []byte(`"2026-11-27T10:02:05.123456-05:00"`)
+	var v Time
+	if n := testing.AllocsPerRun(100, func() { _ = v.UnmarshalJSON(b) }); n != 0 {
+		t.Errorf("Time.UnmarshalJSON allocates %v times, want 0", n)
+	}
+	if want := time.Date(2026, 11, 27, 15, 2, 5, 123456000, time.UTC); v.Time != want {
+		t.Errorf("read %v, want %v", v.Time, want)
+	}
+}

@@ -1,0 +1,128 @@
+package rivery_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/rivery-go/rivery"
+)
+
+// On the SDK's own transport the per-attempt timeout is a deadline on the
+// connection: a server that never answers, or stops in the middle of a
+// body, still ends the attempt, with a timeout error, and the context's
+// own error is not reported for it.
+func TestAttemptTimeoutOnOwnTransport(t *testing.T) {
+	t.Parallel()
+	for name, answer := range map[string]string{
+		"no answer":      "",
+		"stalled body":   fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(runStatusJSON), runStatusJSON[:10]),
+		"stalled header": "HTTP/1.1 200 OK\r\nContent-Type: appl",
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := newRawServer(t, func(conn net.Conn, _ *http.Request, _ int) bool {
+				_, _ = io.WriteString(conn, answer)
+				<-t.Context().Done() // then send nothing more
+				return false
+			})
+			c, err := rivery.NewClient(testToken, rivery.WithBaseURL(srv.URL()), rivery.WithoutRetries(),
+				rivery.WithTimeout(100*time.Millisecond), rivery.WithAccountID(accountID), rivery.WithEnvironmentID(envID))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			var callErr error
+			within(t, func() { _, _, callErr = c.Rivers.GetRun(context.Background(), riverID, runID) })
+			reqErr := asRequestError(t, callErr)
+			if !errors.Is(callErr, os.ErrDeadlineExceeded) || errors.Is(callErr, context.DeadlineExceeded) {
+				t.Errorf("error = %v (%T), want the connection's deadline", callErr, reqErr.Err)
+			}
+		})
+	}
+}
+
+// A kept connection serves calls that span more than one timeout, with
+// pauses under the pool's idle limit (3/4 of it): each request's write
+// moves the deadline, so the first request's deadline ends nothing.
+func TestDeadlineDoesNotEndTheNextRequest(t *testing.T) {
+	t.Parallel()
+	var conns atomic.Int32
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, runStatusJSON)
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	c, err := rivery.NewClient(testToken, rivery.WithBaseURL(srv.URL), rivery.WithoutRetries(),
+		rivery.WithTimeout(time.Second), rivery.WithAccountID(accountID), rivery.WithEnvironmentID(envID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for i := range 4 {
+		if _, _, err := c.Rivers.GetRun(context.Background(), riverID, runID); err != nil {
+			t.Fatalf("call %d: %v", i, err)
+		}
+		time.Sleep(400 * time.Millisecond) // 4 calls span 1.2 s, past the first deadline
+	}
+	if n := conns.Load(); n != 1 {
+		t.Errorf("opened %d connections, want 1", n)
+	}
+}
+
+// Clients built WithSharedTransport share one pool: a second client reuses
+// the first one's connection, and the first one's Close leaves it open.
+func TestSharedTransport(t *testing.T) {
+	t.Parallel()
+	var conns atomic.Int32
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, runStatusJSON)
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	// A timeout of its own, so no other test's shared pool is this one.
+	newClient := func() *rivery.Client {
+		c, err := rivery.NewClient(testToken, rivery.WithBaseURL(srv.URL), rivery.WithSharedTransport(), rivery.WithTimeout(47*time.Second),
+			rivery.WithAccountID(accountID), rivery.WithEnvironmentID(envID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	a, b := newClient(), newClient()
+	for i, c := range []*rivery.Client{a, b, a, b} {
+		if i == 2 {
+			_ = a.Close()
+		}
+		if _, _, err := c.Rivers.GetRun(context.Background(), riverID, runID); err != nil {
+			t.Fatalf("call %d: %v", i, err)
+		}
+	}
+	if n := conns.Load(); n != 1 {
+		t.Errorf("two clients opened %d connections, want 1 shared", n)
+	}
+
+	if _, err := rivery.NewClient(testToken, rivery.WithSharedTransport(), rivery.WithHTTPClient(&http.Client{})); err == nil {
+		t.Error("WithSharedTransport with WithHTTPClient: no error")
+	}
+}
