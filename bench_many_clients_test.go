@@ -34,8 +34,7 @@ func BenchmarkManyClients(b *testing.B) {
 		client func() (func() error, error)
 	}{
 		{"impl=sdk/transport=own", sdk()},
-		// TODO(#17): the opt-in shared transport, once it lands:
-		// {"impl=sdk/transport=shared", sdk(WithSharedTransport())},
+		{"impl=sdk/transport=shared", sdk(WithSharedTransport())},
 		{"impl=floor/transport=own", func() (func() error, error) {
 			f := newFloor(srv.URL, 0)
 			_, err := f.getRunConsole(ctx, benchRun)
