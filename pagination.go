@@ -61,16 +61,6 @@ func listValues[T any](ctx context.Context, c *Client, u string, query any) ([]T
 	return dropZero(items), resp, err
 }
 
-// listValuePointers is listValues with pointers into the page's items, for
-// the lists whose wire items are the SDK's own type.
-func listValuePointers[T any](ctx context.Context, c *Client, u string, query any) ([]*T, *Response, error) {
-	items, resp, err := listValues[T](ctx, c, u, query)
-	if err != nil {
-		return nil, resp, err
-	}
-	return pointers(items), resp, nil
-}
-
 // pointers returns a pointer to each of items, which stay where they are.
 func pointers[T any](items []T) []*T {
 	out := make([]*T, len(items))

@@ -66,7 +66,7 @@ type deadlineConn struct {
 
 // Write sets the deadline, then writes.
 func (c *deadlineConn) Write(p []byte) (int, error) {
-	if err := c.Conn.SetDeadline(time.Now().Add(c.timeout)); err != nil {
+	if err := c.SetDeadline(time.Now().Add(c.timeout)); err != nil {
 		return 0, err
 	}
 	return c.Conn.Write(p)
