@@ -144,6 +144,7 @@ func TestTriggerNamingNoRun(t *testing.T) {
 		{"v1 object without runs", `{}`, true, false},
 		{"v1 null", `null`, true, false},
 		{"v1 run without ID", `{"run_group_id":"g","runs":[{"status":"pending"}]}`, true, false},
+		{"v1 null runs", `{"run_group_id":"g","runs":[null, null]}`, true, false},
 		{"console object without run", `{}`, false, false},
 		{"console null", `null`, false, false},
 	} {
@@ -512,5 +513,18 @@ func TestConsoleSkippedTriggerNamesRunInFlight(t *testing.T) {
 	run, _, err := c.Rivers.Run(context.Background(), riverID)
 	if err != nil || run.Status != rivery.StatusSkipped || run.InFlightRunID != runID || run.ID != "" {
 		t.Fatalf("Run = %+v, %v", run, err)
+	}
+}
+
+// A null among a trigger answer's runs is dropped, never a run without an ID.
+func TestTriggerDropsNullRuns(t *testing.T) {
+	t.Parallel()
+	c, mock := setup(t, v1()...)
+	var rec recorder
+	mock.RegisterResponder(http.MethodPost, v1Env+"/rivers/"+riverID+"/run",
+		rec.reply(202, `{"run_group_id":"g1","river_cross_id":"`+riverID+`","runs":[null,{"run_id":"`+runID+`","status":"pending"}]}`))
+	run, _, err := c.Rivers.Run(context.Background(), riverID)
+	if err != nil || run.ID != runID || run.Group != nil {
+		t.Fatalf("Run = %+v, %v; want the one run %s, no group", run, err, runID)
 	}
 }
