@@ -72,7 +72,10 @@ or the token's as GET /api/me tells), --verbose reports retries on stderr
 (always shown on a terminal). '--' ends the flags.
 
 Environment:
-  RIVERY_API_TOKEN       API token (required)
+  RIVERY_API_TOKEN       API token (or, when it is not set, Boomi platform sign-in:
+  BOOMI_ACCOUNT_ID       BOOMI_ACCOUNT_ID, BOOMI_USERNAME and BOOMI_API_TOKEN,
+  BOOMI_USERNAME         with BOOMI_PLATFORM_URL defaulting to https://api.boomi.com)
+  BOOMI_API_TOKEN
   RIVERY_REGION          us (default), eu, il or au: the token's region
   RIVERY_BASE_URL        one base URL for both API families (a proxy, or rivery fake)
   RIVERY_ACCOUNT_ID      with RIVERY_ENVIRONMENT_ID (or --environment): use the v1 API for every call
