@@ -174,7 +174,7 @@ func runsStepLog(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	if *onlyURL {
-		_, err := fmt.Fprintln(c.stdout, log.URL)
+		_, err := fmt.Fprintln(c.stdout, printable(log.URL))
 		return err
 	}
 	content, _, err := c.client.Rivers.ReadStepLog(ctx, log)

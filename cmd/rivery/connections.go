@@ -48,6 +48,6 @@ func connectionsGet(ctx context.Context, c *cli, args []string) error {
 		return c.printJSON(conn)
 	}
 	_, err = fmt.Fprintf(c.stdout, "ID:        %s\nName:      %s\nType:      %s (%s)\nUpdated:   %s\n",
-		conn.ID, conn.Name, conn.Type, conn.TypeName, formatTime(conn.UpdatedAt))
+		printable(conn.ID), printable(conn.Name), printable(conn.Type), printable(conn.TypeName), formatTime(conn.UpdatedAt))
 	return err
 }

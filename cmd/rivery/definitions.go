@@ -58,7 +58,7 @@ func riversCopy(ctx context.Context, c *cli, args []string) error {
 	if *asJSON {
 		return c.printJSON(cp)
 	}
-	_, err = fmt.Fprintf(c.stdout, "copied river %s to %s (%s)\n", pos[0], cp.ID(), cp.Name())
+	_, err = fmt.Fprintf(c.stdout, "copied river %s to %s (%s)\n", pos[0], printable(cp.ID()), printable(cp.Name()))
 	return err
 }
 
@@ -168,10 +168,10 @@ func riversApply(ctx context.Context, c *cli, args []string) error {
 		fmt.Fprintln(c.stderr, "dry run: nothing changed")
 	}
 	if res.RiverID == "" {
-		_, err = fmt.Fprintf(c.stdout, "%s river %q\n", res.Action, res.Name)
+		_, err = fmt.Fprintf(c.stdout, "%s river %q\n", res.Action, printable(res.Name))
 		return err
 	}
-	_, err = fmt.Fprintf(c.stdout, "%s river %s (%s)\n", res.Action, res.RiverID, res.Name)
+	_, err = fmt.Fprintf(c.stdout, "%s river %s (%s)\n", res.Action, printable(res.RiverID), printable(res.Name))
 	return err
 }
 
