@@ -301,11 +301,15 @@ func (st *callState) decodeBody(resp *http.Response, out any, limit int64) error
 		*raw = b
 		return nil
 	}
-	if err := json.NewDecoder(lr).Decode(out); err != nil {
+	dec := json.NewDecoder(lr)
+	if err := dec.Decode(out); err != nil {
 		if lr.N <= 0 {
 			return tooLarge()
 		}
 		return fmt.Errorf("decoding response: %w", err)
+	}
+	if dec.InputOffset() > limit { // a value that ends on the extra byte read
+		return tooLarge()
 	}
 	return nil
 }
