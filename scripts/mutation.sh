@@ -37,6 +37,10 @@ if [ ${#pkgs[@]} -eq 0 ]; then
 fi
 out=${MUTATION_OUT:-$(mktemp -d)}
 mkdir -p "$out"
+# gremlins copies the module under TMPDIR and leaves the copy behind when it
+# is stopped: give it a directory of its own, removed on exit.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 equivalents="$root/scripts/mutation-equivalents.txt"
 budget_end=$(( $(date +%s) + ${MUTATION_BUDGET:-7200} ))
 min=${MUTATION_MIN:-90}
@@ -96,10 +100,10 @@ for pkg in "${pkgs[@]}"; do
   mapfile -t excl < <(exclusions "$pkg")
   echo "--- gremlins on $pkg (report: $report)" >&2
   rc=0
-  (cd "$pkg" && GOFLAGS=-count=1 timeout --foreground -k 30s "$(( left < 2700 ? left : 2700 ))s" \
+  (cd "$pkg" && TMPDIR="$work" GOFLAGS=-count=1 timeout --foreground -k 30s "$(( left < 2700 ? left : 2700 ))s" \
     timeout -k 30s "${MUTATION_PKG_TIMEOUT:-45m}" \
     "$gobin/gremlins" unleash --workers 1 --timeout-coefficient "${MUTATION_COEFFICIENT:-6}" \
-    "${excl[@]}" .) >"$report" 2>&1 || rc=$?
+    "${excl[@]}") >"$report" 2>&1 || rc=$?
   if [ "$rc" -ne 0 ] && ! grep -q '^Mutation testing completed' "$report"; then
     summary+=("$pkg: gremlins stopped (exit $rc) before the end; partial counts below")
     status=1

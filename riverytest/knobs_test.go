@@ -1,0 +1,245 @@
+package riverytest_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rivery-go/rivery"
+	"github.com/rivery-go/rivery/riverytest"
+)
+
+// Fail with a count of zero or less queues nothing: the next request gets
+// the normal answer.
+func TestFailWithoutCountQueuesNothing(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	s.Fail(riverytest.RouteRivers, 0, riverytest.Fault{Status: 500})
+	s.Fail(riverytest.RouteRivers, -3, riverytest.Fault{Status: 500})
+	rivers, _, err := s.Client(rivery.WithoutRetries()).Rivers.List(context.Background(), nil)
+	if err != nil || len(rivers) != 1 {
+		t.Errorf("List = %d rivers, %v; want the normal answer", len(rivers), err)
+	}
+}
+
+// Faults are used in the order queued, each its count of times, then the
+// route answers normally again.
+func TestFaultsQueueInOrder(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	s.Fail(riverytest.RouteRivers, 2, riverytest.Fault{Status: 503})
+	s.Fail(riverytest.RouteRivers, 1, riverytest.Fault{Status: 404, Body: `{"message":"custom"}`})
+	c := s.Client(rivery.WithoutRetries())
+	var got []string
+	for range 5 {
+		_, _, err := c.Rivers.List(context.Background(), nil)
+		var apiErr *rivery.APIError
+		switch {
+		case err == nil:
+			got = append(got, "ok")
+		case errors.As(err, &apiErr):
+			got = append(got, http.StatusText(apiErr.StatusCode)+":"+apiErr.Message)
+		default:
+			t.Fatal(err)
+		}
+	}
+	want := "Service Unavailable:Service Unavailable,Service Unavailable:Service Unavailable,Not Found:custom,ok,ok"
+	if strings.Join(got, ",") != want {
+		t.Errorf("answers %v\nwant    %s", got, want)
+	}
+	// A fault on one route leaves the others alone.
+	s.Fail(riverytest.RouteRiver, 1, riverytest.Fault{Status: 500})
+	if _, _, err := c.Rivers.List(context.Background(), nil); err != nil {
+		t.Errorf("List with a fault on another route: %v", err)
+	}
+}
+
+// Retry-After reaches the client as the server sent it: a delay in
+// seconds or an HTTP date. Longer than the client's max wait, the 429
+// comes back at once with RetryAfter set.
+func TestFaultRetryAfter(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		header   func() string
+		min, max time.Duration
+	}{
+		"seconds": {func() string { return "7" }, 7 * time.Second, 7 * time.Second},
+		"date":    {func() string { return time.Now().Add(90 * time.Second).UTC().Format(http.TimeFormat) }, 80 * time.Second, 91 * time.Second},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s := newServer(t)
+			s.Fail(riverytest.RouteRivers, 1, riverytest.Fault{Status: 429, RetryAfter: tc.header()})
+			_, resp, err := s.Client().Rivers.List(context.Background(), nil)
+			var apiErr *rivery.APIError
+			if !errors.As(err, &apiErr) || !errors.Is(err, rivery.ErrRateLimited) {
+				t.Fatalf("error = %v, want a 429 *APIError", err)
+			}
+			if apiErr.RetryAfter < tc.min || apiErr.RetryAfter > tc.max {
+				t.Errorf("RetryAfter = %v, want within [%v, %v]", apiErr.RetryAfter, tc.min, tc.max)
+			}
+			if resp == nil || resp.Header.Get("Retry-After") == "" {
+				t.Errorf("response %v: want the Retry-After header", resp)
+			}
+			if n := len(s.RequestsTo(riverytest.RouteRivers)); n != 1 {
+				t.Errorf("%d requests, want 1 (no wait beyond the max)", n)
+			}
+		})
+	}
+	// A short Retry-After is waited out and the call then succeeds.
+	s := newServer(t)
+	s.Fail(riverytest.RouteRivers, 1, riverytest.Fault{Status: 429, RetryAfter: "0"})
+	if _, _, err := s.Client().Rivers.List(context.Background(), nil); err != nil {
+		t.Errorf("after Retry-After 0: %v", err)
+	}
+	if n := len(s.RequestsTo(riverytest.RouteRivers)); n != 2 {
+		t.Errorf("%d requests, want 2", n)
+	}
+}
+
+// A fault's Header is sent with its status, and its Body replaces the
+// family's error body.
+func TestFaultHeaderAndBody(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	s.Fail(riverytest.RouteRivers, 1, riverytest.Fault{Status: 418, Body: "short and stout", Header: http.Header{"X-Request-Id": {"req-42"}}})
+	_, _, err := s.Client().Rivers.List(context.Background(), nil)
+	var apiErr *rivery.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 418 || apiErr.Message != "short and stout" || apiErr.RequestID != "req-42" {
+		t.Errorf("error = %+v", apiErr)
+	}
+	// Without a Body, the error is in the family's style: v1's detail.
+	s.Fail(riverytest.RouteRivers, 1, riverytest.Fault{Status: 409})
+	_, _, err = s.ClientV1().Rivers.List(context.Background(), nil)
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 409 || string(apiErr.Body) != "{\"detail\":\"Conflict\"}\n" {
+		t.Errorf("v1 error = %+v, body %q", apiErr, apiErr.Body)
+	}
+}
+
+// A Delay with no Status holds the normal answer back, then sends it.
+func TestFaultDelayThenAnswer(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	s.Fail(riverytest.RouteRivers, 1, riverytest.Fault{Delay: 20 * time.Millisecond})
+	start := time.Now()
+	rivers, _, err := s.Client().Rivers.List(context.Background(), nil)
+	if err != nil || len(rivers) != 1 {
+		t.Fatalf("List = %d rivers, %v", len(rivers), err)
+	}
+	if took := time.Since(start); took < 20*time.Millisecond {
+		t.Errorf("answered after %v, want the 20 ms delay first", took)
+	}
+}
+
+// An operation goes W (from activate), R on the first poll, then D, and
+// only then changes the river; with OperationError it ends E instead.
+func TestOperationIntermediateState(t *testing.T) {
+	t.Parallel()
+	const disabled, failing = "63b724fc690def001131d244", "63b724fc690def001131d245"
+	s := newServer(t,
+		riverytest.WithRiver(riverytest.River{ID: disabled, Disabled: true}),
+		riverytest.WithRiver(riverytest.River{ID: failing, Disabled: true, OperationError: "RVR-9: no"}))
+	c := s.ClientV1()
+	ctx := context.Background()
+	op, _, err := c.Rivers.Activate(ctx, disabled)
+	if err != nil || op.Status != rivery.OperationWaiting || op.ID == "" {
+		t.Fatalf("Activate = %+v, %v", op, err)
+	}
+	opPath := envPath(s) + "/operations/" + op.ID
+	token := s.AdminToken()
+	var statuses []string
+	for range 3 {
+		code, body := raw(t, s, token, opPath)
+		if code != 200 {
+			t.Fatalf("operation: %d %s", code, body)
+		}
+		statuses = append(statuses, body[strings.Index(body, `"status":"`)+10:][:1])
+		if len(statuses) == 1 {
+			// Still running: the river is not active yet.
+			if _, _, err := c.Rivers.Run(ctx, disabled); !errors.Is(err, rivery.ErrBadRequest) {
+				t.Errorf("Run while the operation runs: %v, want 400 (still disabled)", err)
+			}
+		}
+	}
+	if strings.Join(statuses, "") != "RDD" {
+		t.Errorf("operation statuses %v, want R, D, D", statuses)
+	}
+	if _, _, err := c.Rivers.Run(ctx, disabled); err != nil {
+		t.Errorf("Run after activation: %v", err)
+	}
+
+	op, _, err = c.Rivers.Activate(ctx, failing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Rivers.WaitForOperation(ctx, op, nil)
+	var opErr *rivery.OperationError
+	if !errors.As(err, &opErr) || opErr.Operation.Status != rivery.OperationFailed || opErr.Operation.ErrorMessage != "RVR-9: no" {
+		t.Errorf("failing operation: %v", err)
+	}
+	// Activating an active river is a finished operation (204).
+	if op, resp, err := c.Rivers.Activate(ctx, riverID); err != nil || resp.StatusCode != http.StatusNoContent || op.Status != rivery.OperationDone {
+		t.Errorf("Activate of an active river = %+v, %v", op, err)
+	}
+	code, _ := raw(t, s, token, envPath(s)+"/operations/nope")
+	if code != 404 {
+		t.Errorf("unknown operation: %d, want 404", code)
+	}
+}
+
+// The console API reports a canceled run as E (it has no letter for
+// canceled), with the run's message; outcomes it has no letter for pass
+// through as the v1 word.
+func TestConsoleMapsOutcomes(t *testing.T) {
+	t.Parallel()
+	const failing, skipped, partial = "63b724fc690def001131d246", "63b724fc690def001131d247", "63b724fc690def001131d248"
+	s := newServer(t,
+		riverytest.WithRiver(riverytest.River{ID: failing, Outcome: "failed", Polls: -1}),
+		riverytest.WithRiver(riverytest.River{ID: skipped, Outcome: "skipped", Polls: -1}),
+		riverytest.WithRiver(riverytest.River{ID: partial, Outcome: "partially succeeded", Polls: -1, Message: "2 of 3"}))
+	c := s.Client()
+	ctx := context.Background()
+
+	run, _, err := c.Rivers.Run(ctx, riverID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Rivers.CancelRun(ctx, riverID, run.ID); err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := c.Rivers.GetRun(ctx, riverID, run.ID)
+	if err != nil || got.RawStatus != "E" || got.Status != rivery.StatusFailed || got.Message != "Run canceled" {
+		t.Errorf("canceled run on the console = %+v, %v; want E with the message", got, err)
+	}
+	// The v1 API says canceled in words.
+	v1Run, _, err := s.ClientV1().Rivers.GetRun(ctx, riverID, run.ID)
+	if err != nil || v1Run.Status != rivery.StatusCanceled {
+		t.Errorf("canceled run on v1 = %+v, %v", v1Run, err)
+	}
+	// Canceling it again is a 400.
+	if _, err := c.Rivers.CancelRun(ctx, riverID, run.ID); !errors.Is(err, rivery.ErrBadRequest) {
+		t.Errorf("second cancel: %v, want ErrBadRequest", err)
+	}
+
+	for id, want := range map[string]struct {
+		raw    string
+		status rivery.RunStatus
+		msg    string
+	}{
+		failing: {"E", rivery.StatusFailed, "Run ended failed"},
+		skipped: {"skipped", rivery.StatusSkipped, "Run ended skipped"},
+		partial: {"partially succeeded", rivery.StatusPartial, "2 of 3"},
+	} {
+		run, _, err := c.Rivers.Run(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _, err := c.Rivers.GetRun(ctx, id, run.ID)
+		if err != nil || got.RawStatus != want.raw || got.Status != want.status || got.Message != want.msg {
+			t.Errorf("river %s: run = %+v, %v; want %q, %q, %q", id, got, err, want.raw, want.status, want.msg)
+		}
+	}
+}
