@@ -152,12 +152,17 @@ func TestEveryStatusWord(t *testing.T) {
 	t.Parallel()
 	want := map[string]rivery.RunStatus{
 		"W": rivery.StatusPending, "P": rivery.StatusPending, "R": rivery.StatusRunning, "D": rivery.StatusSucceeded,
-		"E": rivery.StatusFailed, "F": rivery.StatusFailed, " D ": rivery.StatusSucceeded,
+		"E": rivery.StatusFailed, "F": rivery.StatusFailed,
 		"pending": rivery.StatusPending, "running": rivery.StatusRunning, "succeeded": rivery.StatusSucceeded,
 		"failed": rivery.StatusFailed, "canceled": rivery.StatusCanceled, "cancelled": rivery.StatusCanceled, //nolint:misspell // servers send it
 		"skipped": rivery.StatusSkipped, "SKIPPED": rivery.StatusSkipped, "Failed": rivery.StatusFailed,
 		"": rivery.StatusUnknown, "d": rivery.StatusUnknown, "w": rivery.StatusUnknown, "done": rivery.StatusUnknown,
 		"queued": rivery.StatusUnknown, "unknown": rivery.StatusUnknown,
+	}
+	for _, raw := range []string{" D ", "\tD\n", "  running"} { // surrounding space is ignored
+		if got := rivery.ParseRunStatus(raw); got != rivery.ParseRunStatus(strings.TrimSpace(raw)) {
+			t.Errorf("ParseRunStatus(%q) = %q", raw, got)
+		}
 	}
 	for raw, w := range want {
 		if got := rivery.ParseRunStatus(raw); got != w {

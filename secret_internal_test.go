@@ -20,7 +20,7 @@ func TestSecretPrintsRedacted(t *testing.T) {
 	if got := s.header(); len(got) != 1 || got[0] != value {
 		t.Fatalf("header() = %q, want [%q]", got, value)
 	}
-	if &s.header()[0] != &s.header()[0] {
+	if h1, h2 := s.header(), s.header(); &h1[0] != &h2[0] {
 		t.Error("header() builds a new slice each call; want the one built by newSecret")
 	}
 

@@ -80,16 +80,13 @@ func (s *script) requests() []string {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// scheduleClient returns a v1 client (console when console is true) whose
-// requests s answers and whose waits s.clk records, without retries so each
-// request is one status call.
-func scheduleClient(t *testing.T, s *script, console bool, opts ...Option) *Client {
+// scheduleClient returns a v1 client whose requests s answers and whose
+// waits s.clk records, without retries so each request is one status call.
+func scheduleClient(t *testing.T, s *script, opts ...Option) *Client {
 	t.Helper()
 	s.clk = &stepClock{}
-	base := []Option{WithHTTPClient(&http.Client{Transport: s}), WithoutRetries()}
-	if !console {
-		base = append(base, WithAccountID("5f1a2b3c4d5e6f7081920a1b"), WithEnvironmentID("6a7b8c9d0e1f2a3b4c5d6e7f"))
-	}
+	base := []Option{WithHTTPClient(&http.Client{Transport: s}), WithoutRetries(),
+		WithAccountID("5f1a2b3c4d5e6f7081920a1b"), WithEnvironmentID("6a7b8c9d0e1f2a3b4c5d6e7f")}
 	c, err := NewClient("schedule-token", append(base, opts...)...)
 	if err != nil {
 		t.Fatal(err)
@@ -146,7 +143,7 @@ func TestWaitForRunSchedule(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			s := &script{bodies: runningThen(tc.polls, "succeeded")}
-			c := scheduleClient(t, s, false, tc.clientO...)
+			c := scheduleClient(t, s, tc.clientO...)
 			run, err := c.Rivers.WaitForRun(context.Background(), schedRiver, schedRun, tc.opts)
 			if err != nil || run.Status != StatusSucceeded {
 				t.Fatalf("WaitForRun = %+v, %v", run, err)
@@ -174,7 +171,7 @@ func TestRunAndWaitSchedule(t *testing.T) {
 	t.Parallel()
 	trigger := scripted{200, `{"run_group_id":"g1","river_cross_id":"` + schedRiver + `","runs":[{"run_id":"` + schedRun + `","status":"pending"}]}`}
 	s := &script{bodies: append([]scripted{trigger}, runningThen(4, "succeeded")...)}
-	c := scheduleClient(t, s, false)
+	c := scheduleClient(t, s)
 	var seen []RunStatus
 	run, err := c.Rivers.RunAndWait(context.Background(), schedRiver, &WaitOptions{
 		MinInterval: 2 * time.Second, MaxInterval: 12 * time.Second,
@@ -205,7 +202,7 @@ func TestRunAndWaitTerminalTrigger(t *testing.T) {
 		ok     bool
 	}{{"succeeded", true}, {"failed", false}, {"partially succeeded", false}, {"skipped", false}} {
 		s := &script{bodies: []scripted{{200, `{"run_group_id":"g1","runs":[{"run_id":"` + schedRun + `","status":"` + tc.status + `"}]}`}}}
-		c := scheduleClient(t, s, false)
+		c := scheduleClient(t, s)
 		run, err := c.Rivers.RunAndWait(context.Background(), schedRiver, nil)
 		if run == nil || string(run.Status) != tc.status {
 			t.Fatalf("%s: run = %+v", tc.status, run)
@@ -225,7 +222,7 @@ func TestWaitForOperationSchedule(t *testing.T) {
 		return scripted{200, `{"operation_id":"` + schedOp + `","status":"` + status + `"}`}
 	}
 	s := &script{bodies: []scripted{op("W"), op("R"), op("R"), op("R"), op("R"), op("D")}}
-	c := scheduleClient(t, s, false, WithPollInterval(1500*time.Millisecond, 10*time.Second))
+	c := scheduleClient(t, s, WithPollInterval(1500*time.Millisecond, 10*time.Second))
 	done, err := c.Rivers.WaitForOperation(context.Background(), &Operation{ID: schedOp, Status: OperationWaiting}, nil)
 	if err != nil || done.Status != OperationDone || done.ID != schedOp {
 		t.Fatalf("WaitForOperation = %+v, %v", done, err)
@@ -245,7 +242,7 @@ func TestWaitForRunScheduleAcrossFailures(t *testing.T) {
 	s := &script{bodies: []scripted{
 		v1Run("running"), {503, `{"detail":"busy"}`}, {429, `{"detail":"slow down"}`}, v1Run("running"), v1Run("succeeded"),
 	}}
-	c := scheduleClient(t, s, false)
+	c := scheduleClient(t, s)
 	run, err := c.Rivers.WaitForRun(context.Background(), schedRiver, schedRun, &WaitOptions{MinInterval: time.Second, MaxInterval: 3 * time.Second})
 	if err != nil || run.Status != StatusSucceeded {
 		t.Fatalf("WaitForRun = %+v, %v", run, err)
@@ -255,7 +252,7 @@ func TestWaitForRunScheduleAcrossFailures(t *testing.T) {
 	}
 
 	s = &script{bodies: []scripted{v1Run("running"), v1Run("running"), {404, `{"detail":"run not found"}`}, v1Run("succeeded")}}
-	c = scheduleClient(t, s, false)
+	c = scheduleClient(t, s)
 	run, err = c.Rivers.WaitForRun(context.Background(), schedRiver, schedRun, nil)
 	if !errors.Is(err, ErrNotFound) {
 		t.Fatalf("error = %v, want ErrNotFound", err)
@@ -286,7 +283,7 @@ func (c *blockedClock) After(time.Duration) <-chan time.Time {
 func TestWaitEndsWithContext(t *testing.T) {
 	t.Parallel()
 	s := &script{bodies: runningThen(3, "succeeded")}
-	c := scheduleClient(t, s, false)
+	c := scheduleClient(t, s)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	clk := &blockedClock{cancel: cancel}
@@ -300,7 +297,7 @@ func TestWaitEndsWithContext(t *testing.T) {
 	}
 
 	s = &script{bodies: []scripted{{200, `{"run_group_id":"g1","runs":[{"run_id":"` + schedRun + `","status":"running"}]}`}, v1Run("succeeded")}}
-	c = scheduleClient(t, s, false)
+	c = scheduleClient(t, s)
 	ctx2, cancel2 := context.WithCancel(context.Background())
 	defer cancel2()
 	c.clock = &blockedClock{cancel: cancel2}

@@ -11,12 +11,12 @@ import (
 func TestMillisBounds(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]time.Time{
-		`0`:                time.Time{},
-		`"0"`:              time.Time{},
-		`-1`:               time.Time{},
+		`0`:                {},
+		`"0"`:              {},
+		`-1`:               {},
 		`1`:                time.UnixMilli(1).UTC(),
-		`1e15`:             time.Time{},
-		`1000000000000000`: time.Time{},
+		`1e15`:             {},
+		`1000000000000000`: {},
 		`999999999999999`:  time.UnixMilli(999999999999999).UTC(),
 	} {
 		var m Millis
