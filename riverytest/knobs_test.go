@@ -3,6 +3,7 @@ package riverytest_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -241,5 +242,108 @@ func TestConsoleMapsOutcomes(t *testing.T) {
 		if err != nil || got.RawStatus != want.raw || got.Status != want.status || got.Message != want.msg {
 			t.Errorf("river %s: run = %+v, %v; want %q, %q, %q", id, got, err, want.raw, want.status, want.msg)
 		}
+	}
+}
+
+// rawPost sends a POST without the SDK through a client that gives up
+// after 10 s, and returns the response (body unread) or the error.
+func rawPost(t *testing.T, s *riverytest.Server, path, body string) (*http.Response, error) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, s.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+s.AdminToken())
+	client := &http.Client{Transport: &http.Transport{}, Timeout: 10 * time.Second}
+	t.Cleanup(client.CloseIdleConnections)
+	return client.Do(req)
+}
+
+// CloseConnection drops the connection at once: the client sees it
+// closed, not its own timeout.
+func TestFaultCloseConnectionIsImmediate(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	s.Fail(riverytest.RouteRun, 1, riverytest.Fault{CloseConnection: true})
+	resp, err := rawPost(t, s, "/api/run", `{"river_id":"`+riverID+`"}`)
+	if err == nil {
+		resp.Body.Close()
+		t.Fatalf("got %d, want the connection closed", resp.StatusCode)
+	}
+	var timeout interface{ Timeout() bool }
+	if errors.As(err, &timeout) && timeout.Timeout() {
+		t.Errorf("error %v is the client's timeout: the connection was left open", err)
+	}
+}
+
+// Truncate sends the status, the full Content-Length and exactly half of
+// the body, then closes the connection.
+func TestFaultTruncateSendsHalf(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	s.Fail(riverytest.RouteRun, 1, riverytest.Fault{Truncate: true})
+	resp, err := rawPost(t, s, "/api/run", `{"river_id":"`+riverID+`"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	got, err := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("status %d, read error %v; want 200 and an unexpected EOF", resp.StatusCode, err)
+	}
+	if resp.ContentLength < 20 || int64(len(got)) != resp.ContentLength/2 {
+		t.Errorf("read %d of %d bytes, want half", len(got), resp.ContentLength)
+	}
+	if !strings.HasPrefix(string(got), `{"`) {
+		t.Errorf("partial body %q: want the start of the normal answer", got)
+	}
+}
+
+// A request without a valid token gets 401 in its family's style.
+func TestUnauthorizedByFamily(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	if code, body := raw(t, s, "rvt_wrong", "/api/rivers"); code != 401 || body != "{\"message\":\"Unauthorized: invalid or expired token\"}\n" {
+		t.Errorf("console: %d %s", code, body)
+	}
+	if code, body := raw(t, s, "", envPath(s)+"/rivers"); code != 401 || body != "{\"detail\":\"Not authenticated\"}\n" {
+		t.Errorf("v1: %d %s", code, body)
+	}
+}
+
+// Canceling names the run's own river on v1; another river is a 400 and
+// leaves the run alone.
+func TestCancelChecksRiver(t *testing.T) {
+	t.Parallel()
+	const other = "63b724fc690def001131d249"
+	s := newServer(t, riverytest.WithRiver(riverytest.River{ID: other}))
+	c := s.ClientV1()
+	ctx := context.Background()
+	run, _, err := c.Rivers.Run(ctx, riverID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Rivers.CancelRun(ctx, other, run.ID); !errors.Is(err, rivery.ErrBadRequest) {
+		t.Errorf("cancel through another river: %v, want ErrBadRequest", err)
+	}
+	if got, _, err := c.Rivers.GetRun(ctx, riverID, run.ID); err != nil || got.Status == rivery.StatusCanceled {
+		t.Errorf("run after a refused cancel = %+v, %v", got, err)
+	}
+	if _, err := c.Rivers.CancelRun(ctx, riverID, run.ID); err != nil {
+		t.Errorf("cancel through its own river: %v", err)
+	}
+}
+
+// AddRiver fills in what is left empty, and keeps what is given.
+func TestAddRiverDefaults(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	r := s.AddRiver(riverytest.River{})
+	if len(r.ID) != 24 || !strings.HasPrefix(r.Name, "river-") || r.Type != "source_to_target" || r.Outcome != "succeeded" || r.Polls != 2 {
+		t.Errorf("defaults = %+v", r)
+	}
+	given := riverytest.River{ID: "63b724fc690def001131d250", Name: "n", Type: "logic", Outcome: "failed", Polls: -1}
+	if got := s.AddRiver(given); got.ID != given.ID || got.Name != "n" || got.Type != "logic" || got.Outcome != "failed" || got.Polls != -1 {
+		t.Errorf("given %+v came back %+v", given, got)
 	}
 }
