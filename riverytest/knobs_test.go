@@ -347,3 +347,19 @@ func TestAddRiverDefaults(t *testing.T) {
 		t.Errorf("given %+v came back %+v", given, got)
 	}
 }
+
+// A token's scopes come back as a list: empty for a token without any,
+// never null.
+func TestTokenScopesJSON(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	scoped := s.AddToken(riverytest.Token{Name: "reader", Scopes: []rivery.Scope{rivery.ScopeRiverList}})
+	bare := s.AddToken(riverytest.Token{Name: "bare"})
+	tokens := "/v1/accounts/" + s.AccountID + "/tokens/"
+	if code, body := raw(t, s, s.AdminToken(), tokens+scoped.ID); code != 200 || !strings.Contains(body, `"scopes":["river:list"]`) {
+		t.Errorf("scoped token: %d %s", code, body)
+	}
+	if code, body := raw(t, s, s.AdminToken(), tokens+bare.ID); code != 200 || !strings.Contains(body, `"scopes":[]`) {
+		t.Errorf("token without scopes: %d %s", code, body)
+	}
+}
