@@ -2,6 +2,7 @@ package riverytest_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -361,5 +362,114 @@ func TestTokenScopesJSON(t *testing.T) {
 	}
 	if code, body := raw(t, s, s.AdminToken(), tokens+bare.ID); code != 200 || !strings.Contains(body, `"scopes":[]`) {
 		t.Errorf("token without scopes: %d %s", code, body)
+	}
+}
+
+// The v1 list's paging at its bounds: page from 1, items_per_page from 1 to
+// 500; previous_page only after page 1; name and group_id filter.
+func TestV1PagingBounds(t *testing.T) {
+	t.Parallel()
+	s := newServer(t,
+		riverytest.WithRiver(riverytest.River{ID: "63b724fc690def001131d251", Name: "orders", GroupID: "g1"}),
+		riverytest.WithRiver(riverytest.River{ID: "63b724fc690def001131d252", Name: "orders", GroupID: "g2"}),
+		riverytest.WithRiver(riverytest.River{ID: "63b724fc690def001131d253", Name: "users", GroupID: "g1"}))
+	rivers := envPath(s) + "/rivers"
+	for query, want := range map[string]int{
+		"page=0": 422, "page=-1": 422, "page=x": 422, "page=1": 200, "page=4": 200,
+		"items_per_page=0": 422, "items_per_page=1": 200, "items_per_page=500": 200, "items_per_page=501": 422,
+	} {
+		if code, body := raw(t, s, s.AdminToken(), rivers+"?"+query); code != want {
+			t.Errorf("%s: %d %s, want %d", query, code, body, want)
+		}
+	}
+	_, first := raw(t, s, s.AdminToken(), rivers+"?items_per_page=1")
+	_, second := raw(t, s, s.AdminToken(), rivers+"?items_per_page=1&page=2")
+	if !strings.Contains(first, `"previous_page":null`) || !strings.Contains(second, `"previous_page":"http`) || !strings.Contains(second, "page=1") {
+		t.Errorf("previous_page: page 1 %s; page 2 %s", first, second)
+	}
+	for query, want := range map[string]string{
+		"name=orders":             "63b724fc690def001131d251,63b724fc690def001131d252",
+		"group_id=g1":             "63b724fc690def001131d251,63b724fc690def001131d253",
+		"name=orders&group_id=g2": "63b724fc690def001131d252",
+		"name=none":               "",
+	} {
+		_, body := raw(t, s, s.AdminToken(), rivers+"?"+query)
+		var env struct {
+			Items []struct {
+				ID string `json:"river_cross_id"`
+			} `json:"items"`
+		}
+		if err := json.Unmarshal([]byte(body), &env); err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, it := range env.Items {
+			ids = append(ids, it.ID)
+		}
+		if strings.Join(ids, ",") != want {
+			t.Errorf("%s: %v, want %s", query, ids, want)
+		}
+	}
+}
+
+// The runs list needs both times, names the one missing, and lists the
+// river's runs in the window; the logs list every line, newest first.
+func TestV1RunsAndLogs(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	c := s.ClientV1()
+	ctx := context.Background()
+	run, _, err := c.Rivers.Run(ctx, riverID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := envPath(s) + "/rivers/" + riverID + "/runs"
+	code, body := raw(t, s, s.AdminToken(), runs+"?start_time=2000-01-01T00:00:00Z")
+	if code != 422 || !strings.Contains(body, "end_time") || strings.Contains(body, `"start_time"`) {
+		t.Errorf("end_time missing: %d %s", code, body)
+	}
+	got, _, err := c.Rivers.ListRuns(ctx, riverID, &rivery.ListRunsOptions{StartTime: time.Now().Add(-time.Hour), EndTime: time.Now().Add(time.Hour)})
+	if err != nil || len(got) != 1 || got[0].ID != run.ID {
+		t.Errorf("ListRuns = %v, %v", got, err)
+	}
+	for range 3 {
+		if _, _, err := c.Rivers.GetRun(ctx, riverID, run.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	logs, _, err := c.Rivers.RunLogs(ctx, riverID, run.ID)
+	if err != nil || len(logs) != 3 {
+		t.Fatalf("RunLogs = %q, %v; want 3 lines", logs, err)
+	}
+	if !strings.HasPrefix(logs[0].Message, "Run ended") || !strings.Contains(logs[2].Message, "started") || logs[0].Time.Before(logs[2].Time) {
+		t.Errorf("logs %q: want newest first, from start to end", logs)
+	}
+}
+
+// IDs stay unique however calls interleave: runs, operations and tokens
+// share one sequence.
+func TestIDsUniqueAcrossKinds(t *testing.T) {
+	t.Parallel()
+	const disabled = "63b724fc690def001131d254"
+	s := newServer(t, riverytest.WithRiver(riverytest.River{ID: disabled, Disabled: true}))
+	c := s.ClientV1()
+	ctx := context.Background()
+	seen := map[string]bool{}
+	for range 3 {
+		run, _, err := c.Rivers.Run(ctx, riverID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		op, _, err := c.Rivers.Activate(ctx, disabled)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok := s.AddToken(riverytest.Token{})
+		for _, id := range []string{run.ID, op.ID, tok.ID} {
+			if id != "" && seen[id] {
+				t.Fatalf("ID %s given twice", id)
+			}
+			seen[id] = true
+		}
 	}
 }
