@@ -41,6 +41,7 @@ mkdir -p "$out"
 # is stopped: give it a directory of its own, removed on exit.
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
 equivalents="$root/scripts/mutation-equivalents.txt"
 budget_end=$(( $(date +%s) + ${MUTATION_BUDGET:-7200} ))
 min=${MUTATION_MIN:-90}
