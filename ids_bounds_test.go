@@ -42,7 +42,7 @@ func TestIDLengthBound(t *testing.T) {
 	if _, _, err := c.Rivers.GetRun(context.Background(), riverID, "été"); err != nil {
 		t.Errorf("ID été: %v", err)
 	}
-	for _, id := range []string{"a\u00a0b", "a\u2028b", "a\u3000b", "\ufffd", "é\x80"} {
+	for _, id := range []string{"a\u00a0b", "a\u2028b", "a\u3000b", "\ufffd", "é\x80", "a\x80b", "\xff"} {
 		_, _, err := c.Rivers.GetRun(context.Background(), riverID, id)
 		if !errors.Is(err, rivery.ErrInvalidArgument) || !strings.Contains(err.Error(), "run ID") {
 			t.Errorf("ID %q: error = %v", id, err)
