@@ -1,10 +1,15 @@
 package rivery_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/jarcoal/httpmock"
 
 	"github.com/rivery-go/rivery"
 )
@@ -64,5 +69,61 @@ func TestServerErrorRange(t *testing.T) {
 	wrapped := fmt.Errorf("outer: %w", &rivery.RunError{Run: &rivery.Run{ID: "r", RiverID: "v", Status: rivery.StatusSucceeded, RawStatus: "succeeded"}})
 	if !errors.Is(wrapped, rivery.ErrRunFailed) || wrapped.Error() != "outer: rivery: run r of river v ended succeeded" {
 		t.Errorf("wrapped RunError = %q", wrapped)
+	}
+}
+
+// The server's message is repeated in Error() up to 512 bytes, cut on a
+// rune boundary with "..." after; the full body stays in Body.
+func TestErrorMessageClipped(t *testing.T) {
+	t.Parallel()
+	const prefix = "rivery: GET u: 500 Internal Server Error: "
+	for _, tc := range []struct {
+		msg, want string
+	}{
+		{strings.Repeat("a", 512), strings.Repeat("a", 512)},
+		{strings.Repeat("a", 513), strings.Repeat("a", 512) + "..."},
+		{strings.Repeat("a", 511) + "é", strings.Repeat("a", 511) + "..."}, // é straddles byte 512
+		{strings.Repeat("a", 510) + "é", strings.Repeat("a", 510) + "é"},
+		{"", ""},
+	} {
+		e := &rivery.APIError{StatusCode: 500, Method: "GET", URL: "u", Message: tc.msg}
+		want := prefix + tc.want
+		if tc.msg == "" {
+			want = strings.TrimSuffix(prefix, ": ")
+		}
+		if got := e.Error(); got != want {
+			t.Errorf("message of %d bytes: Error() ends %q, want %q", len(tc.msg), got[max(0, len(got)-20):], want[max(0, len(want)-20):])
+		}
+	}
+}
+
+// What an error body becomes as APIError.Message, for each shape the two
+// API families send.
+func TestErrorBodyShapes(t *testing.T) {
+	t.Parallel()
+	for body, want := range map[string]string{
+		`{"detail":"Data Flow x is disabled"}`: "Data Flow x is disabled",
+		`{"message":"River not found"}`:        "River not found",
+		`{"detail":"d","message":"m"}`:         "d",
+		`{"detail":[],"message":"m"}`:          "m",
+		`{"detail":null,"message":"m"}`:        "m",
+		`{"detail":null}`:                      `{"detail":null}`,
+		`{"detail":{"code":7}}`:                `{"code":7}`,
+		`{"detail":[{"loc":["query","page",0],"msg":"bad"},{"loc":[],"msg":"worse"}]}`: "query.page.0: bad; worse",
+		`{"message":5}`:          `{"message":5}`,
+		"  plain\n\ttext  ":      "plain text",
+		"":                       "",
+		"   ":                    "",
+		"[1,2]":                  "[1,2]",
+		`{"detail":"x"}` + "\n ": "x",
+		"{broken":                "{broken",
+		"bad \xff byte":          "bad \ufffd byte",
+	} {
+		c, mock := setup(t, rivery.WithoutRetries())
+		mock.RegisterResponder(http.MethodGet, consoleBase+"/api/check_run", httpmock.NewStringResponder(400, body))
+		_, _, err := c.Rivers.GetRun(context.Background(), riverID, runID)
+		if apiErr := asAPIError(t, err); apiErr.Message != want || string(apiErr.Body) != body {
+			t.Errorf("body %q: Message %q, want %q", body, apiErr.Message, want)
+		}
 	}
 }
