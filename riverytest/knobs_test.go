@@ -479,3 +479,39 @@ func TestIDsUniqueAcrossKinds(t *testing.T) {
 		}
 	}
 }
+
+// A body that is not JSON is a 400 on the console API and a 422 on v1;
+// tokens are listed in ID order.
+func TestBadJSONByFamilyAndTokenOrder(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	resp, err := rawPost(t, s, "/api/run", "not json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("console: %d, want 400", resp.StatusCode)
+	}
+	resp, err = rawPost(t, s, envPath(s)+"/rivers/"+riverID+"/cancel_run", "not json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("v1: %d, want 422", resp.StatusCode)
+	}
+
+	for range 3 {
+		s.AddToken(riverytest.Token{})
+	}
+	tokens, _, err := s.ClientV1().Tokens.List(context.Background(), nil)
+	if err != nil || len(tokens) != 4 {
+		t.Fatalf("List = %d tokens, %v", len(tokens), err)
+	}
+	for i := 1; i < len(tokens); i++ {
+		if tokens[i-1].ID >= tokens[i].ID {
+			t.Errorf("tokens out of ID order: %s before %s", tokens[i-1].ID, tokens[i].ID)
+		}
+	}
+}
