@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -384,8 +385,14 @@ func TestV1PagingBounds(t *testing.T) {
 	}
 	_, first := raw(t, s, s.AdminToken(), rivers+"?items_per_page=1")
 	_, second := raw(t, s, s.AdminToken(), rivers+"?items_per_page=1&page=2")
-	if !strings.Contains(first, `"previous_page":null`) || !strings.Contains(second, `"previous_page":"http`) || !strings.Contains(second, "page=1") {
-		t.Errorf("previous_page: page 1 %s; page 2 %s", first, second)
+	var env2 struct {
+		Previous string `json:"previous_page"`
+	}
+	if err := json.Unmarshal([]byte(second), &env2); err != nil || !strings.Contains(first, `"previous_page":null`) {
+		t.Fatalf("previous_page: page 1 %s; page 2 %s", first, second)
+	}
+	if u, err := url.Parse(env2.Previous); err != nil || u.Query().Get("page") != "1" || u.Query().Get("items_per_page") != "1" {
+		t.Errorf("page 2's previous_page = %q, want page 1 of the same size", env2.Previous)
 	}
 	for query, want := range map[string]string{
 		"name=orders":             "63b724fc690def001131d251,63b724fc690def001131d252",
@@ -441,8 +448,34 @@ func TestV1RunsAndLogs(t *testing.T) {
 	if err != nil || len(logs) != 3 {
 		t.Fatalf("RunLogs = %q, %v; want 3 lines", logs, err)
 	}
-	if !strings.HasPrefix(logs[0].Message, "Run ended") || !strings.Contains(logs[2].Message, "started") || logs[0].Time.Before(logs[2].Time) {
-		t.Errorf("logs %q: want newest first, from start to end", logs)
+	if !strings.HasPrefix(logs[0].Message, "Run ended succeeded") || logs[0].Level != "INFO" || !strings.Contains(logs[2].Message, "started") {
+		t.Errorf("logs %q: want newest first, from start to a succeeded end at INFO", logs)
+	}
+	if d := logs[0].Time.Sub(logs[2].Time); d != 2*time.Second {
+		t.Errorf("the run ended %v after it started in the log, want 2s", d)
+	}
+
+	// A second run is listed first; a failed run's end is logged at ERROR.
+	second, _, err := c.Rivers.Run(ctx, riverID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _, err = c.Rivers.ListRuns(ctx, riverID, &rivery.ListRunsOptions{StartTime: time.Now().Add(-time.Hour), EndTime: time.Now().Add(time.Hour)})
+	if err != nil || len(got) != 2 || got[0].ID != second.ID || got[1].ID != run.ID {
+		t.Errorf("ListRuns = %v, %v; want the newest run first", got, err)
+	}
+	const failing = "63b724fc690def001131d255"
+	s.AddRiver(riverytest.River{ID: failing, Outcome: "failed", Polls: -1})
+	bad, _, err := c.Rivers.Run(ctx, failing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.Rivers.GetRun(ctx, failing, bad.ID); err != nil {
+		t.Fatal(err)
+	}
+	logs, _, err = c.Rivers.RunLogs(ctx, failing, bad.ID)
+	if err != nil || len(logs) != 3 || logs[0].Level != "ERROR" {
+		t.Errorf("failed run's logs = %q, %v; want its end at ERROR", logs, err)
 	}
 }
 
