@@ -85,9 +85,13 @@ func TestErrorMessageClipped(t *testing.T) {
 		{strings.Repeat("a", 511) + "é", strings.Repeat("a", 511) + "..."}, // é straddles byte 512
 		{strings.Repeat("a", 510) + "é", strings.Repeat("a", 510) + "é"},
 		{"", ""},
+		{strings.Repeat("\x80", 600), ""}, // no rune start at all: nothing is kept
 	} {
 		e := &rivery.APIError{StatusCode: 500, Method: "GET", URL: "u", Message: tc.msg}
 		want := prefix + tc.want
+		if len(tc.msg) > 512 && tc.want == "" {
+			want = prefix + "..."
+		}
 		if tc.msg == "" {
 			want = strings.TrimSuffix(prefix, ": ")
 		}
