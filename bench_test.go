@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -503,66 +502,4 @@ func BenchmarkWaitForRun30m(b *testing.B) {
 	}
 	b.ReportMetric(polls, "polls")
 	b.ReportMetric(delay, "notice-delay-s")
-}
-
-// Connection reuse: sequential calls share one connection, and calls from
-// 32 goroutines at most 32 (the default transport keeps up to 32 per host
-// and makes further calls wait for one rather than dial spares). A client
-// that failed to reuse connections would open about 1,000 in either phase.
-func TestConnectionReuse(t *testing.T) {
-	t.Parallel()
-	var mu sync.Mutex
-	conns := 0
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		_, _ = w.Write(benchRunBody)
-	}))
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			mu.Lock()
-			conns++
-			mu.Unlock()
-		}
-	}
-	srv.Start()
-	defer srv.Close()
-	newConns := func() int { mu.Lock(); defer mu.Unlock(); n := conns; conns = 0; return n }
-
-	c, err := NewClient(benchToken, WithBaseURL(srv.URL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	ctx := context.Background()
-	for range 1000 {
-		if _, _, err := c.Rivers.Run(ctx, benchRiver); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if n := newConns(); n > 1 {
-		t.Errorf("1,000 sequential calls opened %d connections, want 1", n)
-	}
-
-	var wg sync.WaitGroup
-	work := make(chan struct{}, 1000)
-	for range 1000 {
-		work <- struct{}{}
-	}
-	close(work)
-	for range 32 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for range work {
-				if _, _, err := c.Rivers.Run(ctx, benchRiver); err != nil {
-					t.Error(err)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	if n := newConns(); n > 32 {
-		t.Errorf("1,000 calls from 32 goroutines opened %d new connections, want at most 32", n)
-	}
 }

@@ -383,7 +383,8 @@ func (st *callState) decodeBody(resp *http.Response, out any, limit int64) error
 		*raw, st.atEOF = b, true
 		return nil
 	}
-	if err := json.NewDecoder(lr).Decode(out); err != nil {
+	dec := json.NewDecoder(lr)
+	if err := dec.Decode(out); err != nil {
 		if lr.N <= 0 {
 			return tooLarge()
 		}
@@ -391,6 +392,9 @@ func (st *callState) decodeBody(resp *http.Response, out any, limit int64) error
 			return fmt.Errorf("decoding response: %w", st.src.err)
 		}
 		return &undecodableError{err}
+	}
+	if dec.InputOffset() > limit { // a value that ends on the extra byte read
+		return tooLarge()
 	}
 	// With a Content-Length all read, the body's end needs no more I/O.
 	st.atEOF = resp.ContentLength >= 0 && resp.ContentLength == limit+1-lr.N
