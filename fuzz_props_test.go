@@ -169,7 +169,7 @@ func FuzzRedaction(f *testing.F) {
 				t.Fatal(err)
 			}
 			outs = append(outs, logs.String(), string(js))
-			if !hasControl(v) {
+			if !hasControl(v) && strings.TrimSpace(v) != "" { // NewClient refuses the others
 				c, err := NewClient(v)
 				if err != nil {
 					t.Fatal(err)
