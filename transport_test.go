@@ -55,18 +55,7 @@ func TestAttemptTimeoutOnOwnTransport(t *testing.T) {
 // moves the deadline, so the first request's deadline ends nothing.
 func TestDeadlineDoesNotEndTheNextRequest(t *testing.T) {
 	t.Parallel()
-	var conns atomic.Int32
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, runStatusJSON)
-	}))
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			conns.Add(1)
-		}
-	}
-	srv.Start()
-	defer srv.Close()
+	srv, conns := countingServer(t)
 	c, err := rivery.NewClient(testToken, rivery.WithBaseURL(srv.URL), rivery.WithoutRetries(),
 		rivery.WithTimeout(time.Second), rivery.WithAccountID(accountID), rivery.WithEnvironmentID(envID))
 	if err != nil {
@@ -88,18 +77,7 @@ func TestDeadlineDoesNotEndTheNextRequest(t *testing.T) {
 // the first one's connection, and the first one's Close leaves it open.
 func TestSharedTransport(t *testing.T) {
 	t.Parallel()
-	var conns atomic.Int32
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, runStatusJSON)
-	}))
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			conns.Add(1)
-		}
-	}
-	srv.Start()
-	defer srv.Close()
+	srv, conns := countingServer(t)
 	// A timeout of its own, so no other test's shared pool is this one.
 	newClient := func() *rivery.Client {
 		c, err := rivery.NewClient(testToken, rivery.WithBaseURL(srv.URL), rivery.WithSharedTransport(), rivery.WithTimeout(47*time.Second),
@@ -125,4 +103,23 @@ func TestSharedTransport(t *testing.T) {
 	if _, err := rivery.NewClient(testToken, rivery.WithSharedTransport(), rivery.WithHTTPClient(&http.Client{})); err == nil {
 		t.Error("WithSharedTransport with WithHTTPClient: no error")
 	}
+}
+
+// countingServer answers every request with a run status and counts the
+// connections it accepts.
+func countingServer(t *testing.T) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	var conns atomic.Int32
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, runStatusJSON)
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv, &conns
 }
