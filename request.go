@@ -148,6 +148,9 @@ func (c *Client) send(ctx context.Context, cl call, auth []string) (*Response, e
 		defer st.drainClose(resp.Body)
 		r.Response, r.RequestID = resp, requestID(resp.Header)
 	}
+	if err == nil && st.badBody != nil { // a complete 2xx answer that is not the JSON expected
+		err = st.badBody
+	}
 	if err != nil {
 		reqErr := st.requestError(ctx, cl, target, err)
 		reqErr.scrub = c.auth
@@ -162,9 +165,6 @@ func (c *Client) send(ctx context.Context, cl call, auth []string) (*Response, e
 		apiErr.nonIdempotent = st.nonIdempotent
 		c.auth.sealAPIError(apiErr)
 		return r, apiErr
-	}
-	if st.badBody != nil {
-		return r, st.requestError(ctx, cl, target, st.badBody)
 	}
 	return r, nil
 }
