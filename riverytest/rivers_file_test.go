@@ -50,3 +50,32 @@ func TestRunSubRiverStartsOnlyIt(t *testing.T) {
 		t.Errorf("RunSubRiver(b) = %+v (group %+v); want b's run only", run, run.Group)
 	}
 }
+
+// A sub-river the master does not have is a 404, and nothing starts.
+func TestRunUnknownSubRiver(t *testing.T) {
+	t.Parallel()
+	const master, a = "63b724fc690def001131d2f4", "64c1d2e3f4a5b6c7d8e9f4f3"
+	s := newServer(t, riverytest.WithRiver(riverytest.River{ID: master, SubRivers: []riverytest.SubRiver{{ID: a, Name: "a"}}}))
+	if _, _, err := s.ClientV1().Rivers.RunSubRiver(context.Background(), master, "64c1d2e3f4a5b6c7d8e9f4ff"); err == nil || !strings.Contains(err.Error(), "404") {
+		t.Errorf("RunSubRiver(unknown) = %v; want a 404", err)
+	}
+	if _, _, err := s.ClientV1().Rivers.RunSubRiver(context.Background(), master, a); err != nil {
+		t.Errorf("RunSubRiver(a) = %v", err)
+	}
+}
+
+// The environment's variables list as an object: empty with none, and
+// with the ones seeded.
+func TestListEnvironmentVariables(t *testing.T) {
+	t.Parallel()
+	for want, opts := range map[string][]riverytest.Option{
+		`{"variables":{}}`:        nil,
+		`{"variables":{"a":"1"}}`: {riverytest.WithVariables(map[string]string{"a": "1"})},
+	} {
+		s := newServer(t, opts...)
+		status, body := raw(t, s, s.AdminToken(), envPath(s)+"/variables")
+		if status != 200 || strings.TrimSpace(body) != want {
+			t.Errorf("GET variables: %d %s; want %s", status, body, want)
+		}
+	}
+}
