@@ -83,3 +83,12 @@ func TestZeroTimeoutIsTheDefault(t *testing.T) {
 		}
 	}
 }
+
+// --verbose says what it took from a console URL only when there was one.
+func TestVerboseNamesConsoleURLOnlyForOne(t *testing.T) {
+	fake(t, false)
+	code, out, errOut := invoke("run", okRiver, "--verbose")
+	if code != exitOK || strings.Contains(errOut, "from the console URL") {
+		t.Errorf("run with a river ID and --verbose: exit %d:\n%s%s", code, out, errOut)
+	}
+}
