@@ -92,10 +92,12 @@ equivalent() {
   line=$(cut -d: -f2 <<<"$pos")
   col=$(cut -d: -f3 <<<"$pos")
   text=$(sed -n "${line}p" "$root/$path" | sed 's/^[[:space:]]*//;s/[[:space:]]*$//')
-  awk -F' [|] ' -v key="$path:$col $mutator" -v text="$text" '
+  # The text goes through the environment: awk -v would read its
+  # backslashes as escapes ('\t' in the source would become a tab).
+  MUTATION_LINE=$text awk -F' [|] ' -v key="$path:$col $mutator" '
     /^#/ || NF < 3 { next }
     { split($1, a, ":"); k = a[1] ":" a[3]; sub(/[[:space:]]+$/, "", k) }
-    k == key && $2 == text { found = 1 }
+    k == key && $2 == ENVIRON["MUTATION_LINE"] { found = 1 }
     END { exit !found }' "$equivalents"
 }
 
