@@ -92,3 +92,25 @@ func TestVerboseNamesConsoleURLOnlyForOne(t *testing.T) {
 		t.Errorf("run with a river ID and --verbose: exit %d:\n%s%s", code, out, errOut)
 	}
 }
+
+// A command's help names each flag's kind, and its default when it is
+// not the zero value of its kind.
+func TestHelpShowsKindsAndDefaults(t *testing.T) {
+	code, out, errOut := invoke("run", "--help")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		"\n  --poll-interval duration\n", "(default 1s)\n", "\n  --wait\n", "\n  --json\n",
+		"\n  --timeout duration\n      give up after this long and exit 124 (default 1m; 30m for run --wait)\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("help lacks %q:\n%s", want, out)
+		}
+	}
+	for _, unwanted := range []string{"(default false)", "(default 0s)", "--wait \n"} {
+		if strings.Contains(out, unwanted) {
+			t.Errorf("help has %q:\n%s", unwanted, out)
+		}
+	}
+}
