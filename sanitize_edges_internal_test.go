@@ -24,3 +24,19 @@ func TestSafeTextEdges(t *testing.T) {
 		}
 	}
 }
+
+// scrub finds a token piece at the very start and the very end of the
+// text, and text that is one piece and nothing else.
+func TestScrubEdges(t *testing.T) {
+	s := newSecret("Bearer XYZtok-9f8e7d6c5b4a3210-secret")
+	for in, want := range map[string]string{
+		"9f8e7d6c":                       "[redacted]",
+		"9f8e7d6c at the start":          "[redacted] at the start",
+		"at the end 5b4a3210":            "at the end [redacted]",
+		"XYZtok-9f8e7d6c5b4a3210-secret": "[redacted]",
+	} {
+		if got := s.scrub(in); got != want {
+			t.Errorf("scrub(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
