@@ -131,3 +131,22 @@ func TestRedirectChainLimit(t *testing.T) {
 		})
 	}
 }
+
+// A client with no time limit (WithTimeout(0)) calls a real server: its
+// own transport puts no deadline on the connection.
+func TestZeroTimeoutClientCalls(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = fmt.Fprint(w, runStatusJSON)
+	}))
+	defer srv.Close()
+	c, err := rivery.NewClient(testToken, rivery.WithBaseURL(srv.URL), rivery.WithTimeout(0), rivery.WithRetry(0, time.Millisecond, time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if run, _, err := c.Rivers.GetRun(context.Background(), riverID, runID); err != nil || run.ID != runID {
+		t.Errorf("GetRun = %+v, %v", run, err)
+	}
+}
