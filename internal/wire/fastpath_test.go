@@ -130,7 +130,7 @@ func TestNamedRefFlatEdges(t *testing.T) {
 	}
 	for in, want := range map[string]NamedRef{
 		`{"_id":"a\"b","name":"x"}`:          {`a"b`, "x"},
-		` {"_id":"g1"} `:                     {"g1", ""},
+		`{ "_id" : "g1" }`:                   {"g1", ""},
 		`{"name":"x","n":{"k":"v"}}`:         {"", "x"},
 		`"g2"`:                               {"g2", ""},
 		`{"_id":"g1","name":"x","_id":"g3"}`: {"g3", "x"},
