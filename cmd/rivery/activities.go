@@ -33,11 +33,9 @@ func activitiesCommand(ctx context.Context, c *cli, args []string) error {
 	status := fs.String("status", "", "only rivers with runs in this status (e.g. failed, running)")
 	group := fs.String("group", "", "only rivers of this river group")
 	asJSON := fs.Bool("json", false, "print JSON lines (the default when stdout is not a terminal)")
-	ctx, cancel, _, err := c.start(ctx, fs, args, 0, false)
-	if err != nil {
+	if _, err := c.parse(fs, args, 0); err != nil {
 		return err
 	}
-	defer cancel()
 	if *since <= 0 {
 		return usagef("--since must be positive")
 	}
@@ -47,6 +45,11 @@ func activitiesCommand(ctx context.Context, c *cli, args []string) error {
 			return usagef("--status %q: want pending, running, succeeded, failed, canceled or skipped", *status)
 		}
 	}
+	ctx, cancel, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer cancel()
 	lines := *asJSON || !isTerminal(c.stdout)
 	enc := json.NewEncoder(c.stdout)
 	enc.SetEscapeHTML(false)

@@ -135,12 +135,19 @@ func (c *cli) start(ctx context.Context, fs *flag.FlagSet, args []string, want i
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	ctx, cancel, err := c.open(ctx)
+	return ctx, cancel, pos, err
+}
+
+// open bounds ctx by --timeout and connects: for a command that checks its
+// own flags after parse and before any request.
+func (c *cli) open(ctx context.Context) (context.Context, context.CancelFunc, error) {
 	ctx, cancel := c.deadline(ctx, false)
 	if err := c.connect(ctx); err != nil {
 		cancel()
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	return ctx, cancel, pos, nil
+	return ctx, cancel, nil
 }
 
 // cancelGrace bounds the cancel call of --cancel-on-exit.
@@ -316,14 +323,18 @@ func runsList(ctx context.Context, c *cli, args []string) error {
 	fs := c.flags()
 	since := fs.Duration("since", 24*time.Hour, "list runs that started this long ago or later")
 	asJSON := fs.Bool("json", false, "print JSON")
-	ctx, cancel, pos, err := c.start(ctx, fs, args, 1, true)
+	pos, err := c.prepare(fs, args, 1)
+	if err != nil {
+		return err
+	}
+	if *since <= 0 {
+		return usagef("--since must be positive")
+	}
+	ctx, cancel, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer cancel()
-	if *since <= 0 {
-		return usagef("--since must be positive")
-	}
 	now := time.Now()
 	runs, _, err := c.client.Rivers.ListRuns(ctx, pos[0], &rivery.ListRunsOptions{
 		ListOptions: rivery.ListOptions{PerPage: 500}, StartTime: now.Add(-*since), EndTime: now,
