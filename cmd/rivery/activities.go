@@ -118,19 +118,11 @@ func runsTasks(ctx context.Context, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *asJSON {
-		out := make([]partJSON, len(tasks))
-		for i, t := range tasks {
-			out[i] = partJSON{ID: t.TaskID, Name: t.Name, Status: string(t.Status), RawStatus: t.RawStatus, Message: t.Message,
-				Units: float64(t.Units), Rows: int64(t.Rows), StartedAt: timePtr(t.StartedAt), EndedAt: timePtr(t.EndedAt)}
-		}
-		return c.printJSON(out)
-	}
-	rows := make([][]string, len(tasks))
-	for i, t := range tasks {
-		rows[i] = []string{t.Name, string(t.Status), strconv.FormatInt(int64(t.Rows), 10), strconv.FormatFloat(float64(t.Units), 'f', 2, 64), t.Message}
-	}
-	return c.table("TASK\tSTATUS\tROWS\tUNITS\tMESSAGE", rows)
+	return printParts(c, *asJSON, tasks, "TASK\tSTATUS\tROWS\tUNITS\tMESSAGE", func(t *rivery.RunRecord) (partJSON, []string) {
+		return partJSON{ID: t.TaskID, Name: t.Name, Status: string(t.Status), RawStatus: t.RawStatus, Message: t.Message,
+				Units: float64(t.Units), Rows: int64(t.Rows), StartedAt: timePtr(t.StartedAt), EndedAt: timePtr(t.EndedAt)},
+			[]string{t.Name, string(t.Status), strconv.FormatInt(int64(t.Rows), 10), strconv.FormatFloat(float64(t.Units), 'f', 2, 64), t.Message}
+	})
 }
 
 func runsSteps(ctx context.Context, c *cli, args []string) error {
@@ -145,19 +137,25 @@ func runsSteps(ctx context.Context, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *asJSON {
-		out := make([]partJSON, len(steps))
-		for i, st := range steps {
-			out[i] = partJSON{ID: st.ID, Name: st.Name, Type: st.Type, Status: string(st.Status), RawStatus: st.RawStatus, Message: st.Message,
-				Units: float64(st.Units), Iteration: st.Iteration, StartedAt: timePtr(st.StartedAt), EndedAt: timePtr(st.EndedAt)}
-		}
+	return printParts(c, *asJSON, steps, "STEP ID\tNAME\tTYPE\tSTATUS\tMESSAGE", func(st *rivery.LogicStep) (partJSON, []string) {
+		return partJSON{ID: st.ID, Name: st.Name, Type: st.Type, Status: string(st.Status), RawStatus: st.RawStatus, Message: st.Message,
+				Units: float64(st.Units), Iteration: st.Iteration, StartedAt: timePtr(st.StartedAt), EndedAt: timePtr(st.EndedAt)},
+			[]string{st.ID, st.Name, st.Type, string(st.Status), st.Message}
+	})
+}
+
+// printParts prints a run's tasks or steps: as JSON, or as a table under
+// header, each item mapped by part to both forms.
+func printParts[T any](c *cli, asJSON bool, items []T, header string, part func(T) (partJSON, []string)) error {
+	out := make([]partJSON, len(items))
+	rows := make([][]string, len(items))
+	for i, it := range items {
+		out[i], rows[i] = part(it)
+	}
+	if asJSON {
 		return c.printJSON(out)
 	}
-	rows := make([][]string, len(steps))
-	for i, s := range steps {
-		rows[i] = []string{s.ID, s.Name, s.Type, string(s.Status), s.Message}
-	}
-	return c.table("STEP ID\tNAME\tTYPE\tSTATUS\tMESSAGE", rows)
+	return c.table(header, rows)
 }
 
 func runsStepLog(ctx context.Context, c *cli, args []string) error {
