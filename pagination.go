@@ -43,8 +43,10 @@ func (o *ListOptions) validate() error {
 // listPage GETs one v1 envelope from u and records its pagination in the
 // Response.
 func listPage[T any](ctx context.Context, c *Client, u string, query any) ([]T, *Response, error) {
-	var env wire.Envelope[T]
-	resp, err := c.do(ctx, call{method: http.MethodGet, url: u, query: query, out: &env, limit: limitPage})
+	var page presized[T]
+	page.Items = make([]T, 0, pageCap(query))
+	env := &page.Envelope
+	resp, err := c.do(ctx, call{method: http.MethodGet, url: u, query: query, out: &page, limit: limitPage})
 	if err != nil {
 		return nil, resp, err
 	}
@@ -61,6 +63,46 @@ func listValues[T any](ctx context.Context, c *Client, u string, query any) ([]T
 	return dropZero(items), resp, err
 }
 
+// defaultPerPage is the page size the v1 API serves when none is asked for.
+const defaultPerPage = 20
+
+// presized is a v1 envelope whose items are decoded into room made for the
+// page size asked for: encoding/json appends into a slice's capacity, so a
+// full page costs one allocation for its items instead of a doubling series.
+type presized[T any] struct{ wire.Envelope[T] }
+
+// clearForAttempt empties the envelope before an attempt (see decodeBody),
+// keeping the items' room but none of an earlier attempt's values.
+func (p *presized[T]) clearForAttempt() {
+	items := p.Items[:cap(p.Items)]
+	clear(items)
+	p.Envelope = wire.Envelope[T]{Items: items[:0]}
+}
+
+// pageSizer is a list's options that ask for a page size (ListOptions and
+// the options that embed it).
+type pageSizer interface{ perPage() int }
+
+// perPage is the page size asked for; 0 means the server's default.
+func (o *ListOptions) perPage() int { return o.PerPage }
+
+// pageCap is the room to make for a page's items: the page size query asks
+// for, or the server's default. Later pages (query nil) get the default;
+// a page that brings more grows as usual.
+func pageCap(query any) int {
+	ps, ok := query.(pageSizer)
+	if !ok {
+		return defaultPerPage
+	}
+	if v := reflect.ValueOf(query); v.Kind() == reflect.Pointer && v.IsNil() {
+		return defaultPerPage // nil options: a promoted perPage would panic
+	}
+	if n := ps.perPage(); n > 0 && n <= maxPerPage {
+		return n
+	}
+	return defaultPerPage
+}
+
 // pointers returns a pointer to each of items, which stay where they are.
 func pointers[T any](items []T) []*T {
 	out := make([]*T, len(items))
@@ -71,15 +113,34 @@ func pointers[T any](items []T) []*T {
 }
 
 // dropZero removes, in place, the items that are their type's zero value:
-// what a null in a JSON list decodes to.
+// what a null in a JSON list decodes to. Items are moved only once one has
+// been dropped; the tail left behind is cleared.
 func dropZero[T any](items []T) []T {
-	out := items[:0]
+	n := 0
 	for i := range items {
-		if !reflect.ValueOf(&items[i]).Elem().IsZero() {
-			out = append(out, items[i])
+		if isZeroItem(&items[i]) {
+			continue
 		}
+		if n != i {
+			items[n] = items[i]
+		}
+		n++
 	}
-	return out
+	clear(items[n:])
+	return items[:n]
+}
+
+// keyed is a list item that can tell cheaply that it is not its type's
+// zero value: one of its identifying fields is set.
+type keyed interface{ Keyed() bool }
+
+// isZeroItem reports whether *p is its type's zero value. An item with its
+// key set is not; only the others are walked by reflection.
+func isZeroItem[T any](p *T) bool {
+	if k, ok := any(p).(keyed); ok && k.Keyed() {
+		return false
+	}
+	return reflect.ValueOf(p).Elem().IsZero()
 }
 
 // pageFunc fetches the page at u (with query on the first call only).

@@ -361,7 +361,11 @@ func (st *callState) decodeBody(resp *http.Response, out any, limit int64) error
 	if out == nil {
 		return nil
 	}
-	reflect.ValueOf(out).Elem().SetZero()
+	if p, ok := out.(interface{ clearForAttempt() }); ok {
+		p.clearForAttempt()
+	} else {
+		reflect.ValueOf(out).Elem().SetZero()
+	}
 	if limit <= 0 {
 		limit = limitObject
 	}
@@ -383,8 +387,8 @@ func (st *callState) decodeBody(resp *http.Response, out any, limit int64) error
 		*raw, st.atEOF = b, true
 		return nil
 	}
-	dec := json.NewDecoder(lr)
-	if err := dec.Decode(out); err != nil {
+	n, err := decodeJSON(lr, out)
+	if err != nil {
 		if lr.N <= 0 {
 			return tooLarge()
 		}
@@ -393,7 +397,7 @@ func (st *callState) decodeBody(resp *http.Response, out any, limit int64) error
 		}
 		return &undecodableError{err}
 	}
-	if dec.InputOffset() > limit { // a value that ends on the extra byte read
+	if n > limit { // a value that ends on the extra byte read
 		return tooLarge()
 	}
 	// With a Content-Length all read, the body's end needs no more I/O.

@@ -38,3 +38,7 @@ func outsideYears(t time.Time) bool {
 	y := t.UTC().Year()
 	return y < 0 || y > 9999
 }
+
+// Keyed reports whether the token's ID is set, so that it is not an empty
+// (null) list item.
+func (t *tokenFields) Keyed() bool { return t.ID != "" }

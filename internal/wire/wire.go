@@ -257,3 +257,13 @@ func AppendString(b []byte, s string) []byte {
 	b = append(b, s[start:]...)
 	return append(b, '"')
 }
+
+// Keyed reports whether one of the river's identifying fields is set, so
+// that it is not an empty (null) list item.
+func (r *River) Keyed() bool {
+	return r.RiverCrossID != "" || r.CrossID != "" || r.RiverID != "" || r.Name != ""
+}
+
+// Keyed reports whether the run's ID is set, so that it is not an empty
+// (null) list item.
+func (r *Run) Keyed() bool { return r.RunID != "" }
