@@ -418,3 +418,25 @@ func TestActivityIteratorsRefuseForeignNextPage(t *testing.T) {
 		t.Errorf("requests = %d, want 3 (none to the foreign host)", n)
 	}
 }
+
+// A run group's answer that leaves out its IDs gets the ones asked for; a
+// total counts every status.
+func TestActivitiesRunGroupFillsIDs(t *testing.T) {
+	t.Parallel()
+	c, mock := setup(t, v1()...)
+	const groupID = "7c1e0f3a5b2d4e6f8a9b0c1d2e3f4a5b"
+	var rec recorder
+	mock.RegisterResponder(http.MethodGet, v1Env+"/rivers/"+riverID+"/activities_run_groups/"+groupID,
+		rec.reply(200, `{"status":"succeeded","succeeded":2}`))
+	g, _, err := c.Activities.RunGroup(context.Background(), riverID, groupID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.ID != groupID || g.RiverID != riverID || g.Status != rivery.StatusSucceeded {
+		t.Errorf("group = %+v, want ID %s, river %s, succeeded", *g, groupID, riverID)
+	}
+	counts := rivery.StatusCounts{Pending: 1, Running: 2, Succeeded: 4, Failed: 8, Canceled: 16, Skipped: 32}
+	if got := counts.Total(); got != 63 {
+		t.Errorf("Total of %+v = %d, want 63", counts, got)
+	}
+}

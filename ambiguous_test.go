@@ -159,6 +159,7 @@ func TestMaybeAppliedOnAPIErrors(t *testing.T) {
 		{"503 to a trigger, run started", riverytest.RouteRun, riverytest.Fault{Status: 503, Apply: true}, true},
 		{"500 to a trigger", riverytest.RouteRun, riverytest.Fault{Status: 500}, true},
 		{"502 to a cancel", riverytest.RouteCancelRun, riverytest.Fault{Status: 502}, true},
+		{"599 to a trigger", riverytest.RouteRun, riverytest.Fault{Status: 599}, true},
 		{"400 to a trigger", riverytest.RouteRun, riverytest.Fault{Status: 400}, false},
 		{"429 to a trigger", riverytest.RouteRun, riverytest.Fault{Status: 429, RetryAfter: "3600"}, false},
 		{"503 to a GET", riverytest.RouteRunStatus, riverytest.Fault{Status: 503}, false},
