@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -458,5 +459,35 @@ func TestBoomiRenewsBeforeExpiryOnRiverytest(t *testing.T) {
 	}
 	if n, calls := srv.Exchanges(), len(srv.RequestsTo(riverytest.RouteRiver)); n != 2 || calls != 2 {
 		t.Errorf("%d exchanges, %d calls; want 2 and 2 (renewed before a 401)", n, calls)
+	}
+}
+
+// Failed exchanges keep what they learned: the transport's own error (not
+// net/url's wrapper), and the body of the last answer when the retries ran
+// out on a retryable status. Any 2xx carries the JWT.
+func TestBoomiExchangeErrorDetail(t *testing.T) {
+	t.Parallel()
+	ts := newBoomiSource(t)
+	_, mock := setupSource(t, ts, v1()...)
+	mock.RegisterResponder(http.MethodGet, exchangeURL, httpmock.NewErrorResponder(errAfterSend()))
+	_, err := ts.Token(context.Background())
+	var opErr *net.OpError
+	if reqErr := asRequestError(t, err); !errors.As(reqErr.Err, &opErr) || opErr.Op != "read" {
+		t.Errorf("transport error: %#v; want the transport's *net.OpError inside", reqErr)
+	}
+
+	ts2 := newBoomiSource(t)
+	_, mock2 := setupSource(t, ts2, v1()...)
+	mock2.RegisterResponder(http.MethodGet, exchangeURL, httpmock.NewStringResponder(503, "platform under maintenance"))
+	_, err = ts2.Token(context.Background())
+	if apiErr := asAPIError(t, err); apiErr.StatusCode != 503 || !strings.Contains(err.Error(), "platform under maintenance") {
+		t.Errorf("503 until the retries ran out: %v; want the answer's text", err)
+	}
+
+	ts3 := newBoomiSource(t)
+	_, mock3 := setupSource(t, ts3, v1()...)
+	mock3.RegisterResponder(http.MethodGet, exchangeURL, httpmock.NewStringResponder(299, boomiJWT))
+	if jwt, err := ts3.Token(context.Background()); err != nil || jwt != boomiJWT {
+		t.Errorf("299 with a JWT: %v", err)
 	}
 }
