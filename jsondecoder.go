@@ -2,6 +2,7 @@ package rivery
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"sync"
 )
@@ -9,15 +10,17 @@ import (
 // A json.Decoder holds the whole value it decodes in a buffer that grows by
 // doubling from 512 bytes: on every call, allocations of about twice the
 // body. jsonDecoder keeps a decoder, with its grown buffer, from call to
-// call, switching its input from one body to the next. The bytes it reads
-// form one stream: value, white space, value. A decoder goes back to the
-// pool only where the next body's bytes can follow: after a value that
-// decoded, with nothing but white space read past it.
+// call, switching its input from one body to the next, so that the bytes it
+// reads form one stream of values. A decoder goes back to the pool only
+// where the next body's bytes follow as if it were new: after a value that
+// decoded, with nothing read past it. (A body that ends in white space, as
+// Go's json.Encoder writes it, leaves its decoder out of the pool: skipping
+// that space would shift the offsets the next body's decoding errors
+// report.)
 type jsonDecoder struct {
 	dec  *json.Decoder
 	body io.Reader // the body being read; nil between calls
 	fed  int64     // bytes handed to dec over its life
-	last []byte    // the latest read, inside dec's buffer
 }
 
 // maxPooledBody: a decoder that read a longer body is not kept, nor the
@@ -36,10 +39,7 @@ func (d *jsonDecoder) Read(p []byte) (int, error) {
 		return 0, io.EOF
 	}
 	n, err := d.body.Read(p)
-	if n > 0 {
-		d.fed += int64(n)
-		d.last = p[:n]
-	}
+	d.fed += int64(n)
 	return n, err
 }
 
@@ -59,29 +59,16 @@ func decodeJSON(r io.Reader, out any) (int64, error) {
 // of r it took, and whether d can decode the next body.
 func (d *jsonDecoder) decode(r io.Reader, out any) (n int64, reusable bool, err error) {
 	d.body = r
-	start := d.fed
+	start := d.fed // this body's first byte in d's stream; all before it was consumed
 	err = d.dec.Decode(out)
 	n = d.dec.InputOffset() - start
 	d.body = nil
-	reusable = err == nil && d.fed-start <= maxPooledBody && d.onlySpaceLeft()
-	d.last = nil
+	if syn := (*json.SyntaxError)(nil); n == 0 && errors.As(err, &syn) {
+		// The scanner counts every byte d ever scanned: count from the
+		// body's start instead. (A syntax error from a value read whole,
+		// n > 0, comes from an UnmarshalJSON and is left as it is.)
+		syn.Offset -= start
+	}
+	reusable = err == nil && d.fed-start <= maxPooledBody && d.fed == d.dec.InputOffset()
 	return n, reusable, err
-}
-
-// onlySpaceLeft reports whether all that dec read past the value it
-// decoded is white space (then the next Decode skips it).
-func (d *jsonDecoder) onlySpaceLeft() bool {
-	left := d.fed - d.dec.InputOffset()
-	if left == 0 {
-		return true
-	}
-	if left > int64(len(d.last)) {
-		return false
-	}
-	for _, c := range d.last[int64(len(d.last))-left:] {
-		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
-			return false
-		}
-	}
-	return true
 }

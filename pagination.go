@@ -52,6 +52,11 @@ func listPage[T any](ctx context.Context, c *Client, u string, query any) ([]T, 
 	}
 	resp.Page, resp.TotalItems = env.Page, env.TotalItems
 	resp.NextPage, resp.PreviousPage = env.NextPage, env.PreviousPage
+	if len(env.Items) == 0 && cap(env.Items) > 0 {
+		// No "items" (or a null body): nil, as before the room was made.
+		// An empty array is a new slice of no capacity, kept as it is.
+		env.Items = nil
+	}
 	return dropNil(env.Items), resp, nil
 }
 

@@ -105,3 +105,31 @@ func TestDropZeroKeyedAndNot(t *testing.T) {
 		t.Errorf("tokens kept %+v", got)
 	}
 }
+
+// A page without "items" (or a null body) has nil items, as before the
+// room was made; an empty array stays an empty, non-nil slice.
+func TestListPageEmptyItems(t *testing.T) {
+	t.Parallel()
+	var body string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprint(w, body)
+	}))
+	defer srv.Close()
+	c, err := NewClient("tok", WithBaseURL(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for b, wantNil := range map[string]bool{
+		`{"page":1,"total_items":0}`: true,
+		`null`:                       true,
+		`{"items":null}`:             true,
+		`{"items":[]}`:               false,
+	} {
+		body = b
+		got, _, err := listPage[*Connection](context.Background(), c, srv.URL+"/connections", nil)
+		if err != nil || len(got) != 0 || (got == nil) != wantNil {
+			t.Errorf("%s: %#v, %v; want nil %t", b, got, err, wantNil)
+		}
+	}
+}

@@ -369,9 +369,8 @@ func (st *callState) decodeBody(resp *http.Response, out any, limit int64) error
 	if limit <= 0 {
 		limit = limitObject
 	}
-	tooLarge := func() error { return fmt.Errorf("response body exceeds %d bytes", limit) }
 	if resp.ContentLength > limit {
-		return tooLarge()
+		return bodyTooLarge(limit)
 	}
 	st.src = readTracker{r: resp.Body}
 	lr := &st.lr
@@ -382,27 +381,50 @@ func (st *callState) decodeBody(resp *http.Response, out any, limit int64) error
 		case err != nil:
 			return fmt.Errorf("reading response: %w", err)
 		case int64(len(b)) > limit:
-			return tooLarge()
+			return bodyTooLarge(limit)
 		}
 		*raw, st.atEOF = b, true
 		return nil
 	}
 	n, err := decodeJSON(lr, out)
 	if err != nil {
-		if lr.N <= 0 {
-			return tooLarge()
-		}
-		if st.src.err != nil { // cut off: a transport fault, retried
-			return fmt.Errorf("decoding response: %w", st.src.err)
-		}
-		return &undecodableError{err}
+		return st.decodeFailure(err, n, limit)
 	}
 	if n > limit { // a value that ends on the extra byte read
-		return tooLarge()
+		return bodyTooLarge(limit)
 	}
 	// With a Content-Length all read, the body's end needs no more I/O.
 	st.atEOF = resp.ContentLength >= 0 && resp.ContentLength == limit+1-lr.N
 	return nil
+}
+
+// bodyTooLarge is the error for a success body longer than limit.
+func bodyTooLarge(limit int64) error { return fmt.Errorf("response body exceeds %d bytes", limit) }
+
+// decodeFailure says what a failed decode (err, after the value took n
+// bytes) of a success body was, from where the decoder stopped rather than
+// from how far it happened to read ahead: a value read whole (n > 0), or a
+// syntax error, within limit is the server's answer and beyond it too
+// large. Otherwise the read stopped short of a value: a transport fault
+// (retried) if the body broke, too large if limit ran out, else the body
+// ended too soon.
+func (st *callState) decodeFailure(err error, n, limit int64) error {
+	syn := (*json.SyntaxError)(nil)
+	switch {
+	case n > 0:
+		if n > limit {
+			return bodyTooLarge(limit)
+		}
+	case errors.As(err, &syn):
+		if syn.Offset > limit {
+			return bodyTooLarge(limit)
+		}
+	case st.src.err != nil: // cut off: a transport fault, retried
+		return fmt.Errorf("decoding response: %w", st.src.err)
+	case st.lr.N <= 0:
+		return bodyTooLarge(limit)
+	}
+	return &undecodableError{err}
 }
 
 // undecodableError is a 2xx body, read to its end (readTracker saw no read
