@@ -159,3 +159,12 @@ func TestConnectionsRefuseBadArguments(t *testing.T) {
 		}
 	}
 }
+
+// A Connection built in code (no Raw) marshals its typed fields.
+func TestConnectionWithoutRawMarshalsFields(t *testing.T) {
+	t.Parallel()
+	b, err := json.Marshal(rivery.Connection{ID: "c1", Name: "warehouse"})
+	if err != nil || !strings.Contains(string(b), `"warehouse"`) || !strings.Contains(string(b), `"c1"`) {
+		t.Errorf("json = %s, %v; want the typed fields", b, err)
+	}
+}

@@ -290,3 +290,26 @@ func TestDefinitionCopyFrom(t *testing.T) {
 		t.Errorf("environment: %s", b)
 	}
 }
+
+// Definitions that hold the same JSON are equal however their nested keys
+// are ordered or spaced; a different value is not.
+func TestRiverDefinitionEqualIgnoresLayout(t *testing.T) {
+	t.Parallel()
+	parse := func(s string) *rivery.RiverDefinition {
+		t.Helper()
+		d, err := rivery.ParseRiverDefinition([]byte(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	a := parse(`{"name":"orders","properties":{"source":{"table":"orders","rows":1.50},"target":"sf"}}`)
+	b := parse(`{ "properties" : { "target": "sf", "source": {"rows": 1.50, "table": "orders"} }, "name": "orders" }`)
+	c := parse(`{"name":"orders","properties":{"source":{"table":"orders","rows":1.5},"target":"sf"}}`)
+	if !a.Equal(b) || !b.Equal(a) {
+		t.Error("same JSON, other key order and spacing: not equal")
+	}
+	if a.Equal(c) {
+		t.Error("1.50 and 1.5 written differently: equal; want the numbers kept as sent")
+	}
+}
