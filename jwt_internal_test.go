@@ -40,8 +40,16 @@ func TestCachedJWTLifetime(t *testing.T) {
 	if !j.renewAt.Equal(sent.Add(270*time.Second)) || !j.expiresAt.Equal(sent.Add(300*time.Second)) {
 		t.Errorf("renew %v, expire %v", j.renewAt, j.expiresAt)
 	}
+	// Up to 30 days is believed, whatever the unit's size.
+	for _, life := range []time.Duration{2 * time.Hour, 30 * 24 * time.Hour} {
+		if j := newCachedJWT(testJWT("b", 1000, life), sent); !j.expiresAt.Equal(sent.Add(life)) {
+			t.Errorf("lifetime %v: expires %v", life, j.expiresAt)
+		}
+	}
 	for _, v := range []string{"opaque", "a.b.c", "a." + base64.RawURLEncoding.EncodeToString([]byte(`{"exp":10}`)) + ".c",
-		"a." + base64.RawURLEncoding.EncodeToString([]byte(`{"iat":10,"exp":5}`)) + ".c"} {
+		"a." + base64.RawURLEncoding.EncodeToString([]byte(`{"iat":10,"exp":5}`)) + ".c",
+		"a." + base64.RawURLEncoding.EncodeToString([]byte(`{"iat":10,"exp":10}`)) + ".c", // no lifetime
+		testJWT("long", 1000, 30*24*time.Hour+time.Second)} {
 		if j := newCachedJWT(v, sent); !j.renewAt.IsZero() || j.due(sent.Add(1000*time.Hour)) || !j.usable(sent.Add(1000*time.Hour)) {
 			t.Errorf("%q: renew at %v", v, j.renewAt)
 		}
