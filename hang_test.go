@@ -136,6 +136,22 @@ func TestBlockedBodyReadHeedsContextAndTimeout(t *testing.T) {
 		})
 		_ = asRequestError(t, err)
 	})
+	// The response names a request of this call whose context carries no
+	// deadline (the transport dropped it): the timeout still holds.
+	t.Run("timeout, request without deadline", func(t *testing.T) {
+		t.Parallel()
+		rt := roundTripFunc(func(req *http.Request) (*http.Response, error) {
+			plain := req.WithContext(context.WithoutCancel(req.Context()))
+			return &http.Response{StatusCode: 200, Header: http.Header{}, Body: newBlockingBody(), ContentLength: -1, Request: plain}, nil
+		})
+		c, err := rivery.NewClient(testToken, rivery.WithHTTPClient(&http.Client{Transport: rt}), rivery.WithoutRetries(),
+			rivery.WithTimeout(50*time.Millisecond))
+		if err != nil {
+			t.Fatal(err)
+		}
+		within(t, func() { _, _, err = c.Rivers.GetRun(context.Background(), riverID, runID) })
+		_ = asRequestError(t, err)
+	})
 }
 
 // A complete answer followed by a tail that never comes returns at once:
