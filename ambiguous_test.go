@@ -195,3 +195,23 @@ func TestMaybeAppliedOnAPIErrors(t *testing.T) {
 		t.Error("MaybeApplied of nil or a plain error is true")
 	}
 }
+
+// A transport that reports nothing of its progress (no httptrace) and fails
+// with an error that is not a dial or DNS failure may have sent the
+// trigger: MaybeApplied, and not sent again.
+func TestTriggerThroughSilentTransportMaybeApplied(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	rt := roundTripFunc(func(*http.Request) (*http.Response, error) {
+		calls.Add(1)
+		return nil, errAfterSend()
+	})
+	c, err := rivery.NewClient(testToken, rivery.WithHTTPClient(&http.Client{Transport: rt}), rivery.WithRetry(3, time.Millisecond, time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = c.Rivers.Run(context.Background(), riverID)
+	if reqErr := asRequestError(t, err); !reqErr.MaybeApplied || calls.Load() != 1 {
+		t.Errorf("MaybeApplied = %v after %d attempts; want true after 1: %v", reqErr.MaybeApplied, calls.Load(), err)
+	}
+}

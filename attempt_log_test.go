@@ -10,6 +10,7 @@ import (
 	"github.com/jarcoal/httpmock"
 
 	"github.com/rivery-go/rivery"
+	"github.com/rivery-go/rivery/riverytest"
 )
 
 // durations is a slog handler that keeps the duration of each attempt.
@@ -66,5 +67,21 @@ func TestStatusRangeEdges(t *testing.T) {
 	}
 	if _, _, err := c.Rivers.GetRun(context.Background(), riverID, runID); asAPIError(t, err).StatusCode != 300 {
 		t.Errorf("300: %v", err)
+	}
+}
+
+// The same on the SDK's own transport, which needs no read guard: the
+// logger alone has each attempt's start taken.
+func TestAttemptLogDurationOwnTransport(t *testing.T) {
+	t.Parallel()
+	srv := riverytest.NewServer(riverytest.WithRiver(riverytest.River{ID: riverID}))
+	defer srv.Close()
+	h := &durations{}
+	c := srv.Client(rivery.WithLogger(slog.New(h)))
+	if _, _, err := c.Rivers.Get(context.Background(), riverID); err != nil {
+		t.Fatal(err)
+	}
+	if len(h.got) != 1 || h.got[0] < 0 || h.got[0] > time.Hour {
+		t.Errorf("logged durations %v, want one of the attempt's own", h.got)
 	}
 }

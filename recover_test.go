@@ -3,8 +3,11 @@ package rivery_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"testing"
 	"time"
+
+	"github.com/jarcoal/httpmock"
 
 	"github.com/rivery-go/rivery"
 	"github.com/rivery-go/rivery/riverytest"
@@ -92,5 +95,19 @@ func TestFindRunSinceRefusesBadInput(t *testing.T) {
 		if err := call(); !errors.Is(err, rivery.ErrInvalidArgument) {
 			t.Errorf("%s: %v, want ErrInvalidArgument", name, err)
 		}
+	}
+}
+
+// Run items that leave out their river (as a river's own run list may)
+// belong to the river asked about.
+func TestFindRunSinceRunsWithoutRiverID(t *testing.T) {
+	t.Parallel()
+	c, mock := setup(t, v1()...)
+	since := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	mock.RegisterResponder(http.MethodGet, v1Env+"/rivers/"+riverID+"/runs", httpmock.NewStringResponder(200,
+		`{"items":[{"run_id":"`+runID+`","status":"running","start_date_utc":"2026-11-27T10:00:01Z"}],"page":1}`))
+	run, _, err := c.Rivers.FindRunSince(context.Background(), riverID, since)
+	if err != nil || run.ID != runID || run.RiverID != riverID {
+		t.Errorf("FindRunSince = %+v, %v; want run %s of river %s", run, err, runID, riverID)
 	}
 }
