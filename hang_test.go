@@ -277,24 +277,31 @@ func TestWaitForRunHonorsRetryAfter(t *testing.T) {
 }
 
 // A 503 to be retried whose body stalls does not hold the retry: the SDK
-// closes it (after a drain bounded in time) and asks again.
+// closes it (after a drain bounded in time) and asks again, also when the
+// retry is the last one allowed.
 func TestStalledBodyOfRetriedAnswer(t *testing.T) {
 	t.Parallel()
-	srv := newRawServer(t, func(conn net.Conn, _ *http.Request, n int) bool {
-		if n == 1 {
-			_, _ = io.WriteString(conn, "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"message\": \"busy\"}")
-			return hold(conn)
-		}
-		_, _ = fmt.Fprintf(conn, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(runStatusJSON), runStatusJSON)
-		return true
-	})
-	var (
-		run *rivery.Run
-		err error
-	)
-	took := within(t, func() { run, _, err = srv.client(t).Rivers.GetRun(context.Background(), riverID, runID) })
-	t.Logf("503 with a stalled body, then 200: returned in %v", took)
-	if err != nil || run.ID != runID || srv.requests() != 2 {
-		t.Fatalf("GetRun = %+v, %v after %d requests; want the run after 2", run, err, srv.requests())
+	for _, retries := range []int{3, 1} {
+		t.Run(fmt.Sprintf("%d retries", retries), func(t *testing.T) {
+			t.Parallel()
+			srv := newRawServer(t, func(conn net.Conn, _ *http.Request, n int) bool {
+				if n == 1 {
+					_, _ = io.WriteString(conn, "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"message\": \"busy\"}")
+					return hold(conn)
+				}
+				_, _ = fmt.Fprintf(conn, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(runStatusJSON), runStatusJSON)
+				return true
+			})
+			var (
+				run *rivery.Run
+				err error
+			)
+			c := srv.client(t, rivery.WithRetry(retries, time.Millisecond, 5*time.Millisecond))
+			took := within(t, func() { run, _, err = c.Rivers.GetRun(context.Background(), riverID, runID) })
+			t.Logf("503 with a stalled body, then 200: returned in %v", took)
+			if err != nil || run.ID != runID || srv.requests() != 2 {
+				t.Fatalf("GetRun = %+v, %v after %d requests; want the run after 2", run, err, srv.requests())
+			}
+		})
 	}
 }
