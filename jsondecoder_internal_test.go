@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -173,6 +174,32 @@ func TestDecodeFailureKinds(t *testing.T) {
 		}
 		if got != tc.want {
 			t.Errorf("%s: %v (%s), want %s", tc.name, err, got, tc.want)
+		}
+	}
+}
+
+// A body read to the end its Content-Length gives is known to be at its
+// end (its close needs no timer); one of unknown length, or not read to
+// the end (more follows the value), is not.
+func TestDecodeBodyKnowsItsEnd(t *testing.T) {
+	t.Parallel()
+	const body = `{"a":1}`
+	for _, tc := range []struct {
+		name   string
+		length int64
+		sent   string
+		want   bool
+	}{
+		{"length given, all read", int64(len(body)), body, true},
+		{"length unknown", -1, body, false},
+		{"more sent than the value", int64(len(body)) + 5, body + "     ", false},
+	} {
+		st := &callState{}
+		// One byte a read: the decoder stops at the value's end.
+		resp := &http.Response{ContentLength: tc.length, Body: io.NopCloser(iotest.OneByteReader(strings.NewReader(tc.sent)))}
+		var v struct{ A int }
+		if err := st.decodeBody(resp, &v, 100); err != nil || v.A != 1 || st.atEOF != tc.want {
+			t.Errorf("%s: %v, a=%d, at end %t; want at end %t", tc.name, err, v.A, st.atEOF, tc.want)
 		}
 	}
 }

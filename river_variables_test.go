@@ -196,3 +196,42 @@ func TestRiverVariablesSetDefaultsAndNoOp(t *testing.T) {
 		t.Errorf("no-op Set: %v, %d writes, %d reads", err, len(writes.all()), len(reads.all()))
 	}
 }
+
+// The total checked is the first page's; a list that gives none (0) is
+// not checked against one.
+func TestRiverVariablesTotalFromTheFirstPage(t *testing.T) {
+	t.Parallel()
+	c, mock := setup(t, v1()...)
+	u := v1Env + "/rivers/" + riverID + "/variables"
+	mock.RegisterResponder(http.MethodGet, u, (&recorder{}).reply(200,
+		`{"items": [{"name": "a", "value": "1"}], "page": 1, "next_page": "`+u+`?page=2"}`))
+	mock.RegisterResponderWithQuery(http.MethodGet, u, "page=2", (&recorder{}).reply(200,
+		`{"items": [{"name": "b", "value": "2"}], "page": 2, "total_items": 5, "next_page": null}`))
+	vars, err := c.RiverVariables.GetAll(context.Background(), riverID)
+	if err != nil || len(vars) != 2 || vars[0].Name != "a" || vars[1].Name != "b" {
+		t.Errorf("GetAll = %v, %v; want a and b", vars, err)
+	}
+}
+
+// Replace returns the set the server answers with, or the set sent when
+// the answer holds none; a variable built in code marshals.
+func TestRiverVariablesReplaceAnswer(t *testing.T) {
+	t.Parallel()
+	c, mock := setup(t, v1()...)
+	u := v1Env + "/rivers/" + riverID + "/variables"
+	mock.RegisterResponder(http.MethodPut, u, sequence(
+		httpmock.NewStringResponder(200, `{}`),
+		httpmock.NewStringResponder(200, `{"items": [{"name": "a", "value": "as stored"}]}`),
+	))
+	sent := []*rivery.RiverVariable{{Name: "a", Value: "1"}}
+	for i, want := range []string{"1", "as stored"} {
+		got, _, err := c.RiverVariables.Replace(context.Background(), riverID, sent)
+		if err != nil || len(got) != 1 || got[0].Value != want {
+			t.Errorf("answer %d: Replace = %v, %v; want a = %q", i+1, got, err, want)
+		}
+	}
+	b, err := json.Marshal(rivery.RiverVariable{Name: "x", Value: "y"})
+	if err != nil || !strings.Contains(string(b), `"x"`) {
+		t.Errorf("json = %s, %v", b, err)
+	}
+}
