@@ -170,6 +170,22 @@ func TestReadStepLogBounded(t *testing.T) {
 	_ = asRequestError(t, err)
 }
 
+// A log of exactly the limit (16 MiB) is read whole; one byte more is not.
+func TestReadStepLogAtTheLimit(t *testing.T) {
+	t.Parallel()
+	const limit = 16 << 20
+	for size, ok := range map[int64]bool{limit: true, limit + 1: false} {
+		c, mock := setup(t, v1()...)
+		mock.RegisterResponder(http.MethodGet, presigned, func(*http.Request) (*http.Response, error) {
+			return &http.Response{StatusCode: 200, Body: &endlessBody{size}, ContentLength: -1, Header: http.Header{}}, nil
+		})
+		body, _, err := c.Rivers.ReadStepLog(context.Background(), &rivery.StepLog{URL: presigned})
+		if ok && (err != nil || int64(len(body)) != size) || !ok && err == nil {
+			t.Errorf("%d-byte log: %d bytes, %v; want read whole: %t", size, len(body), err, ok)
+		}
+	}
+}
+
 func TestReadStepLogRefusesUnsafeURLs(t *testing.T) {
 	t.Parallel()
 	c, _ := setup(t, v1()...)
@@ -198,9 +214,10 @@ func TestStepLogWithoutURLIsAnError(t *testing.T) {
 func TestRunVariablesShapes(t *testing.T) {
 	t.Parallel()
 	for name, body := range map[string]string{
-		"variables": fixture(t, "v1_run_variables.json"),
-		"items":     `{"items": [{"name": "rows_loaded", "value": 1000}, {"name": "run_date", "value": "2026-11-27"}, {"name": "regions", "value": ["eu", "us"]}, {"name": "dry_run", "value": false}], "page": 1}`,
-		"plain":     `{"run_date": "2026-11-27", "rows_loaded": 1000, "regions": ["eu","us"], "dry_run": false}`,
+		"variables":                      fixture(t, "v1_run_variables.json"),
+		"items":                          `{"items": [{"name": "rows_loaded", "value": 1000}, {"name": "run_date", "value": "2026-11-27"}, {"name": "regions", "value": ["eu", "us"]}, {"name": "dry_run", "value": false}], "page": 1}`,
+		"plain":                          `{"run_date": "2026-11-27", "rows_loaded": 1000, "regions": ["eu","us"], "dry_run": false}`,
+		"variables beside one other key": `{"run_id": "r1", "variables": {"run_date": "2026-11-27", "rows_loaded": 1000, "regions": ["eu","us"], "dry_run": false}}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
