@@ -136,6 +136,24 @@ func TestBlockedBodyReadHeedsContextAndTimeout(t *testing.T) {
 		})
 		_ = asRequestError(t, err)
 	})
+	// The response names a request of some other making: ctx still holds.
+	t.Run("context, foreign request", func(t *testing.T) {
+		t.Parallel()
+		rt := roundTripFunc(func(req *http.Request) (*http.Response, error) {
+			foreign, _ := http.NewRequest(req.Method, req.URL.String(), nil)
+			return &http.Response{StatusCode: 200, Header: http.Header{}, Body: newBlockingBody(), ContentLength: -1, Request: foreign}, nil
+		})
+		c, err := rivery.NewClient(testToken, rivery.WithHTTPClient(&http.Client{Transport: rt}), rivery.WithoutRetries(), rivery.WithTimeout(0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		within(t, func() { _, _, err = c.Rivers.GetRun(ctx, riverID, runID) })
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("error = %v, want context.DeadlineExceeded", err)
+		}
+	})
 	// The response names a request of this call whose context carries no
 	// deadline (the transport dropped it): the timeout still holds.
 	t.Run("timeout, request without deadline", func(t *testing.T) {
