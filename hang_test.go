@@ -140,7 +140,7 @@ func TestBlockedBodyReadHeedsContextAndTimeout(t *testing.T) {
 	t.Run("context, foreign request", func(t *testing.T) {
 		t.Parallel()
 		rt := roundTripFunc(func(req *http.Request) (*http.Response, error) {
-			foreign, _ := http.NewRequest(req.Method, req.URL.String(), http.NoBody)
+			foreign, _ := http.NewRequestWithContext(context.Background(), req.Method, req.URL.String(), http.NoBody)
 			return &http.Response{StatusCode: 200, Header: http.Header{}, Body: newBlockingBody(), ContentLength: -1, Request: foreign}, nil
 		})
 		c, err := rivery.NewClient(testToken, rivery.WithHTTPClient(&http.Client{Transport: rt}), rivery.WithoutRetries(), rivery.WithTimeout(0))
