@@ -36,6 +36,8 @@ func TestListPageMakesRoomForThePage(t *testing.T) {
 	}{
 		{&ListRiversOptions{ListOptions: ListOptions{PerPage: 7}}, 3, 7},
 		{&ListOptions{PerPage: 150}, 150, 150},
+		{&ListOptions{PerPage: maxPerPage}, 3, maxPerPage},
+		{&ListOptions{PerPage: maxPerPage + 1}, 3, defaultPerPage}, // never sent: validate refuses it first
 		{&ListOptions{}, 2, defaultPerPage},
 		{(*ListRiversOptions)(nil), 2, defaultPerPage},
 		{nil, 1, defaultPerPage},
