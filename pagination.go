@@ -21,7 +21,7 @@ type ListOptions struct {
 	PerPage int `url:"items_per_page,omitempty"` // 1 to 500
 }
 
-// appendQuery writes items_per_page and page (see queryAppender).
+// appendQuery writes items_per_page and page (see encodeQuery).
 func (o *ListOptions) appendQuery(b []byte) []byte {
 	b = appendIntParam(b, "items_per_page", o.PerPage)
 	return appendIntParam(b, "page", o.Page)
@@ -99,7 +99,7 @@ func pageCap(query any) int {
 	if !ok {
 		return defaultPerPage
 	}
-	if v := reflect.ValueOf(query); v.Kind() == reflect.Pointer && v.IsNil() {
+	if nilPointer(query) {
 		return defaultPerPage // nil options: a promoted perPage would panic
 	}
 	if n := ps.perPage(); n > 0 && n <= maxPerPage {

@@ -254,7 +254,7 @@ func fullURL(u string, q any) (string, error) {
 	if q == nil {
 		return u, nil
 	}
-	if v := reflect.ValueOf(q); v.Kind() == reflect.Pointer && v.IsNil() {
+	if nilPointer(q) {
 		return u, nil // nil options: no query, and no reflection walk to find out
 	}
 	enc, err := encodeQuery(q)
@@ -288,15 +288,25 @@ func encodeQuery(q any) (string, error) {
 // sorted, values escaped, empty values left out.
 // TestQueryAppendersMatchQuerystring checks that.
 
-// appendParam appends key=value (escaped) to a query, with an & when it is
-// not the first.
-func appendParam(b []byte, key, value string) []byte {
+// nilPointer reports whether v is a nil pointer of some type (an options
+// struct not given).
+func nilPointer(v any) bool {
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
+}
+
+// appendKey appends key= to a query, with an & when it is not the first.
+func appendKey(b []byte, key string) []byte {
 	if len(b) > 0 {
 		b = append(b, '&')
 	}
 	b = append(b, key...)
-	b = append(b, '=')
-	return append(b, url.QueryEscape(value)...)
+	return append(b, '=')
+}
+
+// appendParam appends key=value (escaped) to a query.
+func appendParam(b []byte, key, value string) []byte {
+	return append(appendKey(b, key), url.QueryEscape(value)...)
 }
 
 // appendIntParam is appendParam for a number, left out when it is 0.
@@ -304,12 +314,7 @@ func appendIntParam(b []byte, key string, n int) []byte {
 	if n == 0 {
 		return b
 	}
-	if len(b) > 0 {
-		b = append(b, '&')
-	}
-	b = append(b, key...)
-	b = append(b, '=')
-	return strconv.AppendInt(b, int64(n), 10)
+	return strconv.AppendInt(appendKey(b, key), int64(n), 10)
 }
 
 // encoder is a reusable JSON encoder writing into its own buffer.

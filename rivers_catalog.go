@@ -149,7 +149,7 @@ type ListRiversOptions struct {
 }
 
 // appendQuery writes group_id, items_per_page, name and page, in that
-// (sorted) order (see queryAppender).
+// (sorted) order (see encodeQuery).
 func (o *ListRiversOptions) appendQuery(b []byte) []byte {
 	if o.GroupID != "" {
 		b = appendParam(b, "group_id", o.GroupID)
