@@ -18,10 +18,17 @@ import (
 // that space would shift the offsets the next body's decoding errors
 // report.)
 type jsonDecoder struct {
-	dec  *json.Decoder
-	body io.Reader // the body being read; nil between calls
-	fed  int64     // bytes handed to dec over its life
+	dec   *json.Decoder
+	body  io.Reader // the body being read; nil between calls
+	fed   int64     // bytes handed to dec over its life
+	start int64     // fed when the current body began
 }
+
+// firstRead is what a new json.Decoder asks for first. A read asks for at
+// most that much more than the body has given so far, as a new decoder's
+// doubling buffer would: a kept decoder's larger buffer must not read
+// further past a value than a new one (what is left is for the drain).
+const firstRead = 512
 
 // maxPooledBody: a decoder that read a longer body is not kept, nor the
 // buffer it grew for it.
@@ -37,6 +44,9 @@ var jsonDecoders = sync.Pool{New: func() any {
 func (d *jsonDecoder) Read(p []byte) (int, error) {
 	if d.body == nil {
 		return 0, io.EOF
+	}
+	if most := d.fed - d.start + firstRead; int64(len(p)) > most {
+		p = p[:most]
 	}
 	n, err := d.body.Read(p)
 	d.fed += int64(n)
@@ -60,6 +70,7 @@ func decodeJSON(r io.Reader, out any) (int64, error) {
 func (d *jsonDecoder) decode(r io.Reader, out any) (n int64, reusable bool, err error) {
 	d.body = r
 	start := d.fed // this body's first byte in d's stream; all before it was consumed
+	d.start = start
 	err = d.dec.Decode(out)
 	n = d.dec.InputOffset() - start
 	d.body = nil

@@ -207,3 +207,39 @@ func TestDecodeBodyKnowsItsEnd(t *testing.T) {
 		}
 	}
 }
+
+// countingReader counts the bytes read from it.
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
+
+// A decoder that grew a large buffer on an earlier body reads no further
+// past the next value than a new decoder would: the rest is the drain's.
+func TestJSONDecoderKeptReadsNoFurther(t *testing.T) {
+	t.Parallel()
+	d := jsonDecoders.New().(*jsonDecoder)
+	var big string
+	if _, ok, err := d.decode(strings.NewReader(`"`+strings.Repeat("x", 200<<10)+`"`), &big); err != nil || !ok {
+		t.Fatalf("warm-up: %v, reusable %t", err, ok)
+	}
+	const value = `{"a":1}`
+	body := &countingReader{r: strings.NewReader(value + strings.Repeat("a", 100<<10))}
+	var v struct{ A int }
+	if n, _, err := d.decode(body, &v); err != nil || v.A != 1 || n != int64(len(value)) {
+		t.Fatalf("decode = %d, %v (a=%d)", n, err, v.A)
+	}
+	fresh := &countingReader{r: strings.NewReader(value + strings.Repeat("a", 100<<10))}
+	if err := json.NewDecoder(fresh).Decode(&v); err != nil {
+		t.Fatal(err)
+	}
+	if body.n > fresh.n {
+		t.Errorf("read %d bytes of the body; a new decoder reads %d", body.n, fresh.n)
+	}
+}
