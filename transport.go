@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -16,9 +17,13 @@ const maxConnsPerHost = 32
 // its connections rather than by http.Client.Timeout, which costs a timer,
 // a context and a copy of the request on every call. Each write of a
 // request sets the connection's deadline to timeout from then, for reads
-// and writes alike, so an attempt ends at most timeout after the last byte
-// of its request was written: a server that never answers, or stops
-// sending in the middle of a body, fails the attempt with an i/o timeout.
+// and writes alike, unless the deadline in place is already within
+// timeout/deadlineSlack of that (resetting it costs two clock reads and
+// two timer updates under the poller's lock). So an attempt ends at most
+// timeout after the last byte of its request was written, and not before
+// timeout minus timeout/deadlineSlack (59.94 s of the default 60 s): a
+// server that never answers, or stops sending in the middle of a body,
+// fails the attempt with an i/o timeout.
 // Connecting is bounded separately: dialing by min(timeout, 30 s), the TLS
 // handshake by min(timeout, 10 s). The transport speaks HTTP/1.1 only,
 // where a connection carries one request at a time, so its deadline is that
@@ -57,17 +62,32 @@ func defaultTransport(timeout time.Duration) *http.Transport {
 	return t
 }
 
+// deadlineSlack: a write leaves the connection's deadline in place when it
+// was set less than timeout/deadlineSlack before.
+const deadlineSlack = 1024
+
+// monoEpoch is the origin of deadlineConn's monotonic clock readings.
+var monoEpoch = time.Now()
+
 // deadlineConn sets its deadline to timeout from each write: the
 // per-attempt timeout of the request being written.
 type deadlineConn struct {
 	net.Conn
 	timeout time.Duration
+	// setAt is when the deadline was last set, as time since monoEpoch
+	// (0: never). Writes may come from two goroutines (a TLS connection
+	// answers a key update from its reader), hence the atomic.
+	setAt atomic.Int64
 }
 
 // Write sets the deadline, then writes.
 func (c *deadlineConn) Write(p []byte) (int, error) {
-	if err := c.SetDeadline(time.Now().Add(c.timeout)); err != nil {
-		return 0, err
+	now := time.Since(monoEpoch)
+	if last := time.Duration(c.setAt.Load()); last == 0 || now-last >= c.timeout/deadlineSlack {
+		if err := c.SetDeadline(monoEpoch.Add(now + c.timeout)); err != nil {
+			return 0, err
+		}
+		c.setAt.Store(int64(now))
 	}
 	return c.Conn.Write(p)
 }

@@ -104,12 +104,13 @@ func (p Policy) CheckRetry(ctx context.Context, resp *http.Response, err error) 
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
 	}
-	idempotent := !IsNonIdempotent(ctx)
+	// Whether the request may be repeated is looked up only where it
+	// matters: most answers are decided by their status alone.
 	if err != nil {
 		if Permanent(err) {
 			return false, nil
 		}
-		return idempotent || resp == nil && !Reached(ctx, err), nil
+		return !IsNonIdempotent(ctx) || resp == nil && !Reached(ctx, err), nil
 	}
 	if resp == nil {
 		return false, nil
@@ -121,7 +122,7 @@ func (p Policy) CheckRetry(ctx context.Context, resp *http.Response, err error) 
 		}
 		return true, nil
 	case code >= 500 && code != http.StatusNotImplemented && code <= 599:
-		if !idempotent {
+		if IsNonIdempotent(ctx) {
 			return false, nil
 		}
 		if d, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), p.now()); ok && d > p.MaxWait {

@@ -17,7 +17,9 @@ type Me struct {
 	EnvironmentID string `json:"environment_id"`
 }
 
-// ConsoleRun is the console API's run (POST /api/run, GET /api/check_run).
+// ConsoleRun is the console API's run (POST /api/run, GET /api/check_run):
+// the fields Run is made of. Its run_update_date is left undecoded, as
+// nothing returns it.
 type ConsoleRun struct {
 	RunID            string `json:"run_id"`
 	RiverID          string `json:"river_id"`
@@ -26,7 +28,6 @@ type ConsoleRun struct {
 	ErrorDescription string `json:"error_description"`
 	TopMessage       string `json:"message"`
 	InsertDate       Millis `json:"run_insert_date"`
-	UpdateDate       Millis `json:"run_update_date"`
 	EndDate          Millis `json:"run_end_date"`
 }
 
