@@ -2,6 +2,8 @@ package wire
 
 import (
 	"encoding/json"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -57,6 +59,33 @@ func TestAppendStringEdges(t *testing.T) {
 		var back string
 		if err := json.Unmarshal([]byte(got), &back); err != nil {
 			t.Errorf("AppendString(%q) = %s, not JSON: %v", in, got, err)
+		}
+	}
+}
+
+// Millis reads digits itself and everything else as a float: both ways
+// must give what the float reading gives, at every length around the
+// 15-digit edge and in every other shape.
+func TestMillisDigitsAsFloat(t *testing.T) {
+	t.Parallel()
+	asFloat := func(s string) time.Time {
+		f, err := strconv.ParseFloat(strings.Trim(s, `"`), 64)
+		if err != nil || f <= 0 || f >= 1e15 {
+			return time.Time{}
+		}
+		return writable(time.UnixMilli(int64(f)).UTC())
+	}
+	ins := []string{`1.5`, `17e11`, `"1764237600000"`, `"+5"`, `-5`, `"0x10"`, `""`, `"12a"`, `"007"`, `1764237600000.9`}
+	for n := 1; n <= 17; n++ {
+		ins = append(ins, strings.Repeat("1", n), strings.Repeat("9", n), "2"+strings.Repeat("0", n-1))
+	}
+	for _, in := range ins {
+		var m Millis
+		if err := json.Unmarshal([]byte(in), &m); err != nil {
+			t.Fatalf("Millis(%s): %v", in, err)
+		}
+		if want := asFloat(in); !m.Equal(want) {
+			t.Errorf("Millis(%s) = %v, want %v", in, m.Time, want)
 		}
 	}
 }

@@ -90,11 +90,35 @@ func (m *Millis) UnmarshalJSON(b []byte) error {
 	if string(b) == "null" {
 		return nil
 	}
-	f, err := strconv.ParseFloat(string(bytes.Trim(b, `"`)), 64)
-	if err == nil && f > 0 && f < 1e15 {
-		m.Time = writable(time.UnixMilli(int64(f)).UTC())
+	b = bytes.Trim(b, `"`)
+	ms, ok := smallInteger(b)
+	if !ok { // a fraction, an exponent, a sign, 16 digits or more: as a float
+		f, err := strconv.ParseFloat(string(b), 64)
+		if err != nil || f <= 0 || f >= 1e15 {
+			return nil
+		}
+		ms = int64(f)
+	}
+	if ms > 0 && ms < 1e15 {
+		m.Time = writable(time.UnixMilli(ms).UTC())
 	}
 	return nil
+}
+
+// smallInteger reads b, 1 to 15 decimal digits, the usual shape of a
+// Millis: exactly what ParseFloat would, without a float's parsing.
+func smallInteger(b []byte) (int64, bool) {
+	if len(b) == 0 || len(b) > 15 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
 }
 
 // Time is a v1 timestamp: RFC 3339, or ISO 8601 without a zone (taken as
