@@ -34,13 +34,26 @@ func (c *Client) tokensURL(account string, tokenID ...string) string {
 	return joinURL([]string{c.v1, pathAccounts, url.PathEscape(account), pathTokens}, tokenID)
 }
 
+// builtEnv is E of one scope, built once. A client made by InEnvironment
+// keeps its parent's: its own scope builds E per call.
+type builtEnv struct {
+	s   scope
+	url string
+}
+
 // envURL is E = A/environments/{environment}, followed by segments.
 func (c *Client) envURL(s scope, segments ...string) string {
+	if c.envOf.url != "" && s == c.envOf.s {
+		return joinURL([]string{c.envOf.url}, segments)
+	}
 	return joinURL([]string{c.v1, pathAccounts, url.PathEscape(s.account), pathEnvs, url.PathEscape(s.environment)}, segments)
 }
 
 // riverURL is E/rivers/{id}, followed by segments.
 func (c *Client) riverURL(s scope, riverID string, segments ...string) string {
+	if c.envOf.url != "" && s == c.envOf.s {
+		return joinURL([]string{c.envOf.url, pathRivers, url.PathEscape(riverID)}, segments)
+	}
 	return joinURL([]string{c.v1, pathAccounts, url.PathEscape(s.account), pathEnvs, url.PathEscape(s.environment),
 		pathRivers, url.PathEscape(riverID)}, segments)
 }

@@ -54,6 +54,7 @@ type Client struct {
 	urls      consoleURLs // the console API URLs, built once
 	v1        string      // v1 API base URL, without /v1
 	fixed     *scope      // the account and environment given by options, or nil
+	envOf     builtEnv    // envURL of the scope given by options, built once
 	logger    *slog.Logger
 	clock     clock
 	pollMin   time.Duration // WaitForRun's default interval bounds
@@ -139,6 +140,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	c.headers = headerValues{json: []string{"application/json"}, userAgent: []string{c.userAgent}}
 	if cfg.accountID != "" {
 		c.fixed = &scope{cfg.accountID, cfg.environmentID}
+		c.envOf = builtEnv{*c.fixed, c.envURL(*c.fixed)}
 	}
 	policy := retry.Policy{MaxWait: cfg.maxWait}
 	c.rc = &retryablehttp.Client{
