@@ -86,9 +86,14 @@ func plainHost(h string) bool {
 
 // plainPathByte reports whether b stands for itself in a URL path: a byte
 // url.PathEscape's path mode leaves as it is, other than '%'.
-func plainPathByte(b byte) bool {
-	return isAlnum(b) || strings.IndexByte("-_.~$&+,/:;=@", b) >= 0
-}
+func plainPathByte(b byte) bool { return plainPathBytes[b] }
+
+var plainPathBytes = func() (t [256]bool) {
+	for b := range t {
+		t[b] = isAlnum(byte(b)) || strings.IndexByte("-_.~$&+,/:;=@", byte(b)) >= 0
+	}
+	return t
+}()
 
 func isAlnum(b byte) bool {
 	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9'

@@ -119,3 +119,17 @@ func TestNewRequestAsParsed(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainPathBytes checks the table against url.PathEscape's path mode:
+// a byte is plain exactly when escaping a path leaves it as it is, '%'
+// aside.
+func TestPlainPathBytes(t *testing.T) {
+	t.Parallel()
+	for b := 0; b < 256; b++ {
+		s := string([]byte{'/', byte(b)})
+		kept := (&url.URL{Path: s}).EscapedPath() == s && b != '%'
+		if plainPathByte(byte(b)) != kept {
+			t.Errorf("plainPathByte(%q) = %v; escaping keeps it: %v", byte(b), plainPathByte(byte(b)), kept)
+		}
+	}
+}
