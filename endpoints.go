@@ -41,18 +41,23 @@ type builtEnv struct {
 	url string
 }
 
+// ownEnv returns E of s when s is the client's own scope (built once).
+func (c *Client) ownEnv(s scope) (string, bool) {
+	return c.envOf.url, c.envOf.url != "" && s == c.envOf.s
+}
+
 // envURL is E = A/environments/{environment}, followed by segments.
 func (c *Client) envURL(s scope, segments ...string) string {
-	if c.envOf.url != "" && s == c.envOf.s {
-		return joinURL([]string{c.envOf.url}, segments)
+	if e, ok := c.ownEnv(s); ok {
+		return joinURL([]string{e}, segments)
 	}
 	return joinURL([]string{c.v1, pathAccounts, url.PathEscape(s.account), pathEnvs, url.PathEscape(s.environment)}, segments)
 }
 
 // riverURL is E/rivers/{id}, followed by segments.
 func (c *Client) riverURL(s scope, riverID string, segments ...string) string {
-	if c.envOf.url != "" && s == c.envOf.s {
-		return joinURL([]string{c.envOf.url, pathRivers, url.PathEscape(riverID)}, segments)
+	if e, ok := c.ownEnv(s); ok {
+		return joinURL([]string{e, pathRivers, url.PathEscape(riverID)}, segments)
 	}
 	return joinURL([]string{c.v1, pathAccounts, url.PathEscape(s.account), pathEnvs, url.PathEscape(s.environment),
 		pathRivers, url.PathEscape(riverID)}, segments)

@@ -29,7 +29,7 @@ var plainURLSeeds = []string{
 	"https://user:pw@api.rivery.io/", // user info
 	"https://api.rivery.io/a%2Fb",    // escaped path
 	"https://api.rivery.io/a b",      // a byte the path escapes
-	"https://api.rivery.io/a!b",      // kept by url.PathEscape's caller, escaped by EscapedPath
+	"https://api.rivery.io/a!b",      // another byte a path escapes
 	"https://api.rivery.io/x?",       // ForceQuery
 	"https://api.rivery.io/x?a=1#frag",
 	"https://api.rivery.io/x?a=%20b&c=d?e",

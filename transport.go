@@ -53,7 +53,7 @@ func defaultTransport(timeout time.Duration) *http.Transport {
 		if err != nil {
 			return nil, err
 		}
-		return &deadlineConn{Conn: conn, timeout: timeout}, nil
+		return &deadlineConn{Conn: conn, timeout: timeout, epoch: time.Now()}, nil
 	}
 	t.TLSHandshakeTimeout = min(timeout, maxHandshakeTimeout)
 	t.IdleConnTimeout = min(t.IdleConnTimeout, timeout*3/4)
@@ -66,25 +66,23 @@ func defaultTransport(timeout time.Duration) *http.Transport {
 // was set less than timeout/deadlineSlack before.
 const deadlineSlack = 1024
 
-// monoEpoch is the origin of deadlineConn's monotonic clock readings.
-var monoEpoch = time.Now()
-
 // deadlineConn sets its deadline to timeout from each write: the
 // per-attempt timeout of the request being written.
 type deadlineConn struct {
 	net.Conn
 	timeout time.Duration
-	// setAt is when the deadline was last set, as time since monoEpoch
-	// (0: never). Writes may come from two goroutines (a TLS connection
+	epoch   time.Time // when the connection was made: the origin of setAt
+	// setAt is when the deadline was last set, as time since epoch (0:
+	// never). Writes may come from two goroutines (a TLS connection
 	// answers a key update from its reader), hence the atomic.
 	setAt atomic.Int64
 }
 
 // Write sets the deadline, then writes.
 func (c *deadlineConn) Write(p []byte) (int, error) {
-	now := time.Since(monoEpoch)
+	now := time.Since(c.epoch)
 	if last := time.Duration(c.setAt.Load()); last == 0 || now-last >= c.timeout/deadlineSlack {
-		if err := c.SetDeadline(monoEpoch.Add(now + c.timeout)); err != nil {
+		if err := c.SetDeadline(c.epoch.Add(now + c.timeout)); err != nil {
 			return 0, err
 		}
 		c.setAt.Store(int64(now))
