@@ -153,6 +153,16 @@ func TestInEnvironment(t *testing.T) {
 	if strings.Contains(parent.String(), otherEnv) {
 		t.Error("the parent changed")
 	}
+
+	// An environment-wide call of the child goes to the child's
+	// environment, not to the parent's (whose URL prefix the parent keeps
+	// built).
+	before := len(srv.Requests())
+	_, _, _ = child.Rivers.List(ctx, nil)
+	reqs = srv.Requests()
+	if len(reqs) != before+1 || !strings.HasSuffix(reqs[before].Path, "/environments/"+otherEnv+"/rivers") {
+		t.Errorf("the child's List sent %v, want one request to its environment's rivers", reqs[before:])
+	}
 }
 
 // A 403 inside an environment the token is not granted says so, and is

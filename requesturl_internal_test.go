@@ -37,6 +37,9 @@ var plainURLSeeds = []string{
 	"https://api.rivery.io/\x00",
 	"https://api.rivery.io/x#frag",
 	"https://ap_i.rivery.io/x",
+	"https://a%41b.rivery.io/x", // an escaped host
+	"https://a b.rivery.io/x",   // a space in the host
+	"https://a!b.rivery.io/x",   // a sub-delimiter in the host
 	"ftp://api.rivery.io/x",
 	"",
 }
