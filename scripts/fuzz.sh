@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every fuzz target of the module, one at a time, for longer than CI's
-# 10 s each. A failing input is written under the package's testdata/fuzz
+# 6 s each. A failing input is written under the package's testdata/fuzz
 # and fails the run.
 #
 #   scripts/fuzz.sh                   # every target, 2 minutes each
