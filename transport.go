@@ -56,7 +56,7 @@ func defaultTransport(timeout time.Duration) *http.Transport {
 		return &deadlineConn{Conn: conn, timeout: timeout, epoch: time.Now()}, nil
 	}
 	t.TLSHandshakeTimeout = min(timeout, maxHandshakeTimeout)
-	t.IdleConnTimeout = min(t.IdleConnTimeout, timeout*3/4)
+	t.IdleConnTimeout = min(t.IdleConnTimeout, timeout/4*3) // not timeout*3: a huge timeout would overflow
 	t.ForceAttemptHTTP2 = false
 	t.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{} // HTTP/1.1 only
 	return t
@@ -82,7 +82,7 @@ type deadlineConn struct {
 func (c *deadlineConn) Write(p []byte) (int, error) {
 	now := time.Since(c.epoch)
 	if last := time.Duration(c.setAt.Load()); last == 0 || now-last >= c.timeout/deadlineSlack {
-		if err := c.SetDeadline(c.epoch.Add(now + c.timeout)); err != nil {
+		if err := c.SetDeadline(c.epoch.Add(now).Add(c.timeout)); err != nil { // Add saturates: a huge timeout stays far off
 			return 0, err
 		}
 		c.setAt.Store(int64(now))

@@ -1,7 +1,11 @@
 package rivery
 
 import (
+	"io"
+	"math"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 )
@@ -53,5 +57,41 @@ func TestDeadlineConnSlack(t *testing.T) {
 	}
 	if d := rec.set[1]; d.Before(mid.Add(short)) || !d.After(rec.set[0].Add(4*time.Millisecond)) {
 		t.Errorf("second deadline %v, want at least %v (timeout from the second write)", d, mid.Add(short))
+	}
+}
+
+// TestHugeTimeoutIsNoDeadlineInThePast: a timeout near the largest
+// Duration ("no limit, in effect") puts the deadline far off; adding it to
+// the time since the dial in Durations wrapped around into the past, and
+// every write failed at once with an i/o timeout.
+func TestHugeTimeoutIsNoDeadlineInThePast(t *testing.T) {
+	t.Parallel()
+	rec := &deadlineRecorder{}
+	c := &deadlineConn{Conn: rec, timeout: math.MaxInt64, epoch: time.Now().Add(-time.Second)}
+	if _, err := c.Write([]byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.set) != 1 || !rec.set[0].After(time.Now().Add(100*365*24*time.Hour)) {
+		t.Fatalf("deadlines set %v, want one more than a century away", rec.set)
+	}
+
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"items":[]}`)
+	}))
+	defer srv.Close()
+	client, err := NewClient("a-token", WithBaseURL(srv.URL), WithAccountID("acc"), WithEnvironmentID("env"),
+		WithTimeout(math.MaxInt64), WithoutRetries())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	if _, _, err := client.Rivers.List(t.Context(), nil); err != nil {
+		t.Fatalf("List with WithTimeout(math.MaxInt64): %v", err)
+	}
+	for _, d := range []time.Duration{1 << 62, math.MaxInt64} { // 3 * 1<<62 wraps negative
+		if it := defaultTransport(d).IdleConnTimeout; it <= 0 {
+			t.Errorf("idle timeout %v with a timeout of %v, want a positive one", it, d)
+		}
 	}
 }

@@ -75,7 +75,7 @@ func TestMillisDigitsAsFloat(t *testing.T) {
 		}
 		return writable(time.UnixMilli(int64(f)).UTC())
 	}
-	ins := []string{`1.5`, `17e11`, `"1764237600000"`, `"+5"`, `-5`, `"0x10"`, `""`, `"12a"`, `"007"`, `1764237600000.9`}
+	ins := []string{`0.5`, `"0.5"`, `1e-3`, `0.999`, `1.5`, `17e11`, `"1764237600000"`, `"+5"`, `-5`, `"0x10"`, `""`, `"12a"`, `"007"`, `1764237600000.9`}
 	ins = append(ins, "18446744073709551617") // 2^64+1: wraps to 1 in an int64
 	for n := 1; n <= 20; n++ {
 		ins = append(ins, strings.Repeat("1", n), strings.Repeat("9", n), "2"+strings.Repeat("0", n-1))

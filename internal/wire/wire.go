@@ -91,16 +91,17 @@ func (m *Millis) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	b = bytes.Trim(b, `"`)
-	ms, ok := smallInteger(b)
-	if !ok { // a fraction, an exponent, a sign, 16 digits or more: as a float
-		f, err := strconv.ParseFloat(string(b), 64)
-		if err != nil || f <= 0 || f >= 1e15 {
-			return nil
+	if ms, ok := smallInteger(b); ok { // under 1e15: at most 15 digits
+		if ms > 0 {
+			m.Time = writable(time.UnixMilli(ms).UTC())
 		}
-		ms = int64(f)
+		return nil
 	}
-	if ms > 0 && ms < 1e15 {
-		m.Time = writable(time.UnixMilli(ms).UTC())
+	// A fraction, an exponent, a sign, 16 digits or more: as a float (a
+	// value in (0, 1) is the epoch itself).
+	f, err := strconv.ParseFloat(string(b), 64)
+	if err == nil && f > 0 && f < 1e15 {
+		m.Time = writable(time.UnixMilli(int64(f)).UTC())
 	}
 	return nil
 }
