@@ -91,11 +91,13 @@ func (m *Millis) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	b = bytes.Trim(b, `"`)
-	if ms, ok := smallInteger(b); ok { // under 1e15: at most 15 digits
-		if ms > 0 {
-			m.Time = writable(time.UnixMilli(ms).UTC())
+	if len(b) <= 15 && strconv.IntSize == 64 { // an int holds it, and it is under 1e15
+		if ms, ok := digits(b); ok { // the usual shape: read without a float's parsing
+			if ms > 0 {
+				m.Time = writable(time.UnixMilli(int64(ms)).UTC())
+			}
+			return nil
 		}
-		return nil
 	}
 	// A fraction, an exponent, a sign, 16 digits or more: as a float (a
 	// value in (0, 1) is the epoch itself).
@@ -104,22 +106,6 @@ func (m *Millis) UnmarshalJSON(b []byte) error {
 		m.Time = writable(time.UnixMilli(int64(f)).UTC())
 	}
 	return nil
-}
-
-// smallInteger reads b, 1 to 15 decimal digits, the usual shape of a
-// Millis: exactly what ParseFloat would, without a float's parsing.
-func smallInteger(b []byte) (int64, bool) {
-	if len(b) == 0 || len(b) > 15 {
-		return 0, false
-	}
-	var n int64
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + int64(c-'0')
-	}
-	return n, true
 }
 
 // Time is a v1 timestamp: RFC 3339, or ISO 8601 without a zone (taken as
