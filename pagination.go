@@ -43,8 +43,7 @@ func (o *ListOptions) validate() error {
 // listPage GETs one v1 envelope from u and records its pagination in the
 // Response.
 func listPage[T any](ctx context.Context, c *Client, u string, query any) ([]T, *Response, error) {
-	var page presized[T]
-	page.Items = make([]T, 0, pageCap(query))
+	page := presized[T]{room: pageCap(query)}
 	env := &page.Envelope
 	resp, err := c.do(ctx, call{method: http.MethodGet, url: u, query: query, out: &page, limit: limitPage})
 	if err != nil {
@@ -74,13 +73,23 @@ const defaultPerPage = 20
 // presized is a v1 envelope whose items are decoded into room made for the
 // page size asked for: encoding/json appends into a slice's capacity, so a
 // full page costs one allocation for its items instead of a doubling series.
-type presized[T any] struct{ wire.Envelope[T] }
+type presized[T any] struct {
+	wire.Envelope[T]
+	room int // items to make room for
+}
 
 // clearForAttempt empties the envelope before an attempt (see decodeBody),
-// keeping the items' room but none of an earlier attempt's values.
+// keeping the items' room but none of an earlier attempt's values. The
+// room is made on the first attempt that decodes (new, so already zero)
+// and cleared whole on a later one, where an earlier decode may have
+// written anywhere in it.
 func (p *presized[T]) clearForAttempt() {
 	items := p.Items[:cap(p.Items)]
-	clear(items)
+	if cap(items) == 0 {
+		items = make([]T, 0, p.room)
+	} else {
+		clear(items)
+	}
 	p.Envelope = wire.Envelope[T]{Items: items[:0]}
 }
 

@@ -77,6 +77,15 @@ func TestPresizedClearsForAttempt(t *testing.T) {
 			t.Errorf("item %d kept %q", i, r.Name)
 		}
 	}
+
+	// No room yet (the first attempt, or an earlier one decoded a null
+	// items): room for p.room is made.
+	q := presized[wire.River]{room: 5}
+	q.Page = 2
+	q.clearForAttempt()
+	if q.Items == nil || len(q.Items) != 0 || cap(q.Items) != 5 || q.Page != 0 {
+		t.Fatalf("first attempt: %+v (cap %d), want empty room for 5", q.Envelope, cap(q.Items))
+	}
 }
 
 // dropZero keeps order, drops what null and {} decode to (whether or not
