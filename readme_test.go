@@ -3,6 +3,7 @@ package rivery_test
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,31 +44,47 @@ func TestNightlyLoad(t *testing.T) {
 	}
 }
 
-// Every Go block of the README stands, line for line, in a test file of
-// this package, where the compiler checks it.
+// Every Go block of the README and of the docs pages stands, line for line,
+// in a test file of this module, where the compiler checks it.
 func TestReadmeSnippetsAreCompiled(t *testing.T) {
 	t.Parallel()
-	readme, err := os.ReadFile("README.md")
+	var code []string
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) && path != "." {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(path, "_test.go") {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			code = append(code, codeLines(string(b))...)
+		}
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, _ := filepath.Glob("*_test.go")
-	var code []string
-	for _, f := range files {
-		b, err := os.ReadFile(f)
+	docs, _ := filepath.Glob("docs/*.md")
+	total := 0
+	for _, page := range append([]string{"README.md"}, docs...) {
+		md, err := os.ReadFile(page)
 		if err != nil {
 			t.Fatal(err)
 		}
-		code = append(code, codeLines(string(b))...)
-	}
-	blocks := goBlocks(string(readme))
-	if len(blocks) < 4 {
-		t.Fatalf("found %d Go blocks in README.md", len(blocks))
-	}
-	for i, block := range blocks {
-		if !containsRun(code, codeLines(block)) {
-			t.Errorf("README Go block %d is in no test file:\n%s", i+1, block)
+		blocks := goBlocks(string(md))
+		total += len(blocks)
+		for i, block := range blocks {
+			if !containsRun(code, codeLines(block)) {
+				t.Errorf("%s: Go block %d is in no test file:\n%s", page, i+1, block)
+			}
 		}
+	}
+	if total < 10 {
+		t.Fatalf("found %d Go blocks in README.md and docs/", total)
 	}
 }
 
