@@ -15,7 +15,7 @@ import (
 )
 
 // Version is the SDK's version, sent in the User-Agent header.
-const Version = "0.2.2"
+const Version = "0.3.0"
 
 // Client talks to the Rivery API. Build it with NewClient or
 // NewClientFromEnv; it is immutable afterwards and safe for concurrent use.
