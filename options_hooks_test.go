@@ -63,7 +63,7 @@ func TestWithRetryNotify(t *testing.T) {
 // through; the token never reaches its text.
 func TestWithRetryNotifyNamesTheTransportError(t *testing.T) {
 	t.Parallel()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
