@@ -162,7 +162,7 @@ func (p *progress) redraw() {
 func (p *progress) line(now time.Time) string {
 	next := "now"
 	if wait := p.next.Sub(now); wait > 0 {
-		next = "in " + elapsed(wait.Round(time.Second))
+		next = "in " + elapsed((wait + time.Second - 1).Truncate(time.Second))
 	}
 	build := func(short func(string) string) string {
 		return fmt.Sprintf("river %s  %s  %s  %s  next check %s", short(printable(p.river)), shortLabel(p.label, short),

@@ -99,7 +99,9 @@ func (c *cli) runsLogsCmd() *cobra.Command {
 	return listCmd(c, spec{use: "logs <river> <run-id>", short: "Print a run's log, oldest line first (v1 API)."},
 		func(ctx context.Context, args []string) iter.Seq2[logJSON, error] {
 			logs, _, err := c.client.Rivers.RunLogs(ctx, args[0], args[1])
-			// The API sends the newest line first; a log reads oldest first.
+			// The API sends the newest line first; a log reads oldest first
+			// (lines of the same time too).
+			slices.Reverse(logs)
 			slices.SortStableFunc(logs, func(a, b rivery.LogEntry) int { return a.Time.Compare(b.Time) })
 			return mapped(slice(logs, err), func(l rivery.LogEntry) logJSON { return logJSON{formatTime(l.Time), l.Level, l.Message} })
 		},
