@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/creack/pty"
 
@@ -169,11 +170,11 @@ func (p *progress) line(now time.Time) string {
 			printable(string(p.status)), elapsed(now.Sub(p.begin).Truncate(time.Second)), next)
 	}
 	s := build(func(id string) string { return id })
-	if len(s) >= p.width {
+	if utf8.RuneCountInString(s) >= p.width {
 		s = build(shortID)
 	}
-	if len(s) >= p.width {
-		s = s[:max(p.width-1, 0)]
+	if r := []rune(s); len(r) >= p.width {
+		s = string(r[:max(p.width-1, 0)])
 	}
 	return s
 }
