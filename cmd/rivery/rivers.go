@@ -120,20 +120,14 @@ func (c *cli) riversVersionsCmd() *cobra.Command {
 }
 
 func (c *cli) riversRestoreCmd() *cobra.Command {
-	return c.leaf(spec{
-		use:   "restore <river> <version-id>",
-		short: "Restore a river to a saved version, as a new version (v1 API).",
-		flags: apiFlags,
-		run: func(ctx context.Context, args []string) error {
-			if _, err := c.client.Rivers.Restore(ctx, args[0], args[1]); err != nil {
-				if errors.Is(err, rivery.ErrBadRequest) {
-					return fmt.Errorf("%w (an active river must be disabled before a restore, and activated after)", err)
-				}
-				return err
+	return actionCmd(c, spec{use: "restore <river> <version-id>", short: "Restore a river to a saved version, as a new version (v1 API)."},
+		func(ctx context.Context, args []string) (string, error) {
+			_, err := c.client.Rivers.Restore(ctx, args[0], args[1])
+			if errors.Is(err, rivery.ErrBadRequest) {
+				err = fmt.Errorf("%w (an active river must be disabled before a restore, and activated after)", err)
 			}
-			return c.println(fmt.Sprintf("restored river %s to version %s (as a new version)", args[0], args[1]))
-		},
-	})
+			return fmt.Sprintf("restored river %s to version %s (as a new version)", args[0], args[1]), err
+		})
 }
 
 func (c *cli) riversExportCmd() *cobra.Command {

@@ -40,12 +40,11 @@ func (c *cli) runsGetCmd() *cobra.Command {
 
 func (c *cli) runsCancelCmd() *cobra.Command {
 	var group string
-	cmd := c.leaf(spec{
+	cmd := actionCmd(c, spec{
 		use:   "cancel <river> [<run-id>]",
 		short: "Ask Rivery to cancel a run, or with --group every run of a run group (v1 API).",
 		example: `  rivery runs cancel 63b724fc690def001131d242 0000000000000000000000000000a006
   rivery runs cancel 63b724fc690def001131d242 --group 1f0e2d3c4b5a69788796a5b4c3d2e1f0`,
-		flags: apiFlags,
 		check: func(args []string) error {
 			switch {
 			case len(args) == 1 && group == "":
@@ -55,18 +54,13 @@ func (c *cli) runsCancelCmd() *cobra.Command {
 			}
 			return nil
 		},
-		run: func(ctx context.Context, args []string) error {
-			if group != "" {
-				if _, err := c.client.Rivers.CancelRunGroup(ctx, args[0], group); err != nil {
-					return err
-				}
-				return c.println("cancel requested for run group " + group)
-			}
-			if _, err := c.client.Rivers.CancelRun(ctx, args[0], args[1]); err != nil {
-				return err
-			}
-			return c.println("cancel requested for run " + args[1])
-		},
+	}, func(ctx context.Context, args []string) (string, error) {
+		if group != "" {
+			_, err := c.client.Rivers.CancelRunGroup(ctx, args[0], group)
+			return "cancel requested for run group " + group, err
+		}
+		_, err := c.client.Rivers.CancelRun(ctx, args[0], args[1])
+		return "cancel requested for run " + args[1], err
 	})
 	cmd.Flags().StringVar(&group, "group", "", "cancel every run of the run group with this `run-group-id` (run_group_id; v1 API)")
 	return cmd

@@ -303,6 +303,21 @@ func showCmd[T any](c *cli, s spec, get func(ctx context.Context, args []string)
 	return c.leaf(s)
 }
 
+// actionCmd is a command that changes something and says what it did in
+// one line on stdout. (A destructive command would ask here, on a
+// terminal, or want --yes.)
+func actionCmd(c *cli, s spec, do func(ctx context.Context, args []string) (string, error)) *cobra.Command {
+	s.flags |= apiFlags
+	s.run = func(ctx context.Context, args []string) error {
+		done, err := do(ctx, args)
+		if err != nil {
+			return err
+		}
+		return c.println(done)
+	}
+	return c.leaf(s)
+}
+
 // collect gathers seq into a slice, empty (never nil) when seq yields
 // nothing, so that its JSON is [].
 func collect[T any](seq iter.Seq2[T, error]) ([]T, error) {

@@ -99,15 +99,9 @@ func (c *cli) tokensCreateCmd() *cobra.Command {
 }
 
 func (c *cli) tokensDeleteCmd() *cobra.Command {
-	return c.leaf(spec{
-		use:   "delete <token-id>",
-		short: "Delete a token (admins only).",
-		flags: apiFlags,
-		run: func(ctx context.Context, args []string) error {
-			if _, err := c.client.Tokens.Delete(ctx, args[0]); err != nil {
-				return err
-			}
-			return c.println("deleted token " + args[0])
-		},
-	})
+	return actionCmd(c, spec{use: "delete <token-id>", short: "Delete a token (admins only)."},
+		func(ctx context.Context, args []string) (string, error) {
+			_, err := c.client.Tokens.Delete(ctx, args[0])
+			return "deleted token " + args[0], err
+		})
 }

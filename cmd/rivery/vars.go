@@ -40,34 +40,22 @@ func (c *cli) varsEnvListCmd() *cobra.Command {
 }
 
 func (c *cli) varsEnvSetCmd() *cobra.Command {
-	return c.leaf(spec{
-		use:   "set <name> <value>",
-		short: "Add or update one environment variable (v1 API).",
-		flags: apiFlags,
-		run: func(ctx context.Context, args []string) error {
-			if _, err := c.client.Variables.Set(ctx, map[string]string{args[0]: args[1]}); err != nil {
-				return err
-			}
-			return c.println("set " + args[0])
-		},
-	})
+	return actionCmd(c, spec{use: "set <name> <value>", short: "Add or update one environment variable (v1 API)."},
+		func(ctx context.Context, args []string) (string, error) {
+			_, err := c.client.Variables.Set(ctx, map[string]string{args[0]: args[1]})
+			return "set " + args[0], err
+		})
 }
 
 func (c *cli) varsEnvDeleteCmd() *cobra.Command {
-	return c.leaf(spec{
-		use:   "delete <name>",
-		short: "Delete one environment variable; a missing one is an error (v1 API).",
-		flags: apiFlags,
-		run: func(ctx context.Context, args []string) error {
-			if _, err := c.client.Variables.Delete(ctx, args[0]); err != nil {
-				if errors.Is(err, rivery.ErrNoSuchVariable) {
-					return fmt.Errorf("the environment has no variable %q: nothing deleted", args[0])
-				}
-				return err
+	return actionCmd(c, spec{use: "delete <name>", short: "Delete one environment variable; a missing one is an error (v1 API)."},
+		func(ctx context.Context, args []string) (string, error) {
+			_, err := c.client.Variables.Delete(ctx, args[0])
+			if errors.Is(err, rivery.ErrNoSuchVariable) {
+				err = fmt.Errorf("the environment has no variable %q: nothing deleted", args[0])
 			}
-			return c.println("deleted " + args[0])
-		},
-	})
+			return "deleted " + args[0], err
+		})
 }
 
 func (c *cli) varsRiverGetCmd() *cobra.Command {
@@ -96,22 +84,15 @@ func (c *cli) varsRiverGetCmd() *cobra.Command {
 func (c *cli) varsRiverSetCmd() *cobra.Command {
 	var encrypted, clearOnStart bool
 	var cmd *cobra.Command
-	cmd = c.leaf(spec{
-		use:   "set <river> <name> <value>",
-		short: "Add or update one river variable, keeping all the others (v1 API).",
-		flags: apiFlags,
-		run: func(ctx context.Context, args []string) error {
+	cmd = actionCmd(c, spec{use: "set <river> <name> <value>", short: "Add or update one river variable, keeping all the others (v1 API)."},
+		func(ctx context.Context, args []string) (string, error) {
 			v := &rivery.RiverVariable{Name: args[1], Value: args[2]}
 			if cmd.Flags().Changed("encrypted") || cmd.Flags().Changed("clear-on-start") { // settings only when asked: otherwise they stay
 				v.Settings = &rivery.RiverVariableSettings{IsEncrypted: encrypted, ClearValueOnStart: clearOnStart}
 			}
 			vars, err := c.client.RiverVariables.Set(ctx, args[0], v)
-			if err != nil {
-				return err
-			}
-			return c.println(fmt.Sprintf("set %s; the river has %s", args[1], plural(len(vars), "variable")))
-		},
-	})
+			return fmt.Sprintf("set %s; the river has %s", args[1], plural(len(vars), "variable")), err
+		})
 	cmd.Flags().BoolVar(&encrypted, "encrypted", false, "store the value encrypted")
 	cmd.Flags().BoolVar(&clearOnStart, "clear-on-start", false, "clear the value when a run starts")
 	return cmd
