@@ -223,6 +223,8 @@ func TestUsage(t *testing.T) {
 		{[]string{"version"}, exitOK, "rivery " + rivery.Version},
 		{[]string{"--version"}, exitOK, "rivery " + rivery.Version},
 		{[]string{"launch"}, exitError, `unknown command "launch"`},
+		{[]string{"help", "runs", "lst"}, exitError, `no help for "runs lst": unknown command; did you mean "get" or "list"?`},
+		{[]string{"help", "runs"}, exitOK, "Available Commands:\n  cancel"},
 		{[]string{"run"}, exitError, "run needs <river>"},
 		{[]string{"run", "a/b"}, exitError, `rivery: invalid argument: "a/b" is neither a river ID nor a console URL`},
 		{[]string{"run", ".."}, exitError, `river ID ".." is not an ID`},

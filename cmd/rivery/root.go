@@ -61,6 +61,7 @@ func (c *cli) root() *cobra.Command {
 	root.SetVersionTemplate("rivery {{.Version}} (rivery-go " + rivery.Version + ")\n")
 	c.globalFlags(root.Flags(), "give up after this long and exit 124 (default 1m; 30m for run --wait)")
 	root.SetFlagErrorFunc(c.flagError)
+	root.SetHelpCommand(c.helpCmd(root))
 	root.AddCommand(
 		c.runCmd(),
 		c.runsCmd(),
@@ -103,6 +104,42 @@ func (c *cli) flagError(cmd *cobra.Command, err error) error {
 		return usagef("unknown flag --%s for %s", name, cmdName(cmd))
 	}
 	return usagef("%s", strings.TrimPrefix(err.Error(), "flag "))
+}
+
+// helpCmd is "rivery help [command]": the command's --help; an unknown
+// command is a usage error, as it is without help.
+func (c *cli) helpCmd(root *cobra.Command) *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		Args:  cobra.ArbitraryArgs,
+		ValidArgsFunction: func(_ *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			parent, _, err := root.Find(args)
+			if err != nil {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			var names []cobra.Completion
+			for _, sub := range parent.Commands() {
+				if sub.IsAvailableCommand() && strings.HasPrefix(sub.Name(), toComplete) {
+					names = append(names, cobra.CompletionWithDesc(sub.Name(), sub.Short))
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			target, rest, err := root.Find(args)
+			if err != nil || len(rest) > 0 {
+				c.cmd = root
+				typed := strings.Join(args, " ")
+				if len(rest) > 0 {
+					typed = rest[0]
+				}
+				return usagef("no help for %q: unknown command%s", strings.Join(args, " "), suggest(target, typed))
+			}
+			target.InitDefaultHelpFlag()
+			return target.Help()
+		},
+	}
 }
 
 func (c *cli) versionCmd() *cobra.Command {
