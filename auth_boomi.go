@@ -217,7 +217,7 @@ func (s *BoomiTokenSource) exchange(ctx context.Context) (string, error) {
 		body, rerr = readBounded(resp.Body, limitJWT)
 		return rerr
 	})
-	resp, err := c.rc.Do(req) //nolint:bodyclose // closed below on every path
+	resp, err := c.retrier(st).Do(req) //nolint:bodyclose // closed below on every path
 	if resp != nil {
 		defer func() {
 			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxDrain))

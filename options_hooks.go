@@ -19,6 +19,14 @@ type RetryInfo struct {
 	// StatusCode is the HTTP status of the attempt that failed, or 0 when
 	// it got no answer (a transport error).
 	StatusCode int
+	// Err is why the attempt that failed got no complete answer: the
+	// transport error (connection refused, a timeout, a reset, ...) or the
+	// error that cut its body off; nil when it got a status to retry (429,
+	// 5xx). It names no URL, and its text never holds the token, so a
+	// program can print it ("retrying: connection refused"); errors.Is and
+	// errors.As see the cause (syscall.ECONNREFUSED, a net.Error). It is
+	// set for the calls of the services, not for ReadStepLog.
+	Err error
 }
 
 // WithRetryNotify calls notify each time a call is about to be retried,
@@ -35,20 +43,34 @@ func WithRetryNotify(notify func(RetryInfo)) Option {
 	}
 }
 
-// backoff wraps the retry policy's backoff so that it reports each wait to
-// the WithRetryNotify func, if any.
-func (c *config) backoff(next retryablehttp.Backoff) retryablehttp.Backoff {
-	notify, attempts := c.retryNotify, c.maxRetries+1
-	if notify == nil {
-		return next
-	}
+// notifyBackoff wraps the retry policy's backoff so that it reports each
+// wait to notify. st, when not nil, is the call's state, which holds the
+// error of the attempt that failed: go-retryablehttp hands its Backoff the
+// response but not the error, so a call that reports errors gets a
+// backoff (and a retry client) of its own (see Client.retrier).
+func notifyBackoff(next retryablehttp.Backoff, notify func(RetryInfo), attempts int, st *callState, scrub secret) retryablehttp.Backoff {
 	return func(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
 		wait := next(minWait, maxWait, attempt, resp)
 		info := RetryInfo{Attempt: attempt + 2, MaxAttempts: attempts, Wait: wait}
 		if resp != nil {
 			info.StatusCode = resp.StatusCode
 		}
+		if st != nil && st.lastErr != nil {
+			info.Err = &attemptError{err: st.lastErr, scrub: scrub}
+		}
 		notify(info)
 		return wait
 	}
 }
+
+// attemptError is RetryInfo.Err: the cause without the URL that
+// net/http's *url.Error adds, its text scrubbed of the token.
+type attemptError struct {
+	err   error
+	scrub secret
+}
+
+func (e *attemptError) Error() string { return e.scrub.printable(e.err.Error()) }
+
+// Unwrap returns the cause, for errors.Is and errors.As.
+func (e *attemptError) Unwrap() error { return e.err }

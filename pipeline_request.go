@@ -81,6 +81,7 @@ type callState struct {
 
 	trace       attemptTrace // how far this attempt got (non-idempotent calls)
 	doneAtStart bool         // ctx was done before this attempt began
+	lastErr     error        // why the last attempt got no complete answer (RetryInfo.Err)
 	atEOF       bool         // the body was read to its end: closing it loses nothing
 	closed      bool         // this attempt's body is closed, not to be read again
 }
@@ -141,7 +142,7 @@ func (c *Client) send(ctx context.Context, cl call, auth []string) (*Response, e
 		return c.finish(ctx, st, resp, cl)
 	})
 
-	resp, err := c.rc.Do(req) //nolint:bodyclose // closed below by st.drainClose, on every path
+	resp, err := c.retrier(st).Do(req) //nolint:bodyclose // closed below by st.drainClose, on every path
 	if resp == nil {
 		r = nil
 	} else {
@@ -208,6 +209,10 @@ func (c *Client) afterAttempt(ctx context.Context, resp *http.Response, err erro
 	st := stateFrom(ctx)
 	if st == nil {
 		return
+	}
+	st.lastErr = err
+	if uerr := (*url.Error)(nil); errors.As(err, &uerr) {
+		st.lastErr = uerr.Err // the URL (and its query) stays out of RetryInfo
 	}
 	if again && err == nil && resp != nil && !st.handled {
 		// A 429 or 5xx to retry: close it here, the drain bounded in time.

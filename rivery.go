@@ -44,9 +44,9 @@ type Client struct {
 	common service
 
 	hc        *http.Client
-	rc        *retryablehttp.Client
-	auth      secret       // "Bearer <token>"; with src, the last header it gave (errors scrub it)
-	src       *tokenSource // WithTokenSource, or nil
+	rc        *retryablehttp.Client // shared by the calls (see retrier)
+	auth      secret                // "Bearer <token>"; with src, the last header it gave (errors scrub it)
+	src       *tokenSource          // WithTokenSource, or nil
 	limiter   *rate.Limiter
 	userAgent string
 	headers   headerValues
@@ -59,6 +59,12 @@ type Client struct {
 	clock     clock
 	pollMin   time.Duration // WaitForRun's default interval bounds
 	pollMax   time.Duration
+
+	// The retry policy and settings retryClient builds a client with.
+	policy           retry.Policy
+	minWait, maxWait time.Duration
+	maxAttempts      int
+	retryNotify      func(RetryInfo) // WithRetryNotify, or nil
 
 	// guardReads: hc's transport is not net/http's, so reads of its
 	// bodies are bounded by closing them (see callState.guard).
@@ -142,28 +148,52 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		c.fixed = &scope{cfg.accountID, cfg.environmentID}
 		c.envOf = builtEnv{*c.fixed, c.envURL(*c.fixed)}
 	}
-	policy := retry.Policy{MaxWait: cfg.maxWait}
-	c.rc = &retryablehttp.Client{
+	c.policy = retry.Policy{MaxWait: cfg.maxWait}
+	c.retryNotify, c.maxAttempts = cfg.retryNotify, cfg.maxRetries+1
+	c.minWait, c.maxWait = cfg.minWait, cfg.maxWait
+	c.rc = c.retryClient(nil)
+	c.bindServices()
+	if c.src != nil {
+		c.src.bind(c)
+	}
+	return c, nil
+}
+
+// retryClient returns a go-retryablehttp client over c's HTTP client with
+// c's retry policy; its waits are reported to the WithRetryNotify func, if
+// any, with the error of the attempt st records (st nil: none).
+func (c *Client) retryClient(st *callState) *retryablehttp.Client {
+	policy := c.policy
+	backoff := retryablehttp.Backoff(policy.Backoff)
+	if c.retryNotify != nil {
+		backoff = notifyBackoff(backoff, c.retryNotify, c.maxAttempts, st, c.auth)
+	}
+	return &retryablehttp.Client{
 		HTTPClient:     c.hc,
 		Logger:         nil, // its own logger prints URLs to stderr
-		RetryWaitMin:   cfg.minWait,
-		RetryWaitMax:   cfg.maxWait,
-		RetryMax:       cfg.maxRetries,
+		RetryWaitMin:   c.minWait,
+		RetryWaitMax:   c.maxWait,
+		RetryMax:       c.maxAttempts - 1,
 		RequestLogHook: c.beforeAttempt,
 		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
 			again, cerr := policy.CheckRetry(ctx, resp, err)
 			c.afterAttempt(ctx, resp, err, again)
 			return again, cerr
 		},
-		Backoff:      cfg.backoff(policy.Backoff),
+		Backoff:      backoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 		PrepareRetry: c.beforeRetry,
 	}
-	c.bindServices()
-	if c.src != nil {
-		c.src.bind(c)
+}
+
+// retrier returns the retry client for the call st: the shared one, or,
+// when WithRetryNotify is set, one of its own whose reports carry the
+// call's errors (one allocation more per call, only then).
+func (c *Client) retrier(st *callState) *retryablehttp.Client {
+	if c.retryNotify == nil {
+		return c.rc
 	}
-	return c, nil
+	return c.retryClient(st)
 }
 
 // bindServices points every service at c.

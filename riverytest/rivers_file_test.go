@@ -2,8 +2,11 @@ package riverytest_test
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
+	"unicode"
 
 	"github.com/rivery-go/rivery/riverytest"
 )
@@ -76,6 +79,69 @@ func TestListEnvironmentVariables(t *testing.T) {
 		status, body := raw(t, s, s.AdminToken(), envPath(s)+"/variables")
 		if status != 200 || strings.TrimSpace(body) != want {
 			t.Errorf("GET variables: %d %s; want %s", status, body, want)
+		}
+	}
+}
+
+// Every River field is a key of the rivers file, in snake case: a knob
+// added to River and not to ReadRivers fails here.
+func TestReadRiversKnowsEveryKnob(t *testing.T) {
+	t.Parallel()
+	in := `[{"id": "63b724fc690def001131d2e1", "name": "master", "type": "logic", "group_id": "g1", "group_name": "nightly",
+		"description": "d", "disabled": true, "outcome": "failed", "message": "disk full", "polls": 3, "duration": "90s",
+		"operation_error": "op failed", "sub_rivers": [{"id": "64c1d2e3f4a5b6c7d8e9f4e1", "name": "orders", "outcome": "canceled", "message": "m"}],
+		"no_runs": true, "skip_while_running": true, "cancel_as_failed": true, "omit_pending_status": true, "schedule": "0 0 * * * ? *"}]`
+	rivers, err := riverytest.ReadRivers(strings.NewReader(in))
+	if err != nil || len(rivers) != 1 {
+		t.Fatalf("ReadRivers = %+v, %v", rivers, err)
+	}
+	got := reflect.ValueOf(rivers[0])
+	for i := range got.NumField() {
+		if got.Field(i).IsZero() {
+			t.Errorf("River.%s was not read from the file (want key %q)", got.Type().Field(i).Name, snake(got.Type().Field(i).Name))
+		}
+	}
+	want := riverytest.SubRiver{ID: "64c1d2e3f4a5b6c7d8e9f4e1", Name: "orders", Outcome: "canceled", Message: "m"}
+	if len(rivers[0].SubRivers) != 1 || rivers[0].SubRivers[0] != want || rivers[0].Duration != 90*time.Second || rivers[0].Polls != 3 {
+		t.Errorf("river = %+v", rivers[0])
+	}
+}
+
+// snake is a Go field name in snake case: SkipWhileRunning is
+// skip_while_running, ID is id.
+func snake(name string) string {
+	var b strings.Builder
+	for i, r := range name {
+		if unicode.IsUpper(r) && i > 0 && !unicode.IsUpper(rune(name[i-1])) {
+			b.WriteByte('_')
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+// A wrong file is reported by river, key and what the key wants, never by
+// a Go type.
+func TestReadRiversErrorsNameTheKey(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		`[{"id": "a", "polls": "three"}]`:        `river 0: key "polls": want a whole number, got "three"`,
+		`[{}, {"name": "orders", "polls": 1.5}]`: `river 1 ("orders"): key "polls": want a whole number, got 1.5`,
+		`[{"id": "a", "sub_river": []}]`:         `river 0: unknown key "sub_river" (the keys are `,
+		`[{"id": "a/b"}]`:                        `river 0: key "id": want a plain ID`,
+		`[{"sub_rivers": [{"name": "x"}]}]`:      `river 0: key "sub_rivers": want an array of objects with "id" (required)`,
+		`[{"skip_while_running": "yes"}]`:        `river 0: key "skip_while_running": want true or false, got "yes"`,
+		`[{"duration": "soon"}]`:                 `river 0: key "duration": want a Go duration such as "90s" or "10m", got "soon"`,
+		`{"id": "a"}`:                            `rivers file: want a JSON array of river objects, got an object`,
+		`[1]`:                                    `river 0: want an object, got 1`,
+		"[\n{\"id\": \"a\",}\n]":                 `rivers file: line 2: invalid character '}'`,
+		``:                                       `rivers file: empty: want a JSON array`,
+		`[{"id": "a"}, {"id": "a", "name": "again"}]`:             `river 1 ("again") repeats ID "a"`,
+		`[{"id": "https://console.rivery.io/river/a/b/river/c"}]`: `key "id": want a plain ID`,
+	} {
+		_, err := riverytest.ReadRivers(strings.NewReader(in))
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "Go value") || strings.Contains(err.Error(), "Go struct") || strings.Contains(err.Error(), "json:") {
+			t.Errorf("%q: error %v; want %q", in, err, want)
 		}
 	}
 }

@@ -195,7 +195,9 @@ type River struct {
 	// pending, the rest running) before the outcome; 0 means 2. Negative
 	// means none: the first status call sees the outcome.
 	Polls int
-	// Duration, if set, makes runs take this long in real time instead.
+	// Duration, if set, makes runs take this long in real time instead:
+	// pending for the first quarter of it (one second at most), then
+	// running.
 	Duration time.Duration
 	// OperationError, if set, makes activate and disable operations end in
 	// status E with this message.

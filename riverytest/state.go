@@ -47,6 +47,10 @@ type run struct {
 	skippedFor           string       // the run in flight when this trigger was skipped
 }
 
+// pendingAtMost bounds how long a run with a Duration is pending before it
+// runs: a quarter of its Duration, at most this.
+const pendingAtMost = time.Second
+
 // status is the run's v1 status now, without counting a poll.
 func (r *run) status(rv *river, now time.Time) string {
 	switch {
@@ -61,7 +65,7 @@ func (r *run) status(rv *river, now time.Time) string {
 	}
 	if rv.Duration > 0 {
 		switch elapsed := now.Sub(r.started); {
-		case elapsed < rv.Duration/4:
+		case elapsed < min(rv.Duration/4, pendingAtMost):
 			return "pending"
 		case elapsed < rv.Duration:
 			return "running"

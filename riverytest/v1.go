@@ -220,16 +220,24 @@ func (s *Server) v1Logs(w http.ResponseWriter, r *http.Request, _ *token) {
 		s.mu.Unlock()
 		return
 	}
-	status := run.status(rv, time.Now())
-	started := run.started
+	now := time.Now()
+	status := run.status(rv, now)
+	started, ended := run.started, run.ended
 	s.mu.Unlock()
 
-	lines := [][]string{
-		{rfc3339String(started), "INFO", "Run " + run.id + " started"},
-		{rfc3339String(started.Add(time.Second)), "INFO", "Extracted 1000 rows from fake-source,\nschema \"public\""},
+	// The lines are dated as the run went: none after the run's end, or
+	// after now while it is in progress; a pending run has only started.
+	last := now
+	if terminal(status) && !ended.IsZero() {
+		last = ended
+	}
+	lines := [][]string{{rfc3339String(started), "INFO", "Run " + run.id + " started"}}
+	if status != "pending" {
+		extracted := started.Add(min(time.Second, last.Sub(started)/2))
+		lines = append(lines, []string{rfc3339String(extracted), "INFO", "Extracted 1000 rows from fake-source,\nschema \"public\""})
 	}
 	if terminal(status) {
-		lines = append(lines, []string{rfc3339String(started.Add(2 * time.Second)), levelFor(status), "Run ended " + status})
+		lines = append(lines, []string{rfc3339String(last), levelFor(status), "Run ended " + status})
 	}
 	var buf bytes.Buffer
 	cw := csv.NewWriter(&buf)

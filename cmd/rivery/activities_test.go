@@ -32,8 +32,7 @@ func ranFake(t *testing.T, v1 bool) (*riverytest.Server, map[string]string) {
 func TestActivitiesCommand(t *testing.T) {
 	for _, v1 := range []bool{false, true} {
 		ranFake(t, v1)
-		// stdout is not a terminal: JSON lines
-		code, out, errOut := invoke("activities", "--since", "2h", "--status", "failed")
+		code, out, errOut := invoke("activities", "--since", "2h", "--status", "failed", "--jsonl")
 		if code != exitOK {
 			t.Fatalf("v1=%v: exit %d %s", v1, code, errOut)
 		}
@@ -52,7 +51,7 @@ func TestActivitiesCommand(t *testing.T) {
 		if strings.Join(names, ",") != "broken,rollup" {
 			t.Errorf("v1=%v: failed rivers = %q, want broken, rollup", v1, names)
 		}
-		if code, out, _ := invoke("activities", "--since", "30m"); code != exitOK || out != "" {
+		if code, out, _ := invoke("activities", "--since", "30m", "--jsonl"); code != exitOK || out != "" {
 			t.Errorf("a window without runs: %d %q", code, out)
 		}
 	}

@@ -14,27 +14,27 @@ func TestArgumentValidation(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"run", okRiver, "b"}, "run takes 1 argument(s), got 2"},
-		{[]string{"run", okRiver, "b", "c"}, "run takes 1 argument(s), got 3"},
-		{[]string{"run", "--", okRiver, "--json"}, "run takes 1 argument(s), got 2"},
-		{[]string{"run", okRiver, "--", "--json"}, "run takes 1 argument(s), got 2"},
-		{[]string{"runs", "get", okRiver}, "runs get takes 2 argument(s), got 1"},
-		{[]string{"runs", "get", okRiver, "r", "x"}, "runs get takes 2 argument(s), got 3"},
-		{[]string{"runs", "list", okRiver, "x"}, "runs list takes 1 argument(s), got 2"},
-		{[]string{"rivers", "get", okRiver, "b"}, "rivers get takes 1 argument(s), got 2"},
-		{[]string{"tokens", "delete", "a", "b"}, "tokens delete takes 1 argument(s), got 2"},
-		{[]string{"activities", "x"}, "activities takes 0 argument(s), got 1"},
-		{[]string{"version", "extra"}, "version takes 0 argument(s), got 1"},
-		{[]string{"run", okRiver, "--timeout", "-1s"}, "--timeout must not be negative"},
-		{[]string{"run", okRiver, "--timeout=-1ns"}, "--timeout must not be negative"},
-		{[]string{"rivers", "get", okRiver, "--timeout", "-1h"}, "--timeout must not be negative"},
-		{[]string{"run", okRiver, "--timeout", "abc"}, `invalid value "abc" for flag -timeout`},
-		{[]string{"run", okRiver, "--poll-interval", "0"}, "--poll-interval must be positive"},
-		{[]string{"run", okRiver, "--poll-interval", "-5ms"}, "--poll-interval must be positive"},
-		{[]string{"runs", "list", okRiver, "--since", "0"}, "--since must be positive"},
-		{[]string{"runs", "list", okRiver, "--since", "-1h"}, "--since must be positive"},
-		{[]string{"activities", "--since", "0"}, "--since must be positive"},
-		{[]string{"activities", "--since", "-1h"}, "--since must be positive"},
+		{[]string{"run", okRiver, "b"}, `run takes <river>; "b" is one argument too many`},
+		{[]string{"run", okRiver, "b", "c"}, `run takes <river>; "b" is one argument too many`},
+		{[]string{"run", "--", okRiver, "--json"}, `run takes <river>; "--json" is one argument too many`},
+		{[]string{"run", okRiver, "--", "--json"}, `run takes <river>; "--json" is one argument too many`},
+		{[]string{"runs", "get", okRiver}, "runs get needs <run-id>"},
+		{[]string{"runs", "get", okRiver, "r", "x"}, `runs get takes <river> <run-id>; "x" is one argument too many`},
+		{[]string{"runs", "list", okRiver, "x"}, `runs list takes <river>; "x" is one argument too many`},
+		{[]string{"rivers", "get", okRiver, "b"}, `rivers get takes <river>; "b" is one argument too many`},
+		{[]string{"tokens", "delete", "a", "b"}, `tokens delete takes <token-id>; "b" is one argument too many`},
+		{[]string{"activities", "x"}, `activities takes no arguments, got "x"`},
+		{[]string{"version", "extra"}, `version takes no arguments, got "extra"`},
+		{[]string{"run", okRiver, "--timeout", "-1s"}, `--timeout "-1s": must not be negative`},
+		{[]string{"run", okRiver, "--timeout=-1ns"}, `--timeout "-1ns": must not be negative`},
+		{[]string{"rivers", "get", okRiver, "--timeout", "-1h"}, `--timeout "-1h": must not be negative`},
+		{[]string{"run", okRiver, "--timeout", "abc"}, `--timeout "abc": want a duration such as 90s, 5m or 1h30m`},
+		{[]string{"run", okRiver, "--poll-interval", "0"}, `--poll-interval "0": must be positive`},
+		{[]string{"run", okRiver, "--poll-interval", "-5ms"}, `--poll-interval "-5ms": must not be negative`},
+		{[]string{"runs", "list", okRiver, "--since", "0"}, `--since "0": must be positive`},
+		{[]string{"runs", "list", okRiver, "--since", "-1h"}, `--since "-1h": must not be negative`},
+		{[]string{"activities", "--since", "0"}, `--since "0": must be positive`},
+		{[]string{"activities", "--since", "-1h"}, `--since "-1h": must not be negative`},
 	} {
 		before := len(srv.Requests())
 		code, out, errOut := invoke(tt.args...)
@@ -56,11 +56,11 @@ func TestDurationCheckedBeforeConnecting(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"run", okRiver, "--timeout", "-1s"}, "--timeout must not be negative"},
-		{[]string{"run", okRiver, "--poll-interval", "0"}, "--poll-interval must be positive"},
-		{[]string{"runs", "list", okRiver, "--since", "0"}, "--since must be positive"},
-		{[]string{"activities", "--since", "-1h"}, "--since must be positive"},
-		{[]string{"activities", "--status", "bogus"}, `--status "bogus"`},
+		{[]string{"run", okRiver, "--timeout", "-1s"}, "must not be negative"},
+		{[]string{"run", okRiver, "--poll-interval", "0"}, "must be positive"},
+		{[]string{"runs", "list", okRiver, "--since", "0"}, "must be positive"},
+		{[]string{"activities", "--since", "-1h"}, "must not be negative"},
+		{[]string{"activities", "--status", "bogus"}, `--status "bogus": want pending, running, succeeded, failed, canceled or skipped`},
 	} {
 		code, out, errOut := invoke(tt.args...)
 		if code != exitError || !strings.Contains(errOut, tt.want) || strings.Contains(errOut, "RIVERY_API_TOKEN") {
@@ -101,14 +101,14 @@ func TestHelpShowsKindsAndDefaults(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	for _, want := range []string{
-		"\n  --poll-interval duration\n", "(default 1s)\n", "\n  --wait\n", "\n  --json\n",
-		"\n  --timeout duration\n      give up after this long and exit 124 (default 1m; 30m for run --wait)\n",
+		"--poll-interval duration", "doubles up to 30s (default 1s)\n", "--wait ", "--json ", "--cancel-on-exit ",
+		"--timeout duration ", "give up after this long and exit 124 (default 1m; 30m with --wait)\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("help lacks %q:\n%s", want, out)
 		}
 	}
-	for _, unwanted := range []string{"(default false)", "(default 0s)", "--wait \n"} {
+	for _, unwanted := range []string{"(default false)", "(default 0s)", "(default [])", "(default \"\")"} {
 		if strings.Contains(out, unwanted) {
 			t.Errorf("help has %q:\n%s", unwanted, out)
 		}

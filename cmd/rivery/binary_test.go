@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/rivery-go/rivery"
 	"github.com/rivery-go/rivery/riverytest"
 )
@@ -89,43 +91,49 @@ func waitFor(cond func() bool) bool {
 	return cond()
 }
 
-// helpFlags returns the flag names a --help lists.
-func helpFlags(help string) []string {
-	var names []string
-	for _, line := range strings.Split(help, "\n") {
-		if rest, ok := strings.CutPrefix(line, "  -"); ok {
-			name, _, _ := strings.Cut(strings.TrimPrefix(rest, "-"), " ")
-			names = append(names, name)
+// leaves returns the path of every runnable command under cmd that is
+// not a group, the hidden ones left out.
+func leaves(cmd *cobra.Command) [][]string {
+	var out [][]string
+	for _, sub := range cmd.Commands() {
+		if sub.Hidden || sub.Name() == "help" {
+			continue
 		}
+		if sub.HasSubCommands() {
+			out = append(out, leaves(sub)...)
+			continue
+		}
+		out = append(out, strings.Fields(strings.TrimPrefix(sub.CommandPath(), "rivery ")))
 	}
-	return names
+	return out
 }
 
 func TestBinary(t *testing.T) {
 	bin := buildBinary(t)
 	srv := fake(t, false)
 
-	t.Run("every --help once, on stdout, from the table", func(t *testing.T) {
+	t.Run("every --help once, on stdout, from its definition", func(t *testing.T) {
 		top := exe(t, bin, "--help")
 		if top.code != exitOK || top.stderr != "" {
 			t.Fatalf("--help: %+v", top)
 		}
-		for i := range commands {
-			spec := &commands[i]
-			r := exe(t, bin, append(strings.Fields(spec.name), "--help")...)
-			if r.code != exitOK || r.stderr != "" || strings.Count(r.stdout, "Usage:") != 1 || !strings.HasPrefix(r.stdout, "Usage: "+spec.usageLine()+"\n") {
-				t.Errorf("%s --help: exit %d\n%s---\n%s", spec.name, r.code, r.stdout, r.stderr)
+		root := (&cli{}).root()
+		for _, path := range leaves(root) {
+			cmd, _, err := root.Find(path)
+			if err != nil {
+				t.Fatal(err)
 			}
-			if !strings.Contains(top.stdout, "  "+spec.usageLine()+"\n") {
-				t.Errorf("top-level help lacks %q", spec.usageLine())
+			r := exe(t, bin, append(path, "--help")...)
+			if r.code != exitOK || r.stderr != "" || strings.Count(r.stdout, "Usage:") != 1 || !strings.HasPrefix(r.stdout, cmd.Short+"\n") ||
+				!strings.Contains(r.stdout, "Usage:\n  "+strings.TrimSuffix(cmd.UseLine(), " [flags]")) {
+				t.Errorf("%s --help: exit %d\n%s---\n%s", path, r.code, r.stdout, r.stderr)
 			}
-			for _, f := range helpFlags(r.stdout) {
-				if !strings.Contains(spec.synopsis, flagName(f)) && !strings.Contains(commonFlags, flagName(f)) {
-					t.Errorf("%s: flag %s is missing from the synopsis %q", spec.name, flagName(f), spec.synopsis)
-				}
+			if h := exe(t, bin, append([]string{"help"}, path...)...); h != r {
+				t.Errorf("help %s differs from %s --help:\n%s", path, path, h.stdout)
 			}
-			if h := exe(t, bin, append([]string{"help"}, strings.Fields(spec.name)...)...); h != r {
-				t.Errorf("help %s differs from %s --help:\n%s", spec.name, spec.name, h.stdout)
+			parent := exe(t, bin, append(path[:len(path)-1:len(path)-1], "--help")...)
+			if !strings.Contains(parent.stdout, "  "+cmd.Name()+" ") {
+				t.Errorf("the help of %s's parent does not list it:\n%s", path, parent.stdout)
 			}
 		}
 	})
@@ -134,16 +142,16 @@ func TestBinary(t *testing.T) {
 		for _, group := range []string{"runs", "rivers", "tokens"} {
 			for _, args := range [][]string{{group, "--help"}, {group, "-h"}, {"help", group}} {
 				r := exe(t, bin, args...)
-				if r.code != exitOK || r.stderr != "" || !strings.Contains(r.stdout, "  rivery "+group+" list ") {
+				if r.code != exitOK || r.stderr != "" || !strings.Contains(r.stdout, "\n  list ") {
 					t.Errorf("%q: %+v", args, r)
 				}
 			}
 			r := exe(t, bin, group)
-			if r.code != exitError || r.stdout != "" || !strings.Contains(r.stderr, "rivery "+group+" list ") {
+			if r.code != exitError || r.stdout != "" || !strings.Contains(r.stderr, group+" needs a subcommand: ") || !strings.Contains(r.stderr, "list") {
 				t.Errorf("%s alone: %+v", group, r)
 			}
 		}
-		if r := exe(t, bin, "version", "--help"); r.code != exitOK || !strings.HasPrefix(r.stdout, "Usage: rivery version\n") {
+		if r := exe(t, bin, "version", "--help"); r.code != exitOK || !strings.Contains(r.stdout, "Usage:\n  rivery version [flags]\n") {
 			t.Errorf("version --help: %+v", r)
 		}
 	})
@@ -155,7 +163,7 @@ func TestBinary(t *testing.T) {
 				t.Errorf("%q: %+v", args, r)
 			}
 		}
-		if r := exe(t, bin, "run", okRiver, "--bogus"); !strings.Contains(r.stderr, "flag provided but not defined: -bogus\nUsage: rivery run <river>") {
+		if r := exe(t, bin, "run", okRiver, "--bogus"); !strings.Contains(r.stderr, "unknown flag --bogus for run\nUsage: rivery run <river>") {
 			t.Errorf("flag error: %s", r.stderr)
 		}
 	})
@@ -216,15 +224,15 @@ func TestBinary(t *testing.T) {
 		}
 	})
 
-	t.Run("retries are reported with --verbose", func(t *testing.T) {
+	t.Run("retries are reported on stderr, unless --quiet", func(t *testing.T) {
 		srv.Fail(riverytest.RouteRivers, 1, riverytest.Fault{Status: 503})
-		r := exe(t, bin, "rivers", "list", "--verbose")
+		r := exe(t, bin, "rivers", "list")
 		if r.code != exitOK || !strings.Contains(r.stderr, "rivery: HTTP 503; retrying (attempt 2 of 5) in ") {
-			t.Errorf("--verbose: %+v", r)
+			t.Errorf("not a terminal: %+v", r)
 		}
 		srv.Fail(riverytest.RouteRivers, 1, riverytest.Fault{Status: 503})
-		if r := exe(t, bin, "rivers", "list"); r.code != exitOK || r.stderr != "" {
-			t.Errorf("not a terminal, no --verbose: %+v", r)
+		if r := exe(t, bin, "rivers", "list", "--quiet"); r.code != exitOK || r.stderr != "" {
+			t.Errorf("--quiet: %+v", r)
 		}
 	})
 
@@ -347,7 +355,7 @@ func TestBinary(t *testing.T) {
 		if r.code != exitOK || !strings.Contains(r.stdout, "succeeded") {
 			t.Errorf("%+v", r)
 		}
-		if r := exe(t, bin, "run", failRiver, "--wait", "--poll-interval", "10ms"); r.code != exitFailed || !strings.Contains(r.stderr, "disk full") {
+		if r := exe(t, bin, "run", failRiver, "--wait", "--poll-interval", "10ms"); r.code != exitFailed || !strings.Contains(r.stdout, "disk full") {
 			t.Errorf("failed run: %+v", r)
 		}
 	})

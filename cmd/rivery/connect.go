@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"regexp"
 	"strings"
@@ -109,8 +110,13 @@ func (c *cli) options() ([]rivery.Option, error) {
 	if c.environment != "" && !c.needAccount {
 		opts = append(opts, rivery.WithEnvironmentID(c.environment))
 	}
-	if c.verbose || isTerminal(c.stderr) {
+	if !c.quiet {
 		opts = append(opts, rivery.WithRetryNotify(c.retryLine))
+	}
+	if c.verbose || !c.quiet {
+		// Each HTTP call: printed with --verbose, and timing run --wait's
+		// next status check.
+		opts = append(opts, rivery.WithLogger(slog.New(attemptHandler{c})))
 	}
 	return opts, nil
 }
@@ -127,21 +133,38 @@ func urlSummary(region rivery.Region, account, env string) string {
 	return strings.Join(parts, "; ")
 }
 
-// retryLine reports a retry on stderr. The CLI makes one call at a time.
+// retryLine reports a retry on stderr, naming what went wrong. The CLI
+// makes one call at a time.
 func (c *cli) retryLine(i rivery.RetryInfo) {
 	cause := "a network error"
-	if i.StatusCode != 0 {
+	switch {
+	case i.StatusCode != 0 && i.Err != nil:
+		cause = fmt.Sprintf("HTTP %d, %s", i.StatusCode, netCause(i.Err))
+	case i.StatusCode != 0:
 		cause = fmt.Sprintf("HTTP %d", i.StatusCode)
+	case i.Err != nil:
+		cause = netCause(i.Err)
 	}
 	wait := i.Wait
 	if wait >= 100*time.Millisecond {
 		wait = wait.Round(100 * time.Millisecond)
 	}
-	erase := "" // on a terminal, replace run --wait's live status line
-	if isTerminal(c.stderr) {
-		erase = "\r\033[K"
+	c.errLine(fmt.Sprintf("rivery: %s; retrying (attempt %d of %d) in %v", cause, i.Attempt, i.MaxAttempts, wait))
+}
+
+// deadline bounds ctx by --timeout, or by the default for a command that
+// waits (long) or not.
+func (c *cli) deadline(ctx context.Context, long bool) (context.Context, context.CancelFunc) {
+	c.bound = c.timeout
+	if c.bound == 0 {
+		c.bound = defaultTimeout
+		if long {
+			c.bound = defaultWaitTimeout
+		}
 	}
-	fmt.Fprintf(c.stderr, "%srivery: %s; retrying (attempt %d of %d) in %v\n", erase, cause, i.Attempt, i.MaxAttempts, wait)
+	ctx, cancel := context.WithTimeout(ctx, c.bound)
+	c.bounded = ctx
+	return ctx, cancel
 }
 
 // where names the region or base URL calls go to, for the 401 hint.

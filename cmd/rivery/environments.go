@@ -2,36 +2,24 @@ package main
 
 import (
 	"context"
+	"iter"
+
+	"github.com/spf13/cobra"
 
 	"github.com/rivery-go/rivery"
 )
 
-// environmentsList is "rivery environments list".
-func environmentsList(ctx context.Context, c *cli, args []string) error {
-	fs := c.flags()
-	asJSON := fs.Bool("json", false, "print JSON")
-	ctx, cancel, _, err := c.start(ctx, fs, args, 0, false)
-	if err != nil {
-		return err
-	}
-	defer cancel()
-	var envs []*rivery.Environment
-	for e, err := range c.client.Environments.All(ctx, &rivery.ListOptions{PerPage: 200}) {
-		if err != nil {
-			return err
-		}
-		envs = append(envs, e)
-	}
-	if *asJSON {
-		return c.printJSON(envs)
-	}
-	rows := make([][]string, len(envs))
-	for i, e := range envs {
-		deleted := ""
-		if e.Deleted {
-			deleted = "deleted"
-		}
-		rows[i] = []string{e.ID, e.Name, deleted, e.Description}
-	}
-	return c.table("ENVIRONMENT ID\tNAME\tSTATE\tDESCRIPTION", rows)
+func (c *cli) environmentsCmd() *cobra.Command {
+	list := listCmd(c, spec{use: "list", short: "List the account's environments (v1 API)."},
+		func(ctx context.Context, _ []string) iter.Seq2[*rivery.Environment, error] {
+			return c.client.Environments.All(ctx, &rivery.ListOptions{PerPage: 200})
+		},
+		tableOf("ENVIRONMENT ID\tNAME\tSTATE\tDESCRIPTION", func(e *rivery.Environment) []string {
+			deleted := ""
+			if e.Deleted {
+				deleted = "deleted"
+			}
+			return []string{e.ID, e.Name, deleted, e.Description}
+		}))
+	return c.group("environments", "List the account's environments (v1 API).", list)
 }

@@ -22,7 +22,7 @@ func TestEnvironmentsList(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &envs); code != exitOK || err != nil || len(envs) != 2 || envs[1].Name != "Staging" {
 		t.Errorf("environments list --json: %d %q", code, out)
 	}
-	if code, _, errOut := invoke("environments"); code != exitError || !strings.Contains(errOut, "environments needs a subcommand") || !strings.Contains(errOut, "rivery environments list") {
+	if code, _, errOut := invoke("environments"); code != exitError || !strings.Contains(errOut, "environments needs a subcommand: list") {
 		t.Errorf("environments: %d %q", code, errOut)
 	}
 	// A token without environment:list gets 403.

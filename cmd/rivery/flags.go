@@ -1,22 +1,15 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
-	"os"
+	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
-	"unicode"
-)
 
-// errHelpShown ends a command after its --help was printed.
-var errHelpShown = errors.New("help shown")
+	"github.com/spf13/pflag"
+)
 
 // Default --timeout of commands that make a few calls, and of run --wait.
 const (
@@ -24,139 +17,163 @@ const (
 	defaultWaitTimeout = 30 * time.Minute
 )
 
-// flags returns a flag set for the running command with the flags every
-// command takes already defined. It prints nothing itself: parse does.
-func (c *cli) flags() *flag.FlagSet {
-	fs := flag.NewFlagSet(c.spec.name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
-	fs.DurationVar(&c.timeout, "timeout", 0, "give up after this long and exit 124 (default 1m; 30m for run --wait)")
-	fs.StringVar(&c.environment, "environment", "", "address this environment of the account (RIVERY_ACCOUNT_ID's, the console URL's, or the token's from GET /api/me; overrides RIVERY_ENVIRONMENT_ID)")
-	fs.BoolVar(&c.verbose, "verbose", false, "report retried calls on stderr (always shown on a terminal)")
-	return fs
+// What a command honors of the flags the commands share; each command
+// defines only those, so its help lists only what it honors.
+type flagKinds uint8
+
+const (
+	apiFlags   flagKinds = 1 << iota // --timeout, --environment, -v, -q
+	outputOne                        // -o text|json, --json
+	outputList                       // -o text|json|jsonl, --json, --jsonl
+)
+
+// globalFlags defines --timeout, --environment, --verbose and --quiet on
+// fs, with timeoutHelp saying what --timeout bounds and its default. The
+// root and the groups define them too (hidden on groups), so that they may
+// stand before the command's name.
+func (c *cli) globalFlags(fs *pflag.FlagSet, timeoutHelp string) {
+	fs.Var(&durationValue{d: &c.timeout}, "timeout", timeoutHelp)
+	fs.StringVar(&c.environment, "environment", "", "address this environment of the account: RIVERY_ACCOUNT_ID's, the console URL's, or the token's (asked of GET /api/me); overrides RIVERY_ENVIRONMENT_ID")
+	fs.BoolVarP(&c.verbose, "verbose", "v", false, "say what a console URL gave, and print each HTTP call on stderr")
+	fs.BoolVarP(&c.quiet, "quiet", "q", false, "print no progress or retry lines on stderr")
 }
 
-// printHelp writes the command's help: its usage line, what it does and
-// its flags.
-func (c *cli) printHelp(w io.Writer, fs *flag.FlagSet) {
-	fmt.Fprintf(w, "Usage: %s\n\n%s\n\nFlags:\n", c.spec.usageLine(), c.spec.summary)
-	fs.VisitAll(func(f *flag.Flag) {
-		kind, usage := flag.UnquoteUsage(f)
-		line := "  " + flagName(f.Name)
-		if kind != "" {
-			line += " " + kind
-		}
-		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0s" {
-			usage += " (default " + f.DefValue + ")"
-		}
-		fmt.Fprintf(w, "%s\n      %s\n", line, usage)
-	})
+// output is the output chosen with -o/--output, --json or --jsonl.
+type output struct {
+	format      string // "", "text", "json" or "jsonl"
+	json, jsonl bool
 }
 
-// flagName is how help writes a flag: -f for a one-letter name, --name
-// otherwise (Go's flag package takes either form for both).
-func flagName(name string) string {
-	if len(name) == 1 {
-		return "-" + name
+// Output formats.
+const (
+	formatText  = "text"
+	formatJSON  = "json"
+	formatJSONL = "jsonl"
+)
+
+// outputFlags defines the output choice: a list also offers jsonl.
+func (c *cli) outputFlags(fs *pflag.FlagSet, list bool) {
+	formats := []string{formatText, formatJSON}
+	what := "text, or json (one JSON document)"
+	if list {
+		formats = append(formats, formatJSONL)
+		what = "text (a table), json (one JSON array) or jsonl (one JSON object a line, printed as they arrive)"
 	}
-	return "--" + name
+	fs.VarP(&choiceValue{v: &c.out.format, allowed: formats}, "output", "o", "print `FORMAT`: "+what)
+	fs.BoolVar(&c.out.json, "json", false, "print JSON: the same as --output json")
+	if list {
+		fs.BoolVar(&c.out.jsonl, "jsonl", false, "print one JSON object a line: the same as --output jsonl")
+	}
 }
 
-// parse reads flags that may stand before, between or after the positional
-// arguments, and checks that there are exactly want of those. Everything
-// after "--" is positional. --help prints the help once, on stdout.
-func (c *cli) parse(fs *flag.FlagSet, args []string, want int) ([]string, error) {
-	var pos []string
-	for len(args) > 0 {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				c.printHelp(c.stdout, fs)
-				return nil, errHelpShown
-			}
-			return nil, usagef("%s: %v", fs.Name(), err)
+// resolve settles the output format; conflicting choices are a usage error.
+func (o *output) resolve() error {
+	picked := o.format
+	for _, f := range []struct {
+		set    bool
+		format string
+	}{{o.json, formatJSON}, {o.jsonl, formatJSONL}} {
+		if !f.set {
+			continue
 		}
-		rest := fs.Args()
-		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
-			pos = append(pos, rest...) // the flags ended at "--"
-			break
+		if picked != "" && picked != f.format {
+			return usagef("--%s and --output %s conflict: pick one output", f.format, picked)
 		}
-		if len(rest) > 0 {
-			pos = append(pos, rest[0])
-			rest = rest[1:]
-		}
-		args = rest
+		picked = f.format
 	}
+	if picked == "" {
+		picked = formatText
+	}
+	o.format = picked
+	return nil
+}
+
+// durationValue is a duration flag checked as it is parsed, so a bad one
+// is a usage error before anything is sent. Zero is allowed unless
+// positive is set.
+type durationValue struct {
+	d        *time.Duration
+	positive bool
+}
+
+func (v *durationValue) String() string {
+	if v.d == nil || *v.d == 0 {
+		return ""
+	}
+	return shortDuration(*v.d)
+}
+
+func (v *durationValue) Set(s string) error {
+	d, err := time.ParseDuration(s)
 	switch {
-	case c.timeout < 0:
-		return nil, usagef("--timeout must not be negative")
-	case len(pos) != want:
-		return nil, usagef("%s takes %d argument(s), got %d", fs.Name(), want, len(pos))
+	case err != nil:
+		return errors.New("want a duration such as 90s, 5m or 1h30m")
+	case d < 0:
+		return errors.New("must not be negative")
+	case d == 0 && v.positive:
+		return errors.New("must be positive")
 	}
-	return pos, nil
+	*v.d = d
+	return nil
 }
 
-// deadline bounds ctx by --timeout, or by the default for a command that
-// waits (long) or not.
-func (c *cli) deadline(ctx context.Context, long bool) (context.Context, context.CancelFunc) {
-	c.bound = c.timeout
-	if c.bound == 0 {
-		c.bound = defaultTimeout
-		if long {
-			c.bound = defaultWaitTimeout
-		}
+func (*durationValue) Type() string { return "duration" }
+
+// shortDuration writes d without zero tails: 24h, 1m, 1m30s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
 	}
-	ctx, cancel := context.WithTimeout(ctx, c.bound)
-	c.bounded = ctx
-	return ctx, cancel
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
-// printJSON writes v as indented JSON.
-func (c *cli) printJSON(v any) error {
-	enc := json.NewEncoder(c.stdout)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+// choiceValue is a flag that takes one of a few words.
+type choiceValue struct {
+	v       *string
+	allowed []string
 }
 
-// table writes rows aligned under header.
-func (c *cli) table(header string, rows [][]string) error {
-	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, header)
-	for _, r := range rows {
-		cells := make([]string, len(r))
-		for i, cell := range r {
-			cells[i] = printable(cell)
-		}
-		fmt.Fprintln(tw, strings.Join(cells, "\t"))
+func (v *choiceValue) String() string { return *v.v }
+
+func (v *choiceValue) Set(s string) error {
+	if !slices.Contains(v.allowed, s) {
+		return fmt.Errorf("want %s", orList(v.allowed))
 	}
-	return tw.Flush()
+	*v.v = s
+	return nil
 }
 
-// isTerminal reports whether w is a character device (a terminal).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
+func (*choiceValue) Type() string { return "string" }
+
+// countValue is a whole number, zero or more.
+type countValue struct{ n *int }
+
+func (v *countValue) String() string {
+	if *v.n == 0 {
+		return ""
 	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return strconv.Itoa(*v.n)
 }
 
-// printable escapes the control characters of text that came from the
-// server (names, messages, logs), so that it can neither break lines nor
-// drive the terminal.
-func printable(s string) string {
-	if !strings.ContainsFunc(s, unicode.IsControl) {
-		return s
+func (v *countValue) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return errors.New("want a whole number, 0 or more")
 	}
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			q := strconv.QuoteRune(r)
-			b.WriteString(q[1 : len(q)-1])
-		} else {
-			b.WriteRune(r)
-		}
+	*v.n = n
+	return nil
+}
+
+func (*countValue) Type() string { return "int" }
+
+// orList writes "a, b or c".
+func orList(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
 	}
-	return b.String()
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
 }

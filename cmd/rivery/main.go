@@ -3,8 +3,11 @@
 // of any language. It is built only on the public github.com/rivery-go/rivery
 // API and reads RIVERY_API_TOKEN and the other RIVERY_* variables.
 //
-// Run 'rivery --help' for the commands (the table in commands.go) and
-// 'rivery <command> --help' for one command's flags.
+// The commands are a cobra tree (root.go); each one is a spec (spec.go)
+// that names its positionals, the shared flags it honors and its body, so
+// its help, argument checks and completion come from that one definition.
+// Run 'rivery --help' for the commands and 'rivery <command> --help' for
+// one command's flags.
 //
 // Exit status: 0 on success, 1 when a waited-for run did not succeed, 2 on a
 // usage or API error, 124 when --timeout ran out, 130 on SIGINT and 143 on
@@ -16,9 +19,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/rivery-go/rivery"
 )
@@ -47,16 +54,30 @@ func usagef(format string, args ...any) error {
 	return &usageError{fmt.Sprintf(format, args...)}
 }
 
-// cli is one invocation.
+// exitOnly ends a command whose outcome is already printed (a run that
+// failed, shown on stdout once) with this exit status and no more output.
+type exitOnly int
+
+func (e exitOnly) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+// cli is one invocation: its streams, the flags the commands share (each
+// command defines the ones it honors, bound to these fields) and what the
+// command set up.
 type cli struct {
 	stdout, stderr io.Writer
-	spec           *commandSpec // the command being run
 	client         *rivery.Client
 
-	// Flags of every command (see flags).
+	// Shared flags (see flags.go).
 	timeout     time.Duration
 	environment string
 	verbose     bool
+	quiet       bool
+	out         output
+
+	// started is set when a command's own body begins: an error before it
+	// (an unknown command or flag, a wrong argument count) is a usage error.
+	started bool
+	cmd     *cobra.Command // the command being run
 
 	// console is the console URL given as <river>, if any; urlRegion the
 	// region taken from it. needAccount is set when --environment is given
@@ -72,67 +93,29 @@ type cli struct {
 	bound time.Duration
 	// bounded is the context deadline made, to tell its end from others.
 	bounded context.Context
+
+	// errMu orders the lines written to stderr by the waiting goroutine
+	// and the live status line's ticker; live is that line, while run
+	// --wait shows one.
+	errMu sync.Mutex
+	live  *progress
 }
 
 // run executes args and returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c := &cli{stdout: stdout, stderr: stderr}
-	switch {
-	case len(args) == 0:
-		fmt.Fprint(stderr, topUsage())
-		return exitError
-	case args[0] == "-h" || args[0] == "--help" || args[0] == "-help":
-		fmt.Fprint(stdout, topUsage())
-		return exitOK
-	case args[0] == "help":
-		return c.help(args[1:])
-	case args[0] == "--version" || args[0] == "-version":
-		args = []string{"version"}
-	}
-	spec, rest, err := lookup(args)
-	if err != nil {
-		return c.exit(ctx, err)
-	}
-	if spec == nil { // a group's help
-		return c.groupHelp(args[0], rest)
-	}
-	c.spec = spec
-	err = spec.run(ctx, c, rest)
+	root := c.root()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	cmd, err := root.ExecuteContextC(ctx)
 	if c.client != nil {
 		_ = c.client.Close()
 	}
+	if c.cmd == nil {
+		c.cmd = cmd
+	}
 	return c.exit(ctx, err)
-}
-
-// help serves 'rivery help [command]'.
-func (c *cli) help(args []string) int {
-	if len(args) == 0 {
-		fmt.Fprint(c.stdout, topUsage())
-		return exitOK
-	}
-	spec, rest, err := lookup(args)
-	switch {
-	case err != nil:
-		return c.exit(context.Background(), err)
-	case spec == nil:
-		return c.groupHelp(args[0], []string{"--help"})
-	case len(rest) > 0:
-		return c.exit(context.Background(), usagef("help takes one command, got %q", strings.Join(args, " ")))
-	}
-	c.spec = spec
-	return c.exit(context.Background(), spec.run(context.Background(), c, []string{"--help"}))
-}
-
-// groupHelp prints the subcommands of group: on stdout with exit 0 when
-// asked for, on stderr with exit 2 when a subcommand is missing.
-func (c *cli) groupHelp(group string, rest []string) int {
-	text := groupUsage(group)
-	if len(rest) > 0 && isHelp(rest[0]) {
-		fmt.Fprint(c.stdout, text)
-		return exitOK
-	}
-	fmt.Fprintf(c.stderr, "rivery: %s needs a subcommand\n\n%s", group, text)
-	return exitError
 }
 
 // exit reports err on stderr and maps it to an exit status.
@@ -140,16 +123,15 @@ func (c *cli) exit(ctx context.Context, err error) int {
 	var ue *usageError
 	var runErr *rivery.RunError
 	var sig signalError
+	var only exitOnly
 	switch {
-	case err == nil || errors.Is(err, errHelpShown):
+	case err == nil:
 		return exitOK
-	case errors.As(err, &ue):
+	case errors.As(err, &only):
+		return int(only)
+	case !c.started || errors.As(err, &ue):
 		c.report(err)
-		if c.spec != nil {
-			fmt.Fprintf(c.stderr, "Usage: %s\nRun 'rivery %s --help' for its flags.\n", c.spec.usageLine(), c.spec.name)
-		} else {
-			fmt.Fprint(c.stderr, "Run 'rivery --help' for usage.\n")
-		}
+		c.usageHint()
 		return exitError
 	case errors.As(err, &sig):
 		c.report(err)
@@ -175,13 +157,41 @@ func (c *cli) exit(ctx context.Context, err error) int {
 	}
 }
 
-// report prints err on stderr, prefixed once with "rivery: ".
-func (c *cli) report(err error) {
-	fmt.Fprintln(c.stderr, "rivery: "+printable(message(err)))
+// usageHint follows a usage error: the command's usage line and where its
+// flags are listed.
+func (c *cli) usageHint() {
+	cmd := c.cmd
+	if cmd == nil || !cmd.HasParent() || cmd.HasSubCommands() && !cmd.Runnable() {
+		fmt.Fprint(c.stderr, "Run 'rivery --help' for usage.\n")
+		return
+	}
+	if cmd.HasSubCommands() {
+		fmt.Fprintf(c.stderr, "Usage: %s <subcommand>\nRun '%s --help' for its subcommands.\n", cmd.CommandPath(), cmd.CommandPath())
+		return
+	}
+	fmt.Fprintf(c.stderr, "Usage: %s\nRun '%s --help' for its flags.\n", cmd.UseLine(), cmd.CommandPath())
 }
 
-// message is err's text without the "rivery: " prefixes its layers add.
+// report prints err on stderr, prefixed once with "rivery: ".
+func (c *cli) report(err error) {
+	c.errLine("rivery: " + printable(message(err)))
+}
+
+// message is err's text without the "rivery: " prefixes its layers add,
+// and without a status text the server repeated as its message ("401
+// Unauthorized: Unauthorized").
 func message(err error) string {
 	msg := strings.TrimPrefix(err.Error(), "rivery: ")
-	return strings.ReplaceAll(msg, ": rivery: ", ": ")
+	msg = strings.ReplaceAll(msg, ": rivery: ", ": ")
+	var apiErr *rivery.APIError
+	if errors.As(err, &apiErr) {
+		text := http.StatusText(apiErr.StatusCode)
+		status := fmt.Sprintf("%d %s", apiErr.StatusCode, text)
+		if strings.HasSuffix(msg, status+": "+text) {
+			msg = strings.TrimSuffix(msg, ": "+text)
+		} else {
+			msg = strings.Replace(msg, status+": "+text+": ", status+": ", 1)
+		}
+	}
+	return msg
 }

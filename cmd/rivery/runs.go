@@ -2,393 +2,208 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
+	"encoding/json"
 	"fmt"
-	"strings"
+	"io"
+	"iter"
+	"maps"
+	"slices"
+	"strconv"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/rivery-go/rivery"
 )
 
-// errTimeout marks a --timeout that ran out.
-var errTimeout = errors.New("timed out")
+func (c *cli) runsCmd() *cobra.Command {
+	return c.group("runs", "Read, list and cancel a river's runs.",
+		c.runsGetCmd(), c.runsCancelCmd(), c.runsListCmd(), c.runsLogsCmd(),
+		c.runsTasksCmd(), c.runsStepsCmd(), c.runsStepLogCmd(), c.runsVarsCmd())
+}
 
-// runJSON is the --json form of a run.
-type runJSON struct {
-	ID        string     `json:"run_id"`
-	GroupID   string     `json:"run_group_id,omitempty"`
-	RiverID   string     `json:"river_id"`
+func (c *cli) runsGetCmd() *cobra.Command {
+	return c.leaf(spec{
+		use:   "get <river> <run-id>",
+		short: "Show a run's status, and on the v1 API every run of its run group when it has several.",
+		long:  "The group's runs take one more call: the river's runs within a day of the run.",
+		flags: apiFlags | outputOne,
+		run: func(ctx context.Context, args []string) error {
+			run, _, err := c.client.Rivers.GetRun(ctx, args[0], args[1])
+			if err != nil {
+				return err
+			}
+			return c.printRun(c.withGroup(ctx, run))
+		},
+	})
+}
+
+func (c *cli) runsCancelCmd() *cobra.Command {
+	var group string
+	cmd := actionCmd(c, spec{
+		use:   "cancel <river> [<run-id>]",
+		short: "Ask Rivery to cancel a run, or with --group every run of a run group (v1 API).",
+		example: `  rivery runs cancel 63b724fc690def001131d242 0000000000000000000000000000a006
+  rivery runs cancel 63b724fc690def001131d242 --group 1f0e2d3c4b5a69788796a5b4c3d2e1f0`,
+		check: func(args []string) error {
+			switch {
+			case len(args) == 1 && group == "":
+				return usagef("runs cancel needs <run-id>, or --group <run-group-id>")
+			case len(args) == 2 && group != "":
+				return usagef("runs cancel takes <run-id> or --group <run-group-id>, not both")
+			}
+			return nil
+		},
+	}, func(ctx context.Context, args []string) (string, error) {
+		if group != "" {
+			_, err := c.client.Rivers.CancelRunGroup(ctx, args[0], group)
+			return "cancel requested for run group " + group, err
+		}
+		_, err := c.client.Rivers.CancelRun(ctx, args[0], args[1])
+		return "cancel requested for run " + args[1], err
+	})
+	cmd.Flags().StringVar(&group, "group", "", "cancel every run of the run group with this `run-group-id` (run_group_id; v1 API)")
+	return cmd
+}
+
+func (c *cli) runsListCmd() *cobra.Command {
+	since := 24 * time.Hour
+	cmd := listCmd(c, spec{use: "list <river>", short: "List a river's runs that started since then, newest first (v1 API)."},
+		func(ctx context.Context, args []string) iter.Seq2[runJSON, error] {
+			now := time.Now()
+			return mapped(c.client.Rivers.AllRuns(ctx, args[0], &rivery.ListRunsOptions{
+				ListOptions: rivery.ListOptions{PerPage: 500}, StartTime: now.Add(-since), EndTime: now,
+			}), toRunJSON)
+		},
+		tableOf("RUN ID\tSTATUS\tSTARTED\tENDED\tMESSAGE", func(r runJSON) []string {
+			return []string{r.ID, r.Status, formatTimePtr(r.StartedAt), formatTimePtr(r.EndedAt), r.Message}
+		}))
+	cmd.Flags().Var(&durationValue{d: &since, positive: true}, "since", "list runs that started this long ago or later")
+	return cmd
+}
+
+// logJSON is one line of a run's log.
+type logJSON struct {
+	Time    string `json:"timestamp"`
+	Level   string `json:"level"`
+	Message string `json:"msg"`
+}
+
+func (c *cli) runsLogsCmd() *cobra.Command {
+	return listCmd(c, spec{use: "logs <river> <run-id>", short: "Print a run's log, oldest line first (v1 API)."},
+		func(ctx context.Context, args []string) iter.Seq2[logJSON, error] {
+			logs, _, err := c.client.Rivers.RunLogs(ctx, args[0], args[1])
+			// The API sends the newest line first; a log reads oldest first
+			// (lines of the same time too).
+			slices.Reverse(logs)
+			slices.SortStableFunc(logs, func(a, b rivery.LogEntry) int { return a.Time.Compare(b.Time) })
+			return mapped(slice(logs, err), func(l rivery.LogEntry) logJSON { return logJSON{formatTime(l.Time), l.Level, l.Message} })
+		},
+		func(c *cli, logs []logJSON) error {
+			for _, l := range logs {
+				if _, err := fmt.Fprintf(c.stdout, "%s %-5s %s\n", l.Time, printable(l.Level), printable(l.Message)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+}
+
+// partJSON is the JSON form of a task or a logic step.
+type partJSON struct {
+	ID        string     `json:"id,omitempty"`
+	Name      string     `json:"name"`
+	Type      string     `json:"type,omitempty"`
 	Status    string     `json:"status"`
 	RawStatus string     `json:"raw_status"`
 	Message   string     `json:"message,omitempty"`
+	Units     float64    `json:"units"`
+	Rows      int64      `json:"rows,omitempty"`
+	Iteration int        `json:"iteration,omitempty"`
 	StartedAt *time.Time `json:"started_at,omitempty"`
 	EndedAt   *time.Time `json:"ended_at,omitempty"`
-	// SubRiverID is the sub-river a run of a master river belongs to.
-	SubRiverID string `json:"sub_river_id,omitempty"`
-	// InFlightRunID is the run a skipped trigger named as in flight.
-	InFlightRunID string `json:"in_flight_run_id,omitempty"`
-	// Runs is every run of the run group: what a trigger that started
-	// several runs started (run), or the group a run belongs to (runs get).
-	Runs []runJSON `json:"runs,omitempty"`
-	// TriggerSkipped is set by run --wait when the trigger was skipped and
-	// this is the run that was in flight.
-	TriggerSkipped bool `json:"trigger_skipped,omitempty"`
-
-	// Set when a timeout or a signal stopped the wait.
-	TimedOut        bool  `json:"timed_out,omitempty"`
-	Stopped         bool  `json:"stopped,omitempty"`
-	CancelRequested *bool `json:"cancel_requested,omitempty"` // with --cancel-on-exit
 }
 
-func toRunJSON(r *rivery.Run) runJSON {
-	out := runJSON{ID: r.ID, GroupID: r.GroupID, RiverID: r.RiverID, Status: string(r.Status), RawStatus: r.RawStatus, Message: r.Message,
-		SubRiverID: r.SubRiverID, InFlightRunID: r.InFlightRunID}
-	if r.Group != nil {
-		out.Runs = make([]runJSON, len(r.Group.Runs))
-		for i, sub := range r.Group.Runs {
-			out.Runs[i] = toRunJSON(sub)
-		}
-	}
-	if !r.StartedAt.IsZero() {
-		out.StartedAt = &r.StartedAt
-	}
-	if !r.EndedAt.IsZero() {
-		out.EndedAt = &r.EndedAt
-	}
-	return out
+func (c *cli) runsTasksCmd() *cobra.Command {
+	return listCmd(c, spec{use: "tasks <river> <run-id>", short: "List a run's tasks (v1 API)."},
+		func(ctx context.Context, args []string) iter.Seq2[partJSON, error] {
+			tasks, _, err := c.client.Rivers.RunTasks(ctx, args[0], args[1])
+			return mapped(slice(tasks, err), func(t *rivery.RunRecord) partJSON {
+				return partJSON{ID: t.TaskID, Name: t.Name, Status: string(t.Status), RawStatus: t.RawStatus, Message: t.Message,
+					Units: float64(t.Units), Rows: int64(t.Rows), StartedAt: timePtr(t.StartedAt), EndedAt: timePtr(t.EndedAt)}
+			})
+		},
+		tableOf("TASK\tSTATUS\tROWS\tUNITS\tMESSAGE", func(t partJSON) []string {
+			return []string{t.Name, t.Status, strconv.FormatInt(t.Rows, 10), strconv.FormatFloat(t.Units, 'f', 2, 64), t.Message}
+		}))
 }
 
-// runJSON is r's --json form, marked when a skipped trigger made the
-// command wait for the run in flight instead.
-func (c *cli) runJSON(r *rivery.Run) runJSON {
-	out := toRunJSON(r)
-	out.TriggerSkipped = c.skipped
-	return out
+func (c *cli) runsStepsCmd() *cobra.Command {
+	return listCmd(c, spec{use: "steps <river> <run-id>", short: "List a logic run's steps (v1 API)."},
+		func(ctx context.Context, args []string) iter.Seq2[partJSON, error] {
+			steps, _, err := c.client.Rivers.LogicSteps(ctx, args[0], args[1])
+			return mapped(slice(steps, err), func(st *rivery.LogicStep) partJSON {
+				return partJSON{ID: st.ID, Name: st.Name, Type: st.Type, Status: string(st.Status), RawStatus: st.RawStatus, Message: st.Message,
+					Units: float64(st.Units), Iteration: st.Iteration, StartedAt: timePtr(st.StartedAt), EndedAt: timePtr(st.EndedAt)}
+			})
+		},
+		tableOf("STEP ID\tNAME\tTYPE\tSTATUS\tMESSAGE", func(st partJSON) []string {
+			return []string{st.ID, st.Name, st.Type, st.Status, st.Message}
+		}))
 }
 
-func (c *cli) printRun(r *rivery.Run, asJSON bool) error {
-	if asJSON {
-		return c.printJSON(c.runJSON(r))
-	}
-	var b strings.Builder
-	if r.Group != nil {
-		fmt.Fprintf(&b, "run group %s of river %s (%d runs): %s", r.GroupID, r.RiverID, len(r.Group.Runs), r.Status)
-	} else {
-		fmt.Fprintf(&b, "run %s of river %s: %s", r.ID, r.RiverID, r.Status)
-	}
-	if r.Message != "" {
-		b.WriteString(" (" + r.Message + ")")
-	}
-	if r.InFlightRunID != "" {
-		fmt.Fprintf(&b, "; run %s is in flight", r.InFlightRunID)
-	}
-	if _, err := fmt.Fprintln(c.stdout, printable(b.String())); err != nil {
-		return err
-	}
-	if r.Group == nil {
-		return nil
-	}
-	for _, sub := range r.Group.Runs {
-		line := fmt.Sprintf("  run %s", sub.ID)
-		if sub.SubRiverID != "" {
-			line += " (sub-river " + sub.SubRiverID + ")"
-		}
-		line += ": " + string(sub.Status)
-		if sub.Message != "" {
-			line += " (" + sub.Message + ")"
-		}
-		if _, err := fmt.Fprintln(c.stdout, printable(line)); err != nil {
+func (c *cli) runsStepLogCmd() *cobra.Command {
+	var iteration int
+	var onlyURL bool
+	cmd := c.leaf(spec{
+		use:   "step-log <river> <run-id> <step-id>",
+		short: "Print a logic step's log, or with --url its short-lived presigned URL (v1 API).",
+		long:  "The log is fetched from the presigned URL, without the token.",
+		flags: apiFlags,
+		run: func(ctx context.Context, args []string) error {
+			log, _, err := c.client.Rivers.StepLog(ctx, args[0], args[1], args[2], &rivery.StepLogOptions{Iteration: iteration})
+			if err != nil {
+				return err
+			}
+			if onlyURL {
+				return c.println(log.URL)
+			}
+			content, _, err := c.client.Rivers.ReadStepLog(ctx, log)
+			if err != nil {
+				return err
+			}
+			_, err = c.stdout.Write(content)
 			return err
-		}
-	}
-	return nil
-}
-
-// prepare parses want positional arguments, of which the first is a river
-// ID or console URL (replaced by the river ID; a URL's region and IDs are
-// kept for connect).
-func (c *cli) prepare(fs *flag.FlagSet, args []string, want int) ([]string, error) {
-	pos, err := c.parse(fs, args, want)
-	if err != nil {
-		return nil, err
-	}
-	u, err := rivery.ParseConsoleURL(pos[0])
-	if err != nil {
-		return nil, err
-	}
-	c.console, pos[0] = u, u.RiverID
-	return pos, nil
-}
-
-// start parses want positional arguments (with river, the first is a
-// river ID or console URL, replaced by the river ID), bounds ctx by
-// --timeout, and connects.
-func (c *cli) start(ctx context.Context, fs *flag.FlagSet, args []string, want int, river bool) (context.Context, context.CancelFunc, []string, error) {
-	var pos []string
-	var err error
-	if river {
-		pos, err = c.prepare(fs, args, want)
-	} else {
-		pos, err = c.parse(fs, args, want)
-	}
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	ctx, cancel, err := c.open(ctx)
-	return ctx, cancel, pos, err
-}
-
-// open bounds ctx by --timeout and connects: for a command that checks its
-// own flags after parse and before any request.
-func (c *cli) open(ctx context.Context) (context.Context, context.CancelFunc, error) {
-	ctx, cancel := c.deadline(ctx, false)
-	if err := c.connect(ctx); err != nil {
-		cancel()
-		return nil, nil, err
-	}
-	return ctx, cancel, nil
-}
-
-// cancelGrace bounds the cancel call of --cancel-on-exit.
-const cancelGrace = 10 * time.Second
-
-func runCommand(ctx context.Context, c *cli, args []string) error {
-	fs := c.flags()
-	wait := fs.Bool("wait", false, "wait for the run to end; exit 1 if it does not succeed")
-	asJSON := fs.Bool("json", false, "print the run as JSON")
-	poll := fs.Duration("poll-interval", rivery.DefaultMinInterval, "first wait between status calls; it doubles up to 30s")
-	cancelOnExit := fs.Bool("cancel-on-exit", false, "on a timeout or signal, cancel the started run on Rivery (within 10s)")
-	pos, err := c.prepare(fs, args, 1)
-	if err != nil {
-		return err
-	}
-	if *poll <= 0 {
-		return usagef("--poll-interval must be positive")
-	}
-	riverID := pos[0]
-	wctx, cancel := c.deadline(ctx, *wait)
-	defer cancel()
-
-	if err := c.connect(wctx); err != nil {
-		return err
-	}
-
-	run, _, err := c.client.Rivers.Run(wctx, riverID)
-	if err != nil {
-		return err
-	}
-	final := run
-	if *wait {
-		progress := c.progress(*asJSON)
-		progress(run)
-		opts := &rivery.WaitOptions{MinInterval: *poll, MaxInterval: max(*poll, rivery.DefaultMaxInterval), OnStatus: progress}
-		var last *rivery.Run
-		switch {
-		case run.Status == rivery.StatusSkipped && run.InFlightRunID != "":
-			c.skipped = true
-			fmt.Fprintf(c.stderr, "rivery: the trigger was skipped: run %s of river %s is in flight; waiting for it\n", run.InFlightRunID, riverID)
-			last, err = c.client.Rivers.WaitForRun(wctx, riverID, run.InFlightRunID, opts)
-		case run.Group != nil:
-			last, err = c.client.Rivers.WaitForGroup(wctx, run, opts)
-		default:
-			last, err = c.client.Rivers.WaitForRun(wctx, riverID, run.ID, opts)
-		}
-		c.endProgress(*asJSON)
-		if last != nil {
-			final = last
-		}
-	}
-	if err != nil && wctx.Err() != nil {
-		return c.stopped(ctx, wctx, riverID, final, *asJSON, *cancelOnExit)
-	}
-	if err == nil || errors.As(err, new(*rivery.RunError)) {
-		if perr := c.printRun(final, *asJSON); perr != nil {
-			return perr
-		}
-	}
-	return err
-}
-
-// runLabel names a run, or the group a Run stands for.
-func runLabel(r *rivery.Run) string {
-	if r.Group != nil {
-		return "run group " + r.GroupID
-	}
-	return "run " + r.ID
-}
-
-// stopped reports a run left behind by a timeout or a signal: its ID, and
-// with --json the run on stdout; with cancelRun it first asks Rivery to
-// cancel it. The error it returns carries the cause.
-func (c *cli) stopped(ctx, wctx context.Context, riverID string, run *rivery.Run, asJSON, cancelRun bool) error {
-	cause := fmt.Errorf("%w after %v", errTimeout, c.bound)
-	var sig signalError
-	if errors.As(context.Cause(ctx), &sig) {
-		cause = sig
-	}
-	out := c.runJSON(run)
-	out.TimedOut, out.Stopped = errors.Is(cause, errTimeout), !errors.Is(cause, errTimeout)
-	label := runLabel(run)
-	left := fmt.Sprintf("%s of river %s was %s and is left running", label, riverID, run.Status)
-	if cancelRun {
-		gctx, cancel := context.WithTimeout(context.WithoutCancel(wctx), cancelGrace)
-		var err error
-		if run.Group != nil {
-			_, err = c.client.Rivers.CancelRunGroup(gctx, riverID, run.GroupID)
-		} else {
-			_, err = c.client.Rivers.CancelRun(gctx, riverID, run.ID)
-		}
-		cancel()
-		ok := err == nil
-		out.CancelRequested = &ok
-		if ok {
-			left = fmt.Sprintf("%s of river %s was %s; canceled it on Rivery", label, riverID, run.Status)
-		} else {
-			left = fmt.Sprintf("%s of river %s was %s; could not cancel it (%s), so it is left running", label, riverID, run.Status, message(err))
-		}
-	}
-	if asJSON {
-		if err := c.printJSON(out); err != nil {
-			return err
-		}
-	}
-	return fmt.Errorf("%w: %s", cause, left)
-}
-
-// progress returns the status reporter for --wait: one rewritten line on a
-// terminal, one line per change otherwise, nothing with --json.
-func (c *cli) progress(asJSON bool) func(*rivery.Run) {
-	start := time.Now()
-	live := isTerminal(c.stderr)
-	var last rivery.RunStatus
-	return func(r *rivery.Run) {
-		if asJSON || r.Status == last {
-			return
-		}
-		last = r.Status
-		line := fmt.Sprintf("%6.1fs  %s  %s", time.Since(start).Seconds(), runLabel(r), r.Status)
-		if live {
-			fmt.Fprintf(c.stderr, "\r\033[K%s", line)
-		} else {
-			fmt.Fprintln(c.stderr, line)
-		}
-	}
-}
-
-func (c *cli) endProgress(asJSON bool) {
-	if !asJSON && isTerminal(c.stderr) {
-		fmt.Fprintln(c.stderr)
-	}
-}
-
-func runsGet(ctx context.Context, c *cli, args []string) error {
-	fs := c.flags()
-	asJSON := fs.Bool("json", false, "print JSON")
-	ctx, cancel, pos, err := c.start(ctx, fs, args, 2, true)
-	if err != nil {
-		return err
-	}
-	defer cancel()
-	run, _, err := c.client.Rivers.GetRun(ctx, pos[0], pos[1])
-	if err != nil {
-		return err
-	}
-	return c.printRun(c.withGroup(ctx, run), *asJSON)
-}
-
-func runsCancel(ctx context.Context, c *cli, args []string) error {
-	fs := c.flags()
-	group := fs.Bool("group", false, "the ID is a run group's (run_group_id): cancel every run of the group (v1 API)")
-	ctx, cancel, pos, err := c.start(ctx, fs, args, 2, true)
-	if err != nil {
-		return err
-	}
-	defer cancel()
-	if *group {
-		if _, err := c.client.Rivers.CancelRunGroup(ctx, pos[0], pos[1]); err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(c.stdout, "cancel requested for run group %s\n", pos[1])
-		return err
-	}
-	if _, err := c.client.Rivers.CancelRun(ctx, pos[0], pos[1]); err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(c.stdout, "cancel requested for run %s\n", pos[1])
-	return err
-}
-
-func runsList(ctx context.Context, c *cli, args []string) error {
-	fs := c.flags()
-	since := fs.Duration("since", 24*time.Hour, "list runs that started this long ago or later")
-	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := c.prepare(fs, args, 1)
-	if err != nil {
-		return err
-	}
-	if *since <= 0 {
-		return usagef("--since must be positive")
-	}
-	ctx, cancel, err := c.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer cancel()
-	now := time.Now()
-	runs, _, err := c.client.Rivers.ListRuns(ctx, pos[0], &rivery.ListRunsOptions{
-		ListOptions: rivery.ListOptions{PerPage: 500}, StartTime: now.Add(-*since), EndTime: now,
+		},
 	})
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		out := make([]runJSON, len(runs))
-		for i, r := range runs {
-			out[i] = toRunJSON(r)
-		}
-		return c.printJSON(out)
-	}
-	rows := make([][]string, len(runs))
-	for i, r := range runs {
-		rows[i] = []string{r.ID, string(r.Status), formatTime(r.StartedAt), formatTime(r.EndedAt), r.Message}
-	}
-	return c.table("RUN ID\tSTATUS\tSTARTED\tENDED\tMESSAGE", rows)
+	cmd.Flags().Var(&countValue{&iteration}, "iteration", "the log of this loop iteration")
+	cmd.Flags().BoolVar(&onlyURL, "url", false, "print the short-lived presigned URL instead of the log")
+	return cmd
 }
 
-func runsLogs(ctx context.Context, c *cli, args []string) error {
-	fs := c.flags()
-	asJSON := fs.Bool("json", false, "print JSON")
-	ctx, cancel, pos, err := c.start(ctx, fs, args, 2, true)
-	if err != nil {
-		return err
-	}
-	defer cancel()
-	logs, _, err := c.client.Rivers.RunLogs(ctx, pos[0], pos[1])
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		type entry struct {
-			Time    string `json:"timestamp"`
-			Level   string `json:"level"`
-			Message string `json:"msg"`
-		}
-		out := make([]entry, len(logs))
-		for i, l := range logs {
-			out[i] = entry{formatTime(l.Time), l.Level, l.Message}
-		}
-		return c.printJSON(out)
-	}
-	for _, l := range logs {
-		fmt.Fprintf(c.stdout, "%s %-5s %s\n", formatTime(l.Time), printable(l.Level), printable(l.Message))
-	}
-	return nil
+func (c *cli) runsVarsCmd() *cobra.Command {
+	return showCmd(c, spec{use: "vars <river> <run-id>", short: "List a logic run's variables (v1 API; values expire soon after the run)."},
+		func(ctx context.Context, args []string) (map[string]json.RawMessage, error) {
+			vars, _, err := c.client.Rivers.RunVariables(ctx, args[0], args[1])
+			out := make(map[string]json.RawMessage, len(vars))
+			for _, v := range vars {
+				out[v.Name] = v.Value
+			}
+			return out, err
+		},
+		func(w io.Writer, vars map[string]json.RawMessage) error {
+			for _, name := range slices.Sorted(maps.Keys(vars)) {
+				if _, err := fmt.Fprintf(w, "%s=%s\n", printable(name), printable(string(vars[name]))); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 }
 
-func formatTime(t time.Time) string {
-	if t.IsZero() {
+func formatTimePtr(t *time.Time) string {
+	if t == nil {
 		return "-"
 	}
-	return t.UTC().Format(time.RFC3339)
+	return formatTime(*t)
 }

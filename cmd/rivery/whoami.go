@@ -3,7 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
+
+	"github.com/spf13/cobra"
 )
 
 // identityJSON is the --json form of whoami; fields the server did not
@@ -18,36 +21,33 @@ type identityJSON struct {
 	Email           string `json:"email,omitempty"`
 }
 
-// whoamiCommand is "rivery whoami": who the token is (GET /api/me), the
+// whoamiCmd is "rivery whoami": who the token is (GET /api/me), the
 // cheapest check of a token and of its region.
-func whoamiCommand(ctx context.Context, c *cli, args []string) error {
-	fs := c.flags()
-	asJSON := fs.Bool("json", false, "print JSON")
-	ctx, cancel, _, err := c.start(ctx, fs, args, 0, false)
-	if err != nil {
-		return err
-	}
-	defer cancel()
-	me, _, err := c.client.Me(ctx)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return c.printJSON(identityJSON{me.AccountID, me.AccountName, me.EnvironmentID, me.EnvironmentName, me.UserID, me.UserName, me.Email})
-	}
-	lines := []string{
-		"account:     " + withName(me.AccountID, me.AccountName),
-		"environment: " + withName(me.EnvironmentID, me.EnvironmentName),
-	}
-	if user := strings.TrimSpace(strings.Join([]string{me.UserName, angle(me.Email), paren(me.UserID)}, " ")); user != "" {
-		lines = append(lines, "user:        "+strings.Join(strings.Fields(user), " "))
-	}
-	for _, l := range lines {
-		if _, err := fmt.Fprintln(c.stdout, printable(l)); err != nil {
-			return err
-		}
-	}
-	return nil
+func (c *cli) whoamiCmd() *cobra.Command {
+	return showCmd(c, spec{use: "whoami", short: "Show who the token is: its account, environment and user where the server says (GET /api/me).",
+		long: "The cheapest check of a token and its region."},
+		func(ctx context.Context, _ []string) (identityJSON, error) {
+			me, _, err := c.client.Me(ctx)
+			if err != nil {
+				return identityJSON{}, err
+			}
+			return identityJSON{me.AccountID, me.AccountName, me.EnvironmentID, me.EnvironmentName, me.UserID, me.UserName, me.Email}, nil
+		},
+		func(w io.Writer, me identityJSON) error {
+			lines := []string{
+				"account:     " + withName(me.AccountID, me.AccountName),
+				"environment: " + withName(me.EnvironmentID, me.EnvironmentName),
+			}
+			if user := strings.TrimSpace(strings.Join([]string{me.UserName, angle(me.Email), paren(me.UserID)}, " ")); user != "" {
+				lines = append(lines, "user:        "+strings.Join(strings.Fields(user), " "))
+			}
+			for _, l := range lines {
+				if _, err := fmt.Fprintln(w, printable(l)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 }
 
 func withName(id, name string) string {

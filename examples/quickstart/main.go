@@ -9,7 +9,9 @@
 // embedded fake Rivery (riverytest) with a demo river and does the same.
 //
 // Exit status: 0 when the run succeeded, 1 when it ended otherwise, 2 on a
-// usage or API error.
+// usage or API error. Under `go run` every failure is 1 (go run reports
+// the program's status, not passes it on): build it (go build -o
+// quickstart ./examples/quickstart) for a script that reads the code.
 package main
 
 import (
