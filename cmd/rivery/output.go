@@ -9,6 +9,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"unicode"
+
+	"github.com/creack/pty"
 )
 
 // printJSON writes v as one indented JSON document.
@@ -77,7 +79,12 @@ func isTerminal(w io.Writer) bool {
 		return false
 	}
 	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	if err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	// /dev/null is a character device too: only a terminal has a size.
+	_, err = pty.GetsizeFull(f)
+	return err == nil
 }
 
 // printable escapes the control characters of text that came from the
