@@ -203,7 +203,7 @@ func (s *BoomiTokenSource) exchange(ctx context.Context) (string, error) {
 	if c.obs == nil {
 		return s.exchangeOnce(ctx, c, nil)
 	}
-	o := c.startCall(ctx, http.MethodGet, s.url, routeBoomiExchange)
+	o := c.startCall(ctx, c.endpointOf(http.MethodGet, s.url, routeBoomiExchange), false)
 	jwt, err := s.exchangeOnce(o.ctx, c, o)
 	o.end(err)
 	return jwt, err

@@ -86,6 +86,10 @@ func TestObserverTriggerMaybeApplied(t *testing.T) {
 	if a.WillRetry || !a.Reached || a.ErrorType != "503" {
 		t.Errorf("attempt = %+v", a)
 	}
+	// The IDs are known when the call starts (a span takes them there).
+	if start := log.of("call-start")[0].call; start.Endpoint != end.Endpoint || a.Endpoint != end.Endpoint {
+		t.Errorf("call start %+v, attempt %+v, call end %+v", start.Endpoint, a.Endpoint, end.Endpoint)
+	}
 	if end.Route != "/api/run" || end.RiverID != riverID || end.RunID != "" || end.ServerAddress != "console.rivery.io" ||
 		end.Attempts != 1 || end.StatusCode != 503 || end.ErrorType != "503" || !end.MaybeApplied {
 		t.Errorf("call end = %+v", end)
@@ -102,9 +106,9 @@ func TestObserverConsoleQueryIDs(t *testing.T) {
 	if _, _, err := c.Rivers.GetRun(context.Background(), riverID, runID); err != nil {
 		t.Fatal(err)
 	}
-	end := log.of("call-end")[0].call
-	if end.Route != "/api/check_run" || end.RunID != runID || end.RiverID != "" {
-		t.Errorf("call end = %+v", end.Endpoint)
+	start := log.of("call-start")[0].call
+	if start.Route != "/api/check_run" || start.RunID != runID || start.RiverID != "" || log.of("call-end")[0].call.Endpoint != start.Endpoint {
+		t.Errorf("call start = %+v", start.Endpoint)
 	}
 }
 

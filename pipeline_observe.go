@@ -23,11 +23,11 @@ type callObs struct {
 	trace   bool // attempts may carry trace headers (the request goes to Rivery)
 }
 
-// startCall reports the start of a call of method to rawURL (route: its
-// fixed route, or "" to derive it from the path).
-func (c *Client) startCall(ctx context.Context, method, rawURL, route string) *callObs {
-	o := &callObs{o: c.obs}
-	o.ev.Endpoint = c.endpointOf(method, rawURL, route)
+// startCall reports the start of a call to e (see endpointOf); trace
+// says whether its attempts may carry trace headers.
+func (c *Client) startCall(ctx context.Context, e Endpoint, trace bool) *callObs {
+	o := &callObs{o: c.obs, trace: trace}
+	o.ev.Endpoint = e
 	o.ev.Start = time.Now()
 	o.ctx = o.o.CallStart(ctx, o.ev)
 	return o
@@ -35,9 +35,9 @@ func (c *Client) startCall(ctx context.Context, method, rawURL, route string) *c
 
 // observedDo is do with the call reported to the client's observer.
 func (c *Client) observedDo(ctx context.Context, cl call) (*Response, error) {
-	o := c.startCall(ctx, cl.method, cl.url, "")
-	o.trace = true
-	consoleIDs(&o.ev.IDs, cl)
+	e := c.endpointOf(cl.method, cl.url, "")
+	consoleIDs(&e.IDs, cl)
+	o := c.startCall(ctx, e, true)
 	resp, err := c.doCall(o.ctx, cl, o)
 	o.end(err)
 	return resp, err

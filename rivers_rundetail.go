@@ -139,7 +139,7 @@ func (s *RiversService) ReadStepLog(ctx context.Context, log *StepLog) ([]byte, 
 	if s.client.obs == nil {
 		return s.readStepLog(ctx, log.URL, shown, nil)
 	}
-	o := s.client.startCall(ctx, http.MethodGet, log.URL, routeLogsURL)
+	o := s.client.startCall(ctx, s.client.endpointOf(http.MethodGet, log.URL, routeLogsURL), false)
 	body, r, err := s.readStepLog(o.ctx, log.URL, shown, o)
 	o.end(err)
 	return body, r, err
