@@ -115,7 +115,7 @@ const OutcomeAbandoned = "abandoned"
 
 // WaitEvent is a wait for a run (or a run group) to end. WaitStart gets
 // Operation, IDs, Runs and Start; WaitStatus adds Status, RawStatus,
-// Changed and Seen; WaitEnd gets every field.
+// Changed, SeenAt and Seen; WaitEnd gets every field.
 type WaitEvent struct {
 	// Operation is the method that waits: OpRunAndWait, OpWaitForRun or
 	// OpWaitForGroup.
@@ -136,6 +136,8 @@ type WaitEvent struct {
 	// Changed reports, in WaitStatus, that Status differs from the status
 	// seen before (true for the first).
 	Changed bool
+	// SeenAt is when Status was seen: the time of a span event for it.
+	SeenAt time.Time
 	// Seen is how many statuses the wait has seen: the trigger's answer
 	// and each status call's (one a poll, for a group).
 	Seen int

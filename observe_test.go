@@ -186,7 +186,7 @@ func TestObserverRunAndWait(t *testing.T) {
 					mark = "*"
 				}
 				seen = append(seen, string(e.wait.Status)+mark)
-				if e.in != ws.out || e.wait.RunID != run.ID {
+				if e.in != ws.out || e.wait.RunID != run.ID || e.wait.SeenAt.Before(ws.wait.Start) {
 					t.Errorf("status event %+v with context %q", e.wait, e.in)
 				}
 			}
@@ -354,5 +354,22 @@ func TestObserverBoomiExchange(t *testing.T) {
 	}
 	if end := rest[9].call; end.Attempts != 2 || end.StatusCode != 200 || end.ErrorType != "" {
 		t.Errorf("call end = %+v", end)
+	}
+}
+
+// nilContexts returns nil from every Start method.
+type nilContexts struct{ rivery.NopObserver }
+
+func (nilContexts) CallStart(context.Context, rivery.CallEvent) context.Context       { return nil }
+func (nilContexts) AttemptStart(context.Context, rivery.AttemptEvent) context.Context { return nil }
+func (nilContexts) WaitStart(context.Context, rivery.WaitEvent) context.Context       { return nil }
+
+// An observer that returns a nil context leaves the call's own.
+func TestObserverNilContext(t *testing.T) {
+	t.Parallel()
+	srv := riverytest.NewServer(riverytest.WithRiver(riverytest.River{ID: riverID}))
+	defer srv.Close()
+	if _, err := srv.Client(rivery.WithObserver(nilContexts{})).Rivers.RunAndWait(context.Background(), riverID, nil); err != nil {
+		t.Fatal(err)
 	}
 }

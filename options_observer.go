@@ -14,7 +14,8 @@ import (
 // OpenTelemetry; docs/observability.md shows both.
 //
 // A Start method returns the context the work it starts runs in: ctx
-// itself, or a context derived from it (one carrying a span, say). The
+// itself, or a context derived from it (one carrying a span, say); nil
+// stands for ctx. The
 // matching End method gets that context, and so does the work inside: the
 // attempts of a call, and the calls a wait makes (its trigger and status
 // calls), whose own Start methods get it as their ctx. A call inside

@@ -29,8 +29,16 @@ func (c *Client) startCall(ctx context.Context, e Endpoint, trace bool) *callObs
 	o := &callObs{o: c.obs, trace: trace}
 	o.ev.Endpoint = e
 	o.ev.Start = time.Now()
-	o.ctx = o.o.CallStart(ctx, o.ev)
+	o.ctx = orCtx(o.o.CallStart(ctx, o.ev), ctx)
 	return o
+}
+
+// orCtx is what a Start method returned, or ctx if that was nil.
+func orCtx(returned, ctx context.Context) context.Context {
+	if returned == nil {
+		return ctx
+	}
+	return returned
 }
 
 // observedDo is do with the call reported to the client's observer.
@@ -93,7 +101,7 @@ func (o *callObs) startAttempt(req *http.Request) {
 		a.Header = &o.header
 	}
 	o.attempt = a
-	o.actx = o.o.AttemptStart(o.ctx, a)
+	o.actx = orCtx(o.o.AttemptStart(o.ctx, a), o.ctx)
 	o.header.req = nil // valid only during AttemptStart
 	o.attempt.Header = nil
 }

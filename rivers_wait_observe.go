@@ -29,7 +29,7 @@ func (c *Client) waitStarted(ctx context.Context, op, riverID, runID, groupID st
 	if c.fixed != nil {
 		e.AccountID, e.EnvironmentID = c.fixed.account, c.fixed.environment
 	}
-	w.ctx = c.obs.WaitStart(ctx, *e)
+	w.ctx = orCtx(c.obs.WaitStart(ctx, *e), ctx)
 	return w.ctx, w
 }
 
@@ -40,6 +40,7 @@ func (w *waitObs) statusSeen(run *Run) {
 	}
 	w.ev.Seen++
 	w.ev.Changed = w.ev.Seen == 1 || run.Status != w.ev.Status
+	w.ev.SeenAt = time.Now()
 	w.record(run)
 	w.o.WaitStatus(w.ctx, w.ev)
 }

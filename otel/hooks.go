@@ -61,7 +61,7 @@ func (o *Observer) WaitStatus(ctx context.Context, e rivery.WaitEvent) {
 		return
 	}
 	var buf [4]rivery.Attr
-	span.AddEvent(rivery.EventRunStatus, trace.WithAttributes(kvs(e.StatusAttrs(buf[:0]))...))
+	span.AddEvent(rivery.EventRunStatus, trace.WithTimestamp(e.SeenAt), trace.WithAttributes(kvs(e.StatusAttrs(buf[:0]))...))
 }
 
 // WaitEnd ends the wait's span with the run's outcome (status Error unless

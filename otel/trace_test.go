@@ -134,6 +134,9 @@ func checkWaitSpan(t *testing.T, spans tracetest.SpanStubs, run *rivery.Run, fam
 			t.Errorf("event %q", e.Name)
 		}
 		events = append(events, attr(e.Attributes, "rivery.run.status"))
+		if e.Time.Before(w.StartTime) || e.Time.After(w.EndTime) {
+			t.Errorf("event at %v, outside the wait's span (%v to %v)", e.Time, w.StartTime, w.EndTime)
+		}
 		if attr(e.Attributes, "rivery.run_id") != run.ID {
 			t.Errorf("event attributes %s", attrs(e.Attributes))
 		}
