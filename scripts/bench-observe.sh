@@ -5,7 +5,8 @@
 #   1. without an observer, a call allocates exactly what it does on BASE
 #      (main by default): BenchmarkGetRun/impl=sdk and
 #      BenchmarkRunInMemory/impl=sdk, run on a copy of BASE (git archive)
-#      and on this tree; the script fails if any allocs/op differs;
+#      and on this tree, one round of each in turn; the script fails if
+#      any allocs/op differs;
 #   2. BenchmarkObserver: no observer against a NopObserver (the events
 #      alone);
 #   3. the otel module's BenchmarkOtelObserver: no observer, the Observer
@@ -40,9 +41,17 @@ same='^(BenchmarkGetRun|BenchmarkRunInMemory)$/^impl=sdk$'
 bench() { # dir regex out
   (cd "$1" && go test -run '^$' -bench "$2" -benchmem -benchtime "$benchtime" -count "$count" .) | tee "$3"
 }
-echo "=== 1. No observer: $base against this tree"
-bench "$dir/base" "$same" "$dir/base.txt"
-bench . "$same" "$dir/head.txt"
+echo "=== 1. No observer: $base against this tree, round by round (a shared machine's load drifts)"
+(cd "$dir/base" && go test -c -o "$dir/base.test" .)
+go test -c -o "$dir/head.test" .
+for _ in $(seq "$count"); do
+  for side in base head; do
+    src=.
+    [ "$side" = base ] && src="$dir/base"
+    (cd "$src" && "$dir/$side.test" -test.run '^$' -test.bench "$same" -test.benchmem -test.benchtime "$benchtime" -test.count 1) |
+      tee -a "$dir/$side.txt"
+  done
+done
 echo "=== 2. Core: no observer, NopObserver"
 bench . '^BenchmarkObserver$' "$dir/observer.txt"
 echo "=== 3. otel module: no observer, no-op providers, SDK providers"
