@@ -9,10 +9,12 @@ import (
 	"strings"
 
 	"go.opentelemetry.io/otel/exporters/stdout/stdouttrace"
+	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/propagation"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/rivery-go/rivery"
 	riveryotel "github.com/rivery-go/rivery/otel"
@@ -73,9 +75,18 @@ func printTree(spans tracetest.SpanStubs) {
 	walk("0000000000000000", 0)
 }
 
-// Wire a client to OpenTelemetry: spans through the stdout exporter,
-// metrics through a reader, trace context sent to Rivery (opt-in).
-func ExampleWithPropagators() {
+// newObservedClient gives a program's OpenTelemetry providers to the SDK.
+func newObservedClient(tp trace.TracerProvider, mp metric.MeterProvider) (*rivery.Client, error) {
+	return rivery.NewClientFromEnv(rivery.WithObserver(riveryotel.NewObserver(
+		riveryotel.WithTracerProvider(tp),
+		riveryotel.WithMeterProvider(mp),
+	)))
+}
+
+// Wire a client to OpenTelemetry: spans printed by the stdout exporter,
+// metrics read by a reader (an OTLP exporter and a periodic reader in
+// production).
+func ExampleWithTracerProvider() {
 	exporter, err := stdouttrace.New(stdouttrace.WithPrettyPrint())
 	if err != nil {
 		log.Fatal(err)
@@ -85,16 +96,24 @@ func ExampleWithPropagators() {
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
 	defer func() { _ = mp.Shutdown(context.Background()) }()
 
-	client, err := rivery.NewClientFromEnv(rivery.WithObserver(riveryotel.NewObserver(
-		riveryotel.WithTracerProvider(tp),
-		riveryotel.WithMeterProvider(mp),
-		riveryotel.WithPropagators(propagation.TraceContext{}), // off unless asked
-	)))
+	client, err := newObservedClient(tp, mp)
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer func() { _ = client.Close() }()
+	run, err := client.Rivers.RunAndWait(context.Background(), os.Getenv("RIVERY_RIVER_ID"), nil)
+	fmt.Println(run, err)
+}
 
+// Send each request's trace context to Rivery (W3C traceparent): off
+// unless asked, as Rivery is a third party.
+func ExampleWithPropagators() {
+	obs := riveryotel.NewObserver(riveryotel.WithPropagators(propagation.TraceContext{}))
+	client, err := rivery.NewClientFromEnv(rivery.WithObserver(obs))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer func() { _ = client.Close() }()
 	run, err := client.Rivers.RunAndWait(context.Background(), os.Getenv("RIVERY_RIVER_ID"), nil)
 	fmt.Println(run, err)
 }
