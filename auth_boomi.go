@@ -192,17 +192,31 @@ func (s *BoomiTokenSource) client() (*Client, error) {
 	return c, nil
 }
 
-// exchange makes one exchange, with retries.
+// exchange makes one exchange, with retries, reported to the client's
+// observer when it has one (a call of its own, inside the call that
+// needed the token).
 func (s *BoomiTokenSource) exchange(ctx context.Context) (string, error) {
 	c, err := s.client()
 	if err != nil {
 		return "", err
 	}
+	if c.obs == nil {
+		return s.exchangeOnce(ctx, c, nil)
+	}
+	o := c.startCall(ctx, c.endpointOf(http.MethodGet, s.url, routeBoomiExchange), false)
+	jwt, err := s.exchangeOnce(o.ctx, c, o)
+	o.end(err)
+	return jwt, err
+}
+
+// exchangeOnce is exchange through c, its attempts reported to o when not
+// nil.
+func (s *BoomiTokenSource) exchangeOnce(ctx context.Context, c *Client, o *callObs) (string, error) {
 	s.n.Add(1)
 	var body []byte
 	// A callState makes the client's hooks count and log the attempts
 	// (method, host and path only).
-	st := &callState{method: http.MethodGet}
+	st := &callState{method: http.MethodGet, obs: o}
 	req, err := retryablehttp.NewRequestWithContext(retry.WithCall(ctx, st), http.MethodGet, s.url, nil)
 	if err != nil {
 		return "", fmt.Errorf("%w: building the Boomi token exchange: %w", ErrInvalidArgument, err)
@@ -254,7 +268,7 @@ func readBounded(r io.Reader, limit int64) ([]byte, error) {
 	case err != nil:
 		return nil, fmt.Errorf("reading response: %w", err)
 	case int64(len(b)) > limit:
-		return nil, fmt.Errorf("response body exceeds %d bytes", limit)
+		return nil, bodyTooLarge(limit)
 	}
 	return b, nil
 }

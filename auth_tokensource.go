@@ -129,11 +129,20 @@ func (c *Client) authorize(ctx context.Context) ([]string, string, error) {
 // do sends cl through send with the current token, after waiting for the
 // rate limiter. A 401 asks the token source for a new token once and sends
 // cl again with it: a 401 means the server did nothing, so this is safe for
-// run triggers too. A 403 on an environment's path says so.
+// run triggers too. A 403 on an environment's path says so. With an
+// observer, the call is reported to it.
 func (c *Client) do(ctx context.Context, cl call) (*Response, error) {
 	if ctx == nil {
 		return nil, fmt.Errorf("%w: nil context", ErrInvalidArgument)
 	}
+	if c.obs != nil {
+		return c.observedDo(ctx, cl)
+	}
+	return c.doCall(ctx, cl, nil)
+}
+
+// doCall is do, its attempts reported to o when o is not nil.
+func (c *Client) doCall(ctx context.Context, cl call, o *callObs) (*Response, error) {
 	auth, tok, err := c.authorize(ctx)
 	if err != nil {
 		return nil, err
@@ -141,12 +150,12 @@ func (c *Client) do(ctx context.Context, cl call) (*Response, error) {
 	if err := c.waitLimiter(ctx, cl); err != nil {
 		return nil, err
 	}
-	resp, err := c.send(ctx, cl, auth)
+	resp, err := c.send(ctx, cl, auth, o)
 	if err == nil {
 		return resp, nil
 	}
 	if tok != "" && statusOf(err) == http.StatusUnauthorized {
-		resp, err = c.resend(ctx, cl, tok, resp, err)
+		resp, err = c.resend(ctx, cl, tok, resp, err, o)
 	}
 	if statusOf(err) == http.StatusForbidden {
 		notGrantedHint(err, cl.url)
@@ -156,7 +165,7 @@ func (c *Client) do(ctx context.Context, cl call) (*Response, error) {
 
 // resend refreshes the token that got a 401 and sends cl once more. When
 // no new token comes, the 401 stands (joined with the refresh error).
-func (c *Client) resend(ctx context.Context, cl call, stale string, resp401 *Response, err401 error) (*Response, error) {
+func (c *Client) resend(ctx context.Context, cl call, stale string, resp401 *Response, err401 error, o *callObs) (*Response, error) {
 	fresh, rerr := c.src.ts.Refresh(ctx, stale)
 	if rerr != nil {
 		return resp401, fmt.Errorf("%w (refreshing the token: %w)", err401, rerr)
@@ -171,7 +180,7 @@ func (c *Client) resend(ctx context.Context, cl call, stale string, resp401 *Res
 	if err := c.waitLimiter(ctx, cl); err != nil {
 		return resp401, err
 	}
-	return c.send(ctx, cl, auth)
+	return c.send(ctx, cl, auth, o)
 }
 
 // statusOf is the status of an *APIError in err, or 0.

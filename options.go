@@ -71,6 +71,7 @@ type config struct {
 	pollMax         time.Duration
 	logger          *slog.Logger
 	retryNotify     func(RetryInfo) // see options_hooks.go
+	observer        Observer        // see options_observer.go
 	tokenSource     TokenSource
 	limiter         *rate.Limiter
 }

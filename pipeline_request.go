@@ -79,6 +79,7 @@ type callState struct {
 	fixedBody          [80]byte         // a fixed request body: {"river_id": ...} and the like
 	body               bytes.Buffer     // the request body, re-read by every attempt
 
+	obs         *callObs     // the call's observer state, or nil
 	trace       attemptTrace // how far this attempt got (non-idempotent calls)
 	doneAtStart bool         // ctx was done before this attempt began
 	lastErr     error        // why the last attempt got no complete answer (RetryInfo.Err)
@@ -97,8 +98,9 @@ func stateFrom(ctx context.Context) *callState {
 
 // send sends cl with retries, authorized by auth, and decodes the answer. A
 // non-2xx answer is an *APIError; a failure to get or read one is a
-// *RequestError. Services call it through do.
-func (c *Client) send(ctx context.Context, cl call, auth []string) (*Response, error) {
+// *RequestError. Services call it through do. Its attempts are reported
+// to o, when not nil.
+func (c *Client) send(ctx context.Context, cl call, auth []string, o *callObs) (*Response, error) {
 	if ctx == nil {
 		return nil, fmt.Errorf("%w: nil context", ErrInvalidArgument)
 	}
@@ -106,7 +108,7 @@ func (c *Client) send(ctx context.Context, cl call, auth []string) (*Response, e
 	if err != nil {
 		return nil, err
 	}
-	st := &callState{method: cl.method, nonIdempotent: cl.write || cl.method == http.MethodPost || cl.method == http.MethodPatch}
+	st := &callState{method: cl.method, obs: o, nonIdempotent: cl.write || cl.method == http.MethodPost || cl.method == http.MethodPatch}
 	r := &st.resp // one allocation for both
 	var body any  // untyped nil when there is no body, so GETs send none
 	if cl.body != nil {
@@ -201,6 +203,9 @@ func (c *Client) beforeAttempt(_ retryablehttp.Logger, req *http.Request, retryN
 	if c.logger != nil || c.guardReads {
 		st.start = time.Now()
 	}
+	if st.obs != nil {
+		st.obs.startAttempt(req)
+	}
 }
 
 // afterAttempt records whether a non-idempotent request may have reached the
@@ -230,6 +235,9 @@ func (c *Client) afterAttempt(ctx context.Context, resp *http.Response, err erro
 	}
 	if err == nil && resp != nil && !again && !st.handled {
 		return // the response handler runs next, and this hook again after it
+	}
+	if st.obs != nil {
+		st.obs.endAttempt(resp, err, st.reached(resp != nil, err), again && st.attempts <= c.rc.RetryMax)
 	}
 	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelDebug) {
 		return
@@ -409,7 +417,7 @@ func (st *callState) decodeBody(resp *http.Response, out any, limit int64) error
 }
 
 // bodyTooLarge is the error for a success body longer than limit.
-func bodyTooLarge(limit int64) error { return fmt.Errorf("response body exceeds %d bytes", limit) }
+func bodyTooLarge(limit int64) error { return &tooLargeError{limit} }
 
 // decodeFailure says what a failed decode (err, after the value took n
 // bytes) of a success body was, from where the decoder stopped rather than

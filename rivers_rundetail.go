@@ -15,6 +15,7 @@ import (
 
 	"github.com/hashicorp/go-retryablehttp"
 
+	"github.com/rivery-go/rivery/internal/retry"
 	"github.com/rivery-go/rivery/internal/wire"
 )
 
@@ -135,8 +136,27 @@ func (s *RiversService) ReadStepLog(ctx context.Context, log *StepLog) ([]byte, 
 		return nil, nil, fmt.Errorf("%w: step log URL must be https, not %s://%s", ErrInvalidArgument, truncate(u.Scheme), truncate(u.Host))
 	}
 	shown := (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String()
+	if s.client.obs == nil {
+		return s.readStepLog(ctx, log.URL, shown, nil)
+	}
+	o := s.client.startCall(ctx, s.client.endpointOf(http.MethodGet, log.URL, routeLogsURL), false)
+	body, r, err := s.readStepLog(o.ctx, log.URL, shown, o)
+	o.end(err)
+	return body, r, err
+}
 
-	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, log.URL, nil)
+// readStepLog is ReadStepLog's GET of rawURL (shown in errors as shown),
+// its attempts reported to o when not nil.
+func (s *RiversService) readStepLog(ctx context.Context, rawURL, shown string, o *callObs) ([]byte, *Response, error) {
+	var st *callState
+	if o != nil {
+		// The client's hooks report the attempts of a call that carries a
+		// callState; its path is the route, never the presigned one.
+		st = &callState{method: http.MethodGet, path: routeLogsURL, obs: o}
+		st.host = o.ev.ServerAddress
+		ctx = retry.WithCall(ctx, st)
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: building the step log request", ErrInvalidArgument)
 	}
@@ -144,9 +164,12 @@ func (s *RiversService) ReadStepLog(ctx context.Context, log *StepLog) ([]byte, 
 	var body []byte
 	var readErr error
 	handled := false
-	tooLarge := fmt.Errorf("response body exceeds %d bytes", limitLarge)
+	tooLarge := bodyTooLarge(limitLarge)
 	req.SetResponseHandler(func(resp *http.Response) error {
 		body, readErr, handled = nil, nil, true
+		if st != nil {
+			st.handled = true
+		}
 		switch {
 		case resp.StatusCode < 200 || resp.StatusCode > 299:
 			body, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))

@@ -74,7 +74,10 @@ func (s *RiversService) WaitForRun(ctx context.Context, riverID, runID string, o
 	if err != nil {
 		return nil, err
 	}
-	return s.pollRun(ctx, riverID, runID, nil, minI, maxI, opts)
+	ctx, w := s.client.waitStarted(ctx, OpWaitForRun, riverID, runID, "", 1)
+	run, err := s.pollRun(ctx, riverID, runID, nil, minI, maxI, opts, w)
+	w.waitEnded(run, err)
+	return run, err
 }
 
 // RunAndWait triggers riverID with Run and waits for what it started: the
@@ -87,20 +90,32 @@ func (s *RiversService) RunAndWait(ctx context.Context, riverID string, opts *Wa
 	if err != nil {
 		return nil, err
 	}
+	if err := validateID("river ID", riverID); err != nil {
+		return nil, err
+	}
+	ctx, w := s.client.waitStarted(ctx, OpRunAndWait, riverID, "", "", 1)
+	run, err := s.runAndWait(ctx, riverID, minI, maxI, opts, w)
+	w.waitEnded(run, err)
+	return run, err
+}
+
+// runAndWait is RunAndWait once its arguments are checked.
+func (s *RiversService) runAndWait(ctx context.Context, riverID string, minI, maxI time.Duration, opts *WaitOptions, w *waitObs) (*Run, error) {
 	run, _, err := s.Run(ctx, riverID)
 	if err != nil {
 		return nil, err
 	}
 	opts.notify(nil, run)
+	w.statusSeen(run)
 	switch {
 	case run.Status == StatusSkipped && run.InFlightRunID != "":
-		return s.pollRun(ctx, riverID, run.InFlightRunID, run, minI, maxI, opts)
+		return s.pollRun(ctx, riverID, run.InFlightRunID, run, minI, maxI, opts, w)
 	case run.Status.Terminal():
 		return run, s.client.sealed(outcome(run))
 	case run.Group != nil:
-		return s.pollGroup(ctx, run, minI, maxI, opts)
+		return s.pollGroup(ctx, run, minI, maxI, opts, w)
 	}
-	return s.pollRun(ctx, riverID, run.ID, run, minI, maxI, opts)
+	return s.pollRun(ctx, riverID, run.ID, run, minI, maxI, opts, w)
 }
 
 // WaitForGroup waits, as WaitForRun does, for every run of group: a Run
@@ -138,12 +153,15 @@ func (s *RiversService) WaitForGroup(ctx context.Context, group *Run, opts *Wait
 	if err != nil {
 		return nil, err
 	}
-	return s.pollGroup(ctx, group, minI, maxI, opts)
+	ctx, w := s.client.waitStarted(ctx, OpWaitForGroup, group.RiverID, group.ID, group.GroupID, len(group.Group.Runs))
+	run, err := s.pollGroup(ctx, group, minI, maxI, opts, w)
+	w.waitEnded(run, err)
+	return run, err
 }
 
 // pollGroup polls the runs of group still in progress until all have
 // ended, reporting the group's outcome.
-func (s *RiversService) pollGroup(ctx context.Context, group *Run, minI, maxI time.Duration, opts *WaitOptions) (*Run, error) {
+func (s *RiversService) pollGroup(ctx context.Context, group *Run, minI, maxI time.Duration, opts *WaitOptions, w *waitObs) (*Run, error) {
 	runs := slices.Clone(group.Group.Runs)
 	prev := group
 	g, err := pollUntil(ctx, s.client.clock, group, true, minI, maxI, func() (*Run, bool, error) {
@@ -163,6 +181,7 @@ func (s *RiversService) pollGroup(ctx context.Context, group *Run, minI, maxI ti
 		cur.Group = &RunGroup{ID: group.Group.ID, RiverID: group.Group.RiverID, Runs: slices.Clone(runs)}
 		cur.aggregate()
 		opts.notify(prev, &cur)
+		w.statusSeen(&cur)
 		prev = &cur
 		return &cur, cur.Status.Terminal(), nil
 	})
@@ -173,13 +192,14 @@ func (s *RiversService) pollGroup(ctx context.Context, group *Run, minI, maxI ti
 }
 
 // pollRun waits for a run through pollUntil, reporting status changes.
-func (s *RiversService) pollRun(ctx context.Context, riverID, runID string, last *Run, minI, maxI time.Duration, opts *WaitOptions) (*Run, error) {
+func (s *RiversService) pollRun(ctx context.Context, riverID, runID string, last *Run, minI, maxI time.Duration, opts *WaitOptions, w *waitObs) (*Run, error) {
 	run, err := pollUntil(ctx, s.client.clock, last, last != nil, minI, maxI, func() (*Run, bool, error) {
 		run, _, err := s.GetRun(ctx, riverID, runID)
 		if err != nil {
 			return nil, false, err
 		}
 		opts.notify(last, run)
+		w.statusSeen(run)
 		last = run
 		return run, run.Status.Terminal(), nil
 	})

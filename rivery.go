@@ -56,6 +56,8 @@ type Client struct {
 	fixed     *scope      // the account and environment given by options, or nil
 	envOf     builtEnv    // envURL of the scope given by options, built once
 	logger    *slog.Logger
+	obs       Observer    // WithObserver, or nil
+	routes    *routeCache // with obs: the routes seen, each held once
 	clock     clock
 	pollMin   time.Duration // WaitForRun's default interval bounds
 	pollMax   time.Duration
@@ -131,6 +133,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		urls:      newConsoleURLs(h.console),
 		v1:        h.v1,
 		logger:    cfg.logger,
+		obs:       cfg.observer,
 		clock:     realClock{},
 		pollMin:   cfg.pollMin,
 		pollMax:   cfg.pollMax,
@@ -138,6 +141,9 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	}
 	if c.src != nil {
 		c.auth = c.src.lastHeader
+	}
+	if c.obs != nil {
+		c.routes = &routeCache{}
 	}
 	c.guardReads = cfg.httpClient != nil && !stdTransport(cfg.httpClient.Transport)
 	if cfg.userAgent != "" {
