@@ -78,7 +78,7 @@ func (e *APIError) Error() string {
 	fmt.Fprintf(&b, "rivery: %s %s: %d %s", e.Method, e.URL, e.StatusCode, http.StatusText(e.StatusCode))
 	if e.Message != "" {
 		b.WriteString(": ")
-		b.WriteString(clip(e.Message, maxMessage))
+		b.WriteString(clip(e.Message))
 	}
 	if e.Hint != "" {
 		b.WriteString(" (" + e.Hint + ")")
@@ -182,7 +182,7 @@ func (e *RunError) Error() string {
 		msg += " (" + strconv.Quote(e.Run.RawStatus) + ")"
 	}
 	if e.Run.Message != "" {
-		msg += ": " + clip(e.Run.Message, maxMessage)
+		msg += ": " + clip(e.Run.Message)
 	}
 	return e.scrub.printable(msg)
 }
@@ -289,8 +289,10 @@ func plainText(b []byte) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// clip shortens s to at most n bytes on a rune boundary.
-func clip(s string, n int) string {
+// clip shortens a server message s to at most maxMessage bytes on a rune
+// boundary.
+func clip(s string) string {
+	n := maxMessage
 	if len(s) <= n {
 		return s
 	}

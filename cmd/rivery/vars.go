@@ -54,6 +54,16 @@ func varsEnvDelete(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	defer cancel()
+	// The API answers a DELETE of a missing name with success, and the SDK
+	// sends the DELETE alone: the command reads the variables first so that
+	// a mistyped name is an error (one request more, for a person typing).
+	vars, _, err := c.client.Variables.List(ctx)
+	if err != nil {
+		return err
+	}
+	if _, ok := vars[pos[0]]; !ok {
+		return fmt.Errorf("%w: the environment has no variable %q: nothing deleted", rivery.ErrNoSuchVariable, pos[0])
+	}
 	if _, err := c.client.Variables.Delete(ctx, pos[0]); err != nil {
 		return err
 	}
