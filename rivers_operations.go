@@ -3,6 +3,7 @@ package rivery
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"time"
@@ -25,9 +26,9 @@ type Operation struct {
 	// UpdatedAt is when the server last changed it (last_update_date);
 	// zero when not sent.
 	UpdatedAt time.Time
-	// Result is the operation's result as the server sent it, as JSON text
-	// (a string, a list, an object or null, depending on Type); empty when
-	// there is none. A done operation may also carry an ErrorMessage.
+	// Result is the operation's result as the server sent it, as compact
+	// JSON text (a string, a list or an object, depending on Type); empty
+	// when there is none. A done operation may also carry an ErrorMessage.
 	Result string
 }
 
@@ -74,8 +75,9 @@ func operationFromWire(w *wire.Operation) *Operation {
 		RunID:        string(w.RunID),
 		UpdatedAt:    w.LastUpdateDate.Time,
 	}
-	if r := bytes.TrimSpace(w.Result); len(r) > 0 && string(r) != "null" {
-		op.Result = string(r)
+	var compact bytes.Buffer
+	if r := bytes.TrimSpace(w.Result); len(r) > 0 && string(r) != "null" && json.Compact(&compact, r) == nil {
+		op.Result = compact.String()
 	}
 	return op
 }

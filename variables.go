@@ -1,6 +1,7 @@
 package rivery
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -38,14 +39,18 @@ func (s *VariablesService) list(ctx context.Context, sc scope) (map[string]strin
 }
 
 // variableValues reads variables' values: a string as itself, anything
-// else (a number, a list, an object) as its JSON text, null as "".
+// else (a number, a list, an object) as its JSON text (compact), null as
+// "".
 func variableValues(raw map[string]json.RawMessage) map[string]string {
 	vars := make(map[string]string, len(raw))
 	for k, v := range raw {
 		var str string
+		var compact bytes.Buffer
 		switch {
 		case json.Unmarshal(v, &str) == nil:
 			vars[k] = str
+		case json.Compact(&compact, v) == nil:
+			vars[k] = compact.String()
 		default:
 			vars[k] = string(v)
 		}

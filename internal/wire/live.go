@@ -71,15 +71,15 @@ func (n *NamedRef) UnmarshalJSON(b []byte) error {
 		*n = NamedRef{ID: s}
 		return nil
 	}
-	if v, ok := flatNamedRef(b); ok {
+	if v, ok := flatNamedRef(b); ok && v != (NamedRef{}) {
 		*n = v
 		return nil
 	}
-	*n = NamedRef{}
-	if oid, ok := mongoID(b); ok {
-		n.ID = oid
+	if oid, ok := mongoID(b); ok { // {"$oid": "..."}: an ID alone
+		*n = NamedRef{ID: oid}
 		return nil
 	}
+	*n = NamedRef{}
 	var v struct {
 		ID   Text `json:"_id"`
 		Name Text `json:"name"`
