@@ -133,7 +133,7 @@ func riverFromConsole(w *wire.ConsoleRiver) *River {
 func (r *River) setConsole(w *wire.ConsoleRiver, spare []Scheduler) {
 	r.setWire(&w.River)
 	r.ID = firstNonEmpty(r.ID, string(w.ObjectID))
-	d := &w.Definitions.V
+	d := &w.Definitions
 	r.Name = firstNonEmpty(string(d.Name), r.Name)
 	r.Status = RiverStatus(firstNonEmpty(string(d.Status), string(r.Status)))
 	r.Type = firstNonEmpty(string(d.TypeID), r.Type)

@@ -24,9 +24,57 @@ type Identity struct {
 // item of GET /api/rivers/{id}: the river's fields nest under
 // river_definitions.
 type ConsoleRiver struct {
-	River                             // flat fields, as older answers and the v1 list give them
+	River                        // flat fields, as older answers and the v1 list give them
+	ObjectID    ID               `json:"_id"`
+	Definitions RiverDefinitions `json:"river_definitions"` // zero when absent or unreadable
+}
+
+// laxConsoleRiver is ConsoleRiver with river_definitions read leniently.
+// An answer is read as ConsoleRiver first, in one pass: a Lax field of a
+// list of hundreds of rivers would read each river's block twice. Only an
+// answer that does not decode (river_definitions that is not an object)
+// is read again this way.
+type laxConsoleRiver struct {
+	River
 	ObjectID    ID                    `json:"_id"`
-	Definitions Lax[RiverDefinitions] `json:"river_definitions"` // zero when absent or unreadable
+	Definitions Lax[RiverDefinitions] `json:"river_definitions"`
+}
+
+func (l *laxConsoleRiver) river() ConsoleRiver {
+	return ConsoleRiver{River: l.River, ObjectID: l.ObjectID, Definitions: l.Definitions.V}
+}
+
+// decodeRivers reads b, an array of rivers or one river object, into
+// values; if that fails, again with river_definitions read leniently, and
+// the first error stands when that fails too.
+func decodeRivers(b []byte) ([]ConsoleRiver, error) {
+	var list []ConsoleRiver
+	var err error
+	if b[0] == '[' {
+		err = json.Unmarshal(b, &list)
+	} else {
+		list = make([]ConsoleRiver, 1)
+		err = json.Unmarshal(b, &list[0])
+	}
+	if err == nil {
+		return list, nil
+	}
+	var lax []laxConsoleRiver
+	var laxErr error
+	if b[0] == '[' {
+		laxErr = json.Unmarshal(b, &lax)
+	} else {
+		lax = make([]laxConsoleRiver, 1)
+		laxErr = json.Unmarshal(b, &lax[0])
+	}
+	if laxErr != nil {
+		return nil, err
+	}
+	list = make([]ConsoleRiver, len(lax))
+	for i := range lax {
+		list[i] = lax[i].river()
+	}
+	return list, nil
 }
 
 // RiverDefinitions is a console river's river_definitions block.
@@ -173,11 +221,10 @@ func (c *ConsoleRiverList) UnmarshalJSON(b []byte) error {
 	switch {
 	case len(b) == 0:
 		return errNotRiver
-	case b[0] == '[':
-		return json.Unmarshal(b, (*[]ConsoleRiver)(c))
-	case b[0] == '{':
-		*c = make(ConsoleRiverList, 1)
-		return json.Unmarshal(b, &(*c)[0])
+	case b[0] == '[', b[0] == '{':
+		list, err := decodeRivers(b)
+		*c = list
+		return err
 	case string(b) == "null":
 		*c = nil
 		return nil
@@ -199,24 +246,30 @@ func (c *ConsoleRivers) UnmarshalJSON(b []byte) error {
 	switch {
 	case len(b) == 0:
 		return errNotRiver
-	case b[0] == '[':
-		var list []*ConsoleRiver
-		if err := json.Unmarshal(b, &list); err != nil {
+	case b[0] == '[', b[0] == '{':
+		list, err := decodeRivers(b)
+		if err != nil {
 			return err
 		}
-		*c = list
-	case b[0] == '{':
-		var one ConsoleRiver
-		if err := json.Unmarshal(b, &one); err != nil {
-			return err
-		}
-		*c = ConsoleRivers{&one}
+		*c = pointersTo(list)
 	case string(b) == "null":
 		*c = nil
 	default:
 		return errNotRiver
 	}
 	return nil
+}
+
+// pointersTo returns a pointer to each of items, nil for one that names
+// no river (a null in the list).
+func pointersTo(items []ConsoleRiver) ConsoleRivers {
+	out := make(ConsoleRivers, len(items))
+	for i := range items {
+		if items[i].Keyed() || items[i].ObjectID != "" || items[i].Definitions.Name != "" {
+			out[i] = &items[i]
+		}
+	}
+	return out
 }
 
 // CancelRunGroup is the body of the v1 cancel of a whole run group.
