@@ -48,25 +48,11 @@ func (l *laxConsoleRiver) river() ConsoleRiver {
 // values; if that fails, again with river_definitions read leniently, and
 // the first error stands when that fails too.
 func decodeRivers(b []byte) ([]ConsoleRiver, error) {
-	var list []ConsoleRiver
-	var err error
-	if b[0] == '[' {
-		err = json.Unmarshal(b, &list)
-	} else {
-		list = make([]ConsoleRiver, 1)
-		err = json.Unmarshal(b, &list[0])
-	}
+	list, err := listOrOne[ConsoleRiver](b)
 	if err == nil {
 		return list, nil
 	}
-	var lax []laxConsoleRiver
-	var laxErr error
-	if b[0] == '[' {
-		laxErr = json.Unmarshal(b, &lax)
-	} else {
-		lax = make([]laxConsoleRiver, 1)
-		laxErr = json.Unmarshal(b, &lax[0])
-	}
+	lax, laxErr := listOrOne[laxConsoleRiver](b)
 	if laxErr != nil {
 		return nil, err
 	}
@@ -75,6 +61,18 @@ func decodeRivers(b []byte) ([]ConsoleRiver, error) {
 		list[i] = lax[i].river()
 	}
 	return list, nil
+}
+
+// listOrOne reads b, a JSON array of T or one T.
+func listOrOne[T any](b []byte) ([]T, error) {
+	var list []T
+	if b[0] == '[' {
+		err := json.Unmarshal(b, &list)
+		return list, err
+	}
+	list = make([]T, 1)
+	err := json.Unmarshal(b, &list[0])
+	return list, err
 }
 
 // RiverDefinitions is a console river's river_definitions block.
@@ -217,19 +215,9 @@ type ConsoleRiverList []ConsoleRiver
 
 // UnmarshalJSON accepts an array of rivers or one river object.
 func (c *ConsoleRiverList) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	switch {
-	case len(b) == 0:
-		return errNotRiver
-	case b[0] == '[', b[0] == '{':
-		list, err := decodeRivers(b)
-		*c = list
-		return err
-	case string(b) == "null":
-		*c = nil
-		return nil
-	}
-	return errNotRiver
+	list, err := readRivers(b)
+	*c = list
+	return err
 }
 
 // ConsoleRivers is GET /api/rivers/{id}: a one-element array, or (accepted
@@ -242,27 +230,33 @@ var errNotRiver = errors.New("want a river object or an array of them")
 
 // UnmarshalJSON accepts an array of rivers or one river object.
 func (c *ConsoleRivers) UnmarshalJSON(b []byte) error {
+	list, err := readRivers(b)
+	if err != nil {
+		return err
+	}
+	*c = pointersTo(list)
+	return nil
+}
+
+// readRivers reads an answer of rivers: an array, one river object, or
+// null (none).
+func readRivers(b []byte) ([]ConsoleRiver, error) {
 	b = bytes.TrimSpace(b)
 	switch {
-	case len(b) == 0:
-		return errNotRiver
-	case b[0] == '[', b[0] == '{':
-		list, err := decodeRivers(b)
-		if err != nil {
-			return err
-		}
-		*c = pointersTo(list)
+	case len(b) > 0 && (b[0] == '[' || b[0] == '{'):
+		return decodeRivers(b)
 	case string(b) == "null":
-		*c = nil
-	default:
-		return errNotRiver
+		return nil, nil
 	}
-	return nil
+	return nil, errNotRiver
 }
 
 // pointersTo returns a pointer to each of items, nil for one that names
 // no river (a null in the list).
 func pointersTo(items []ConsoleRiver) ConsoleRivers {
+	if items == nil {
+		return nil
+	}
 	out := make(ConsoleRivers, len(items))
 	for i := range items {
 		if items[i].Keyed() || items[i].ObjectID != "" || items[i].Definitions.Name != "" {
