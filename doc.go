@@ -9,7 +9,7 @@
 // RiverVariables, Environments and Tokens. The README in the repository
 // (https://github.com/rivery-go/rivery) has a section for each topic below,
 // with examples that the tests compile, and docs/design-changes.md lists
-// the names 0.2.0 added or deprecated.
+// the names 0.2.0 and 0.3.0 added or deprecated.
 //
 // # Client
 //
@@ -111,6 +111,23 @@
 // stays under them however many goroutines share the client. See the
 // README's "Auth and regions", "Environments" and "Rate limits".
 //
+// # Reading answers: the tolerant reader
+//
+// The live API sends the same field in many forms (Boomi's reference shows
+// an environment's is_deleted as "False"; the console's answers carry
+// {"$oid"} IDs and {"$date"} times; one list holds a time as
+// "2024-12-25 10:35:09.357430" and the next as "1705132839"). The SDK reads
+// the fields it acts on strictly: IDs (a string, {"$oid": "..."} or a
+// number), statuses, paging (items, and next_page as a URL or nothing),
+// a trigger's runs, error bodies; a wrong one is a clear error. Every other
+// field is read leniently: a boolean from true/false, "True"/"False",
+// "1"/"0", 1/0 or null; a number from a number or a numeric string; a time
+// from RFC 3339, ISO 8601 without a zone (UTC, with a T or a space), epoch
+// seconds or milliseconds (number or string) or {"$date": ms}; and a value
+// that cannot be read becomes its zero value, never a failed call.
+// total_items is never trusted over the items. docs/wire.md has the rule
+// in full and how it is tested against every documented answer.
+//
 // # Errors
 //
 // A non-2xx answer is an *APIError, which matches the sentinel of its status
@@ -165,6 +182,10 @@
 //	srv := riverytest.NewServer(riverytest.WithRiver(riverytest.River{ID: "63b724fc690def001131d242"}))
 //	defer srv.Close()
 //	client := srv.Client()
+//
+// It answers in the shapes of Boomi's reference, string booleans
+// included, and riverytest.WithDrift makes every answer carry its optional
+// fields in the other forms the live API sends them in.
 //
 // riverytest.NewServerAt serves the same fake for programs outside Go
 // tests, and the rivery command's "rivery fake" serves it from a shell.

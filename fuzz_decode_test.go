@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode"
@@ -31,13 +32,51 @@ func (a fixedAnswer) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.Body != nil {
 		_ = req.Body.Close()
 	}
+	return a.response(req), nil
+}
+
+func (a fixedAnswer) response(req *http.Request) *http.Response {
 	return &http.Response{
 		StatusCode:    a.status,
 		Header:        http.Header{"Content-Type": {"application/json"}},
 		Body:          io.NopCloser(strings.NewReader(string(a.body))),
 		ContentLength: int64(len(a.body)),
 		Request:       req,
-	}, nil
+	}
+}
+
+// budgetAnswer is a fixedAnswer that ends the call's context once it has
+// answered budget requests: a poller meeting an answer that never ends
+// it (an operation still running, a 429 or a 5xx to wait out) stops there
+// instead of polling forever on the instant clock.
+type budgetAnswer struct {
+	fixedAnswer
+	budget int
+	n      atomic.Int64
+	cancel context.CancelFunc
+}
+
+func (a *budgetAnswer) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		_ = req.Body.Close()
+	}
+	if a.n.Add(1) >= int64(a.budget) {
+		a.cancel()
+	}
+	return a.response(req), nil
+}
+
+// spent reports whether the budget ran out.
+func (a *budgetAnswer) spent() bool { return a.n.Load() >= int64(a.budget) }
+
+// fuzzStatus maps a fuzzed status onto 200 to 599: a status already in
+// that range is kept (the seeds' 401, 404, 429 and 5xx among them), any
+// other folds into it.
+func fuzzStatus(status int) int {
+	if status >= 200 && status <= 599 {
+		return status
+	}
+	return 200 + (status%400+400)%400
 }
 
 // decodeCall is one call and what it decoded, for the run checks.
@@ -95,22 +134,33 @@ func FuzzDecodePaths(f *testing.F) {
 	calls := decodeCalls()
 	consoleCalls := map[string]bool{"Run": true, "GetRun": true, "CancelRun": true, "Rivers.List": true, "Rivers.Get": true}
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
-		status = 200 + (status%400+400)%400 // 200 to 599
+		status = fuzzStatus(status)
 		for _, console := range []bool{false, true} {
-			opts := []Option{WithHTTPClient(&http.Client{Transport: fixedAnswer{status, body}}), WithoutRetries()}
-			if !console {
-				opts = append(opts, WithAccountID("5f1a2b3c4d5e6f7081920a1b"), WithEnvironmentID("6a7b8c9d0e1f2a3b4c5d6e7f"))
-			}
-			c, err := NewClient("fuzz-token", opts...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			c.clock = instantClock{}
 			for _, dc := range calls {
 				if console && !consoleCalls[dc.name] {
 					continue // v1-only calls would ask /api/me first; the v1 client covers them
 				}
-				runs, err := dc.do(context.Background(), c)
+				ctx, cancel := context.WithCancel(context.Background())
+				answer := &budgetAnswer{fixedAnswer: fixedAnswer{status, body}, budget: 8, cancel: cancel}
+				opts := []Option{WithHTTPClient(&http.Client{Transport: answer}), WithoutRetries()}
+				if !console {
+					opts = append(opts, WithAccountID("5f1a2b3c4d5e6f7081920a1b"), WithEnvironmentID("6a7b8c9d0e1f2a3b4c5d6e7f"))
+				}
+				c, err := NewClient("fuzz-token", opts...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				c.clock = instantClock{}
+				runs, err := dc.do(ctx, c)
+				cancel()
+				if errors.Is(err, context.Canceled) {
+					// Only a poller spends the budget: WaitForOperation on an
+					// operation that never ends, or on 429s and 5xx.
+					if dc.name != "WaitForOperation" || !answer.spent() {
+						t.Fatalf("%s: status %d: the call was cut off after %d requests: %v", dc.name, status, answer.n.Load(), err)
+					}
+					continue
+				}
 				checkDecodeOutcome(t, dc.name, status, err)
 				for _, r := range runs {
 					checkDecodedRun(t, dc.name, r)
@@ -118,6 +168,30 @@ func FuzzDecodePaths(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The seeds reach every status class: before issue #23 the mapping moved
+// every status by 200 (401 became 201, 202 became 402), so no seed's
+// status was ever the one it names.
+func TestFuzzStatusKeepsTheSeeds(t *testing.T) {
+	t.Parallel()
+	classes := map[int]bool{}
+	for _, s := range decodeSeeds() {
+		if got := fuzzStatus(s.status); got != s.status {
+			t.Errorf("seed status %d answered as %d", s.status, got)
+		}
+		classes[s.status/100] = true
+	}
+	for _, class := range []int{2, 3, 4, 5} {
+		if !classes[class] {
+			t.Errorf("no seed of status class %dxx", class)
+		}
+	}
+	for _, in := range []int{-1, 0, 199, 600, 1 << 40, -(1 << 40)} {
+		if got := fuzzStatus(in); got < 200 || got > 599 {
+			t.Errorf("fuzzStatus(%d) = %d", in, got)
+		}
+	}
 }
 
 type instantClock struct{}
@@ -232,6 +306,20 @@ func decodeSeeds() []decodeSeed {
 		{502, "upstream connect error \xff\xfe"},
 		{503, "   \n\t  "},
 		{418, `{"detail": {"nested": true}}`},
+		{302, ``}, // a redirect without a Location: the answer itself
+		{304, ``},
+		{307, `{"detail": "moved"}`},
+		// The shapes of issue #23: string booleans, zone-less and epoch
+		// times, {"$oid"} IDs, a skipped trigger without runs, a refused
+		// one, an empty activation answer, a run operation in progress.
+		{201, `{"river_cross_id":"a461d00fbda24a33b6efcd434c8d6b22","run_group_id":"g","status":"skipped","message":"The river is already in progress, please use the run id '0d3f1c6a9b8e4d2f8a7c6b5e4d3c2b1a' in order to check the status of the run."}`},
+		{201, `{"error":"Rate limit exceeded: 1 per 1 minute"}`},
+		{202, ``},
+		{200, `{"operation_id":"op1","operation_type":"enable","last_update_date":"2023-11-15T13:25:47.442657","status":"R","result":{"response":[]},"error_message":""}`},
+		{200, `{"run_id":{"$oid":"r9"},"status":"running","start_date_utc":"2022-09-01 07:40:33","start_date_in_milliseconds":"1662018033000","units":"1.0","is_sub_river_run":"False"}`},
+		{200, `{"items":[{"river_cross_id":"a","schedulers":[{"cron_expression":"0 3 * * *","is_enabled":"True"}],"metadata":{"created_at":1644530734}}],"next_page":" ","page":"1","total_items":"9"}`},
+		{200, `[{"_id":{"$oid":"x"},"cross_id":{"$oid":"63b724fc690def001131d242"},"river_definitions":{"is_scheduled":"True","river_date_inserted":{"$date":1688020367132},"group_id":{"_id":{"$oid":"g"}}}}]`},
+		{200, `{"token_id":"t1","token_name":"ci","scopes":{"e1":["river:list"]},"insert_time":{"$date":1688020367132},"last_used_at":""}`},
 	}
 	// Every status word and letter, with spaces around and inside.
 	for _, st := range []string{"W", "P", "R", "D", "E", "F", "pending", "running", "succeeded", "failed", "canceled", "cancelled", //nolint:misspell // a spelling servers send

@@ -88,6 +88,10 @@ func (s *Server) handle(mux *http.ServeMux, pattern string, route Route, fam fam
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		tok := s.record(route, r, body)
 		serve := func(w http.ResponseWriter) { s.serve(w, r, fam, scopes, h, tok) }
+		if on, n := s.drifting(); on {
+			plain := serve
+			serve = func(w http.ResponseWriter) { serveDrifted(w, n, plain) }
+		}
 
 		f := s.takeFault(route)
 		if f == nil {

@@ -10,9 +10,13 @@
 // takes that long in real time.
 //
 // Answers follow the live API's shapes (nested console rivers, a
-// one-element array for one console river); River's knobs (SubRivers,
-// NoRuns, SkipWhileRunning, CancelAsFailed, OmitPendingStatus) and
-// WithoutTokenRoutes reproduce what the live API does.
+// one-element array for one console river) and those of Boomi's reference
+// (environments with "True"/"False" flags, versions with insert_date and
+// user_info, operations with their type and result, tasks with
+// task_status, logic steps keyed by name); River's knobs (SubRivers,
+// NoRuns, SkipWhileRunning, CancelAsFailed, OmitPendingStatus),
+// WithoutTokenRoutes and WithDrift (optional fields in every form the
+// live API has sent them in) reproduce what the live API does.
 package riverytest
 
 import (
@@ -58,6 +62,7 @@ type Server struct {
 	seq      int
 	closed   bool
 	act      activityConfig
+	drift    driftState
 
 	noTokenRoutes bool
 }

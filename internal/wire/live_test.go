@@ -65,3 +65,24 @@ func FuzzNamedRef(f *testing.F) {
 		}
 	})
 }
+
+// A river_definitions that is not an object reads as none (the list is
+// read a second time, leniently); an unreadable ID still fails.
+func TestConsoleRiversLenientDefinitions(t *testing.T) {
+	t.Parallel()
+	var list ConsoleRiverList
+	if err := json.Unmarshal([]byte(`[{"cross_id":"a","river_definitions":"x"},{"cross_id":"b","river_definitions":{"river_name":"n","is_scheduled":"True"}}]`), &list); err != nil ||
+		len(list) != 2 || list[0].CrossID != "a" || list[0].Definitions != (RiverDefinitions{}) || list[1].Definitions.Name != "n" || !list[1].Definitions.IsScheduled {
+		t.Errorf("list = %+v, %v", list, err)
+	}
+	var one ConsoleRivers
+	if err := json.Unmarshal([]byte(`{"cross_id":"a","river_definitions":[1]}`), &one); err != nil || len(one) != 1 || one[0].CrossID != "a" {
+		t.Errorf("one = %+v, %v", one, err)
+	}
+	if err := json.Unmarshal([]byte(`[{"cross_id":true,"river_definitions":"x"}]`), &list); err == nil {
+		t.Errorf("a boolean cross_id read as %+v", list)
+	}
+	if err := json.Unmarshal([]byte(`[null, {"cross_id":"a"}]`), &one); err != nil || len(one) != 2 || one[0] != nil || one[1] == nil {
+		t.Errorf("[null, river] = %+v, %v", one, err)
+	}
+}
