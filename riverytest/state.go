@@ -41,6 +41,7 @@ type run struct {
 	outcome, msg         string // the final status and its message, from the river or sub-river
 	started              time.Time
 	ended                time.Time
+	dur                  time.Duration // River.Duration, scaled; 0: runs move by polls
 	polls                int
 	canceled             bool
 	recorded             *RecordedRun // set by AddRun: its status is fixed
@@ -59,11 +60,11 @@ func (r *run) status(rv *river, now time.Time) string {
 	case r.canceled:
 		return "canceled"
 	}
-	if rv.Duration > 0 {
+	if r.dur > 0 {
 		switch elapsed := now.Sub(r.started); {
-		case elapsed < rv.Duration/4:
+		case elapsed < r.dur/4:
 			return "pending"
-		case elapsed < rv.Duration:
+		case elapsed < r.dur:
 			return "running"
 		}
 		return r.outcome
@@ -75,6 +76,15 @@ func (r *run) status(rv *river, now time.Time) string {
 		return r.outcome
 	}
 	return "running"
+}
+
+// observe is the status an activity view reports for the run: for a run
+// that moves by polls and has not ended, that counts as a status call.
+func (r *run) observe(rv *river, now time.Time) string {
+	if st := r.status(rv, now); r.dur > 0 || r.recorded != nil || terminal(st) {
+		return st
+	}
+	return r.poll(rv, now)
 }
 
 // poll counts a status call and returns the status it sees.
@@ -139,6 +149,7 @@ func (s *Server) startRun(rv *river) *run {
 		outcome: rv.Outcome,
 		msg:     rv.Message,
 		started: time.Now().UTC(),
+		dur:     s.scaled(rv.Duration),
 	}
 	s.runs[r.id] = r
 	return r

@@ -96,7 +96,10 @@ func (s *Server) v1Run(w http.ResponseWriter, r *http.Request, _ *token) {
 			writeError(w, v1, http.StatusNotFound, "Sub river "+sub+" not found")
 			return
 		}
-		runs := s.trigger(rv, sub)
+		runs, ok := s.limitedTrigger(w, v1, rv, sub)
+		if !ok {
+			return
+		}
 		s.seq++
 		group := fmt.Sprintf("%032x", 0xb000+s.seq)
 		items := make([]map[string]any, len(runs))
