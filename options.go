@@ -73,6 +73,9 @@ type config struct {
 	retryNotify     func(RetryInfo) // see options_hooks.go
 	tokenSource     TokenSource
 	limiter         *rate.Limiter
+	budgetN         int           // WithRequestBudget; 0: DefaultRequestBudget for polls only
+	budgetPer       time.Duration // WithRequestBudget's span
+	noSharedPolling bool          // WithoutSharedPolling
 }
 
 func defaultConfig() config {

@@ -79,6 +79,10 @@ type callState struct {
 	fixedBody          [80]byte         // a fixed request body: {"river_id": ...} and the like
 	body               bytes.Buffer     // the request body, re-read by every attempt
 
+	poll   bool         // a status call of the shared poller: one attempt, budgeted as a poll
+	ticket budgetTicket // this attempt's slot in the client's budget
+	ended  bool         // the budget has heard of this attempt's end
+
 	trace       attemptTrace // how far this attempt got (non-idempotent calls)
 	doneAtStart bool         // ctx was done before this attempt began
 	atEOF       bool         // the body was read to its end: closing it loses nothing
@@ -94,18 +98,20 @@ func stateFrom(ctx context.Context) *callState {
 	return st
 }
 
-// send sends cl with retries, authorized by auth, and decodes the answer. A
+// send sends cl with retries, authorized by auth, and decodes the answer;
+// adm is its first attempt's admission (see Client.admit). A
 // non-2xx answer is an *APIError; a failure to get or read one is a
 // *RequestError. Services call it through do.
-func (c *Client) send(ctx context.Context, cl call, auth []string) (*Response, error) {
+func (c *Client) send(ctx context.Context, cl call, auth []string, adm admission) (*Response, error) {
 	if ctx == nil {
 		return nil, fmt.Errorf("%w: nil context", ErrInvalidArgument)
 	}
 	target, err := fullURL(cl.url, cl.query)
 	if err != nil {
+		c.notSent(adm)
 		return nil, err
 	}
-	st := &callState{method: cl.method, nonIdempotent: cl.write || cl.method == http.MethodPost || cl.method == http.MethodPatch}
+	st := &callState{method: cl.method, nonIdempotent: cl.write || cl.method == http.MethodPost || cl.method == http.MethodPatch, poll: adm.poll, ticket: adm.ticket}
 	r := &st.resp // one allocation for both
 	var body any  // untyped nil when there is no body, so GETs send none
 	if cl.body != nil {
@@ -113,6 +119,7 @@ func (c *Client) send(ctx context.Context, cl call, auth []string) (*Response, e
 		// into st (a fixed body) or a shared one costs no allocation.
 		b, err := st.encodeBody(cl.body)
 		if err != nil {
+			c.notSent(adm)
 			return nil, fmt.Errorf("%w: encoding request body: %w", ErrInvalidArgument, err)
 		}
 		st.body = *bytes.NewBuffer(b)
@@ -124,6 +131,7 @@ func (c *Client) send(ctx context.Context, cl call, auth []string) (*Response, e
 	}
 	req, err := newRequest(ctx, cl.method, target, body)
 	if err != nil {
+		c.notSent(adm)
 		return nil, fmt.Errorf("%w: building request: %w", ErrInvalidArgument, err)
 	}
 	st.host, st.path = req.URL.Host, req.URL.Path
@@ -142,6 +150,7 @@ func (c *Client) send(ctx context.Context, cl call, auth []string) (*Response, e
 	})
 
 	resp, err := c.rc.Do(req) //nolint:bodyclose // closed below by st.drainClose, on every path
+	c.attemptEnded(st, nil)
 	if resp == nil {
 		r = nil
 	} else {
@@ -194,6 +203,7 @@ func (c *Client) beforeAttempt(_ retryablehttp.Logger, req *http.Request, retryN
 	}
 	st.attempts = retryNumber + 1
 	st.handled = false
+	st.ended = false
 	st.atEOF, st.closed = false, false
 	st.trace.reset()
 	st.doneAtStart = req.Context().Err() != nil
@@ -209,6 +219,7 @@ func (c *Client) afterAttempt(ctx context.Context, resp *http.Response, err erro
 	if st == nil {
 		return
 	}
+	c.attemptEnded(st, resp)
 	if again && err == nil && resp != nil && !st.handled {
 		// A 429 or 5xx to retry: close it here, the drain bounded in time.
 		// After the last attempt, do reads its body for the APIError.
