@@ -169,7 +169,8 @@ func (s *RiversService) WaitForGroup(ctx context.Context, group *Run, opts *Wait
 // pollGroup polls the runs of group still in progress until all have
 // ended, reporting the group's outcome; since is when the group's trigger
 // was sent (zero: unknown). The wait starts at joinWait, sees statuses in
-// see, and ends when it returns.
+// report (the group's; take takes in each run's), and ends when it
+// returns.
 func (s *RiversService) pollGroup(ctx context.Context, group *Run, since time.Time, minI, maxI time.Duration, opts *WaitOptions) (*Run, error) {
 	c := s.client
 	runs := slices.Clone(group.Group.Runs)
