@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jarcoal/httpmock"
+
 	"github.com/rivery-go/rivery"
 )
 
@@ -438,5 +440,37 @@ func TestActivitiesRunGroupFillsIDs(t *testing.T) {
 	counts := rivery.StatusCounts{Pending: 1, Running: 2, Succeeded: 4, Failed: 8, Canceled: 16, Skipped: 32}
 	if got := counts.Total(); got != 63 {
 		t.Errorf("Total of %+v = %d, want 63", counts, got)
+	}
+}
+
+// A row as Rivery's console receives it: the counters named success,
+// waiting, running, failed, canceled; last_run in epoch milliseconds; a
+// sub-river's row, whose river_id is not its cross_id; fields the SDK
+// does not surface (account, env_id, is_multi, datasource_id, dry_runs,
+// last_runs). Every field the shared poller reads comes through.
+func TestActivitiesConsoleRowShape(t *testing.T) {
+	t.Parallel()
+	c, mock := setup(t, v1()...)
+	mock.RegisterResponder(http.MethodGet, v1Env+"/activities", httpmock.NewStringResponder(200, `{"items": [{
+		"account": "5a1b2c3d4e5f60718293a4b5", "env_id": "6b2c3d4e5f60718293a4b5c6",
+		"cross_id": "64d1e2f3a4b5c6d7e8f90a1b", "river_id": "64d1e2f3a4b5c6d7e8f90a2c",
+		"master_river_id": "64d1e2f3a4b5c6d7e8f90a3d", "river_name": "orders, EU shard",
+		"is_sub_river": true, "is_master_river": false, "is_multi": false, "is_scheduled": true,
+		"group_id": "64d1e2f3a4b5c6d7e8f90a4e", "total_files": 7, "units": 1.5, "total_size": 2048,
+		"last_run": 1772445600000, "waiting": 2, "failed": 1, "running": 3, "success": 4, "canceled": 5,
+		"datasource_id": "postgres", "dry_runs": 0, "last_runs": []
+	}], "page": 1, "total_items": 1, "next_page": null}`))
+	rows, _, err := c.Activities.List(context.Background(), &rivery.ActivitiesOptions{Window: day})
+	if err != nil || len(rows) != 1 {
+		t.Fatalf("List = %v, %v", rows, err)
+	}
+	want := rivery.Activity{
+		RiverID: "64d1e2f3a4b5c6d7e8f90a1b", RiverName: "orders, EU shard", GroupID: "64d1e2f3a4b5c6d7e8f90a4e",
+		MasterRiverID: "64d1e2f3a4b5c6d7e8f90a3d", SubRiver: true, Scheduled: true,
+		Counts: rivery.StatusCounts{Pending: 2, Running: 3, Succeeded: 4, Failed: 1, Canceled: 5},
+		Units:  1.5, Bytes: 2048, Files: 7, LastRun: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC),
+	}
+	if *rows[0] != want {
+		t.Errorf("row = %+v\nwant  %+v", *rows[0], want)
 	}
 }

@@ -126,11 +126,11 @@ func (c *Client) authorize(ctx context.Context) ([]string, string, error) {
 	return h, tok, err
 }
 
-// do sends cl through send with the current token, after waiting for the
-// rate limiter. A 401 asks the token source for a new token once and sends
-// cl again with it: a 401 means the server did nothing, so this is safe for
-// run triggers too. A 403 on an environment's path says so. With an
-// observer, the call is reported to it.
+// do sends cl through send with the current token, once the budget and
+// the rate limiter admit it. A 401 asks the token source for a new token
+// once and sends cl again with it: a 401 means the server did nothing, so
+// this is safe for run triggers too. A 403 on an environment's path says
+// so. With an observer, the call is reported to it.
 func (c *Client) do(ctx context.Context, cl call) (*Response, error) {
 	if ctx == nil {
 		return nil, fmt.Errorf("%w: nil context", ErrInvalidArgument)
@@ -147,10 +147,11 @@ func (c *Client) doCall(ctx context.Context, cl call, o *callObs) (*Response, er
 	if err != nil {
 		return nil, err
 	}
-	if err := c.waitLimiter(ctx, cl); err != nil {
+	adm, err := c.admit(ctx, cl)
+	if err != nil {
 		return nil, err
 	}
-	resp, err := c.send(ctx, cl, auth, o)
+	resp, err := c.send(ctx, cl, auth, adm, o)
 	if err == nil {
 		return resp, nil
 	}
@@ -177,10 +178,11 @@ func (c *Client) resend(ctx context.Context, cl call, stale string, resp401 *Res
 	if err != nil {
 		return resp401, err
 	}
-	if err := c.waitLimiter(ctx, cl); err != nil {
+	adm, err := c.admit(ctx, cl)
+	if err != nil {
 		return resp401, err
 	}
-	return c.send(ctx, cl, auth, o)
+	return c.send(ctx, cl, auth, adm, o)
 }
 
 // statusOf is the status of an *APIError in err, or 0.

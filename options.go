@@ -74,6 +74,9 @@ type config struct {
 	observer        Observer        // see options_observer.go
 	tokenSource     TokenSource
 	limiter         *rate.Limiter
+	budgetN         int           // WithRequestBudget; 0: DefaultRequestBudget for polls only
+	budgetPer       time.Duration // WithRequestBudget's span
+	noSharedPolling bool          // WithoutSharedPolling
 }
 
 func defaultConfig() config {

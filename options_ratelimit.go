@@ -14,7 +14,9 @@ import (
 // with bursts of up to burst requests, waiting (as long as the call's
 // context allows) instead of meeting 429s. Every attempt counts: first
 // tries, retries, the second try after a token refresh, and each status
-// call of WaitForRun and RunAndWait. Clients made with InEnvironment share
+// call of WaitForRun and RunAndWait (and of the shared poller). To keep
+// to a number of requests a minute, as Rivery counts, WithRequestBudget
+// is the closer fit. Clients made with InEnvironment share
 // their parent's limiter.
 //
 // Rivery documents about 15 requests a minute per user overall, 2 runs a
@@ -49,18 +51,24 @@ func WithRateLimiter(l *rate.Limiter) Option {
 	}
 }
 
-// waitLimiter waits for the rate limiter before cl is sent.
-func (c *Client) waitLimiter(ctx context.Context, cl call) error {
-	if err := waitRate(ctx, c.limiter); err != nil {
-		return &RequestError{Method: cl.method, URL: cl.url, Err: err}
-	}
-	return nil
-}
-
-// beforeRetry waits for the rate limiter before a retry
+// beforeRetry waits for the budget and the rate limiter before a retry
 // (go-retryablehttp's PrepareRetry hook).
 func (c *Client) beforeRetry(req *http.Request) error {
-	return waitRate(req.Context(), c.limiter)
+	ctx := req.Context()
+	if st := stateFrom(ctx); st != nil {
+		t, err := c.budget.admit(ctx, c.clock, st.poll)
+		if err != nil {
+			return err
+		}
+		st.ticket = t
+		if err := waitRate(ctx, c.limiter); err != nil {
+			c.notSent(admission{ticket: t})
+			st.ticket = budgetTicket{}
+			return err
+		}
+		return nil
+	}
+	return waitRate(ctx, c.limiter)
 }
 
 // waitRate takes one token from l (nil: no limit), waiting until ctx ends

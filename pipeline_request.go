@@ -84,7 +84,11 @@ type callState struct {
 	fixedBody          [80]byte         // a fixed request body: {"river_id": ...} and the like
 	body               bytes.Buffer     // the request body, re-read by every attempt
 
-	obs         *callObs     // the call's observer state, or nil
+	obs    *callObs     // the call's observer state, or nil
+	poll   bool         // a status call of the shared poller: one attempt, budgeted as a poll
+	ticket budgetTicket // this attempt's slot in the client's budget
+	ended  bool         // the budget has heard of this attempt's end
+
 	trace       attemptTrace // how far this attempt got (non-idempotent calls)
 	doneAtStart bool         // ctx was done before this attempt began
 	lastErr     error        // why the last attempt got no complete answer (RetryInfo.Err)
@@ -101,19 +105,21 @@ func stateFrom(ctx context.Context) *callState {
 	return st
 }
 
-// send sends cl with retries, authorized by auth, and decodes the answer. A
+// send sends cl with retries, authorized by auth, and decodes the answer;
+// adm is its first attempt's admission (see Client.admit). A
 // non-2xx answer is an *APIError; a failure to get or read one is a
 // *RequestError. Services call it through do. Its attempts are reported
 // to o, when not nil.
-func (c *Client) send(ctx context.Context, cl call, auth []string, o *callObs) (*Response, error) {
+func (c *Client) send(ctx context.Context, cl call, auth []string, adm admission, o *callObs) (*Response, error) {
 	if ctx == nil {
 		return nil, fmt.Errorf("%w: nil context", ErrInvalidArgument)
 	}
 	target, err := fullURL(cl.url, cl.query)
 	if err != nil {
+		c.notSent(adm)
 		return nil, err
 	}
-	st := &callState{method: cl.method, obs: o, nonIdempotent: cl.write || cl.method == http.MethodPost || cl.method == http.MethodPatch, empty: cl.empty}
+	st := &callState{method: cl.method, obs: o, nonIdempotent: cl.write || cl.method == http.MethodPost || cl.method == http.MethodPatch, empty: cl.empty, poll: adm.poll, ticket: adm.ticket}
 	r := &st.resp // one allocation for both
 	var body any  // untyped nil when there is no body, so GETs send none
 	if cl.body != nil {
@@ -121,6 +127,7 @@ func (c *Client) send(ctx context.Context, cl call, auth []string, o *callObs) (
 		// into st (a fixed body) or a shared one costs no allocation.
 		b, err := st.encodeBody(cl.body)
 		if err != nil {
+			c.notSent(adm)
 			return nil, fmt.Errorf("%w: encoding request body: %w", ErrInvalidArgument, err)
 		}
 		st.body = *bytes.NewBuffer(b)
@@ -132,6 +139,7 @@ func (c *Client) send(ctx context.Context, cl call, auth []string, o *callObs) (
 	}
 	req, err := newRequest(ctx, cl.method, target, body)
 	if err != nil {
+		c.notSent(adm)
 		return nil, fmt.Errorf("%w: building request: %w", ErrInvalidArgument, err)
 	}
 	st.host, st.path = req.URL.Host, req.URL.Path
@@ -150,6 +158,7 @@ func (c *Client) send(ctx context.Context, cl call, auth []string, o *callObs) (
 	})
 
 	resp, err := c.retrier(st).Do(req) //nolint:bodyclose // closed below by st.drainClose, on every path
+	c.attemptEnded(st, nil)
 	if resp == nil {
 		r = nil
 	} else {
@@ -202,6 +211,7 @@ func (c *Client) beforeAttempt(_ retryablehttp.Logger, req *http.Request, retryN
 	}
 	st.attempts = retryNumber + 1
 	st.handled = false
+	st.ended = false
 	st.atEOF, st.closed = false, false
 	st.trace.reset()
 	st.doneAtStart = req.Context().Err() != nil
@@ -224,6 +234,7 @@ func (c *Client) afterAttempt(ctx context.Context, resp *http.Response, err erro
 	if uerr := (*url.Error)(nil); errors.As(err, &uerr) {
 		st.lastErr = uerr.Err // the URL (and its query) stays out of RetryInfo
 	}
+	c.attemptEnded(st, resp)
 	if again && err == nil && resp != nil && !st.handled {
 		// A 429 or 5xx to retry: close it here, the drain bounded in time.
 		// After the last attempt, do reads its body for the APIError.

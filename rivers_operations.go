@@ -140,7 +140,7 @@ func (s *RiversService) WaitForOperation(ctx context.Context, op *Operation, opt
 		return nil, err
 	}
 	u := s.client.envURL(sc, "operations", op.ID)
-	done, err := pollUntil(ctx, s.client.clock, op, false, minI, maxI, func() (*Operation, bool, error) {
+	done, err := pollUntil(ctx, s.client.clock, op, false, doubling(minI, maxI), nil, func() (*Operation, bool, error) {
 		var w wire.Operation
 		if _, err := s.client.do(ctx, call{method: http.MethodGet, url: u, out: &w}); err != nil {
 			return nil, false, err

@@ -87,6 +87,7 @@ func (s *RiversService) runsPage(ctx context.Context, u string, q any) ([]*Run, 
 	runs := pointers(make([]Run, len(ws)))
 	for i := range ws {
 		*runs[i] = runOfV1(&ws[i])
+		s.client.runTimes.record(s.client.runKey(runs[i].RiverID), runs[i]) // expected durations
 	}
 	return runs, resp, nil
 }

@@ -68,6 +68,11 @@ type Client struct {
 	maxAttempts      int
 	retryNotify      func(RetryInfo) // WithRetryNotify, or nil
 
+	// Shared by the clients InEnvironment makes from this one (the root):
+	budget   *budget       // every attempt, counted; the shared poller's budget
+	waits    *waitHub      // the shared pollers, one per environment; nil: each wait polls alone
+	runTimes *runDurations // how long rivers' runs took, for expected durations
+
 	// guardReads: hc's transport is not net/http's, so reads of its
 	// bodies are bounded by closing them (see callState.guard).
 	guardReads bool
@@ -91,7 +96,8 @@ type service struct{ client *Client }
 // scope is the account and environment a v1 path addresses.
 type scope struct{ account, environment string }
 
-// clock lets tests and benchmarks replace real waiting.
+// clock lets tests and benchmarks replace real waiting. A clock that also
+// has a Now() time.Time method tells the time too (see clockNow).
 type clock interface {
 	After(d time.Duration) <-chan time.Time
 }
@@ -138,6 +144,11 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		pollMin:   cfg.pollMin,
 		pollMax:   cfg.pollMax,
 		scopeSem:  make(chan struct{}, 1),
+		budget:    newBudget(cfg.budgetN, cfg.budgetPer, cfg.budgetN > 0),
+		runTimes:  newRunDurations(),
+	}
+	if !cfg.noSharedPolling {
+		c.waits = newWaitHub()
 	}
 	if c.src != nil {
 		c.auth = c.src.lastHeader
@@ -183,6 +194,9 @@ func (c *Client) retryClient(st *callState) *retryablehttp.Client {
 		RequestLogHook: c.beforeAttempt,
 		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
 			again, cerr := policy.CheckRetry(ctx, resp, err)
+			if st := stateFrom(ctx); st != nil && st.poll {
+				again = false // the shared poller tries again at its next round
+			}
 			c.afterAttempt(ctx, resp, err, again)
 			return again, cerr
 		},

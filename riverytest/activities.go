@@ -71,7 +71,7 @@ func (s *Server) AddRun(r RecordedRun) (string, error) {
 		r.Status = "succeeded"
 	}
 	if r.Ended.IsZero() && terminal(r.Status) {
-		r.Ended = r.Started.Add(time.Minute)
+		r.Ended = r.Started.Add(s.minute())
 	}
 	run := s.startRun(rv)
 	run.started, run.ended, run.recorded = r.Started.UTC(), r.Ended.UTC(), &r
@@ -137,10 +137,10 @@ func (s *Server) windowed(h windowedHandler) handler {
 			return
 		}
 		s.mu.Lock()
-		maxWin := s.act.maxWindow
+		maxWin := s.scaled(s.act.maxWindow)
 		if maxWin > 0 && win.end.Sub(win.start) > maxWin {
 			s.mu.Unlock()
-			writeError(w, v1, http.StatusBadRequest, fmt.Sprintf("The time range between start_time and end_time must be at most %d days", int(maxWin.Hours()/24)))
+			writeError(w, v1, http.StatusBadRequest, fmt.Sprintf("The time range between start_time and end_time must be at most %d days", int(s.act.maxWindow.Hours()/24)))
 			return
 		}
 		if id := r.PathValue("river"); id != "" && s.rivers[id] == nil {
@@ -215,7 +215,7 @@ func (s *Server) activities(w http.ResponseWriter, r *http.Request, win window) 
 		}
 		c := counts{}
 		for _, run := range runs {
-			c[run.status(rv, now)]++
+			c[run.observe(rv, now)]++
 		}
 		units := runUnits * float64(len(runs))
 		items = append(items, c.rowJSON(map[string]any{

@@ -116,13 +116,14 @@ func (s *Server) boomiExchange(w http.ResponseWriter, r *http.Request, _ *token)
 	if ok {
 		b.exchanges++
 		j := &jwt{left: b.uses}
-		if b.lifetime > 0 {
-			j.expires = time.Now().Add(b.lifetime)
+		lifetime := s.scaled(b.lifetime)
+		if lifetime > 0 {
+			j.expires = time.Now().Add(lifetime)
 		}
 		claims := fmt.Sprintf(`{"sub":%q,"jti":%d}`, b.username, b.exchanges)
-		if b.lifetime > 0 { // as the platform does, say when it expires
+		if lifetime > 0 { // as the platform does, say when it expires
 			iat := time.Now().Unix()
-			claims = fmt.Sprintf(`{"sub":%q,"jti":%d,"iat":%d,"exp":%d}`, b.username, b.exchanges, iat, iat+int64(math.Ceil(b.lifetime.Seconds())))
+			claims = fmt.Sprintf(`{"sub":%q,"jti":%d,"iat":%d,"exp":%d}`, b.username, b.exchanges, iat, iat+int64(math.Ceil(lifetime.Seconds())))
 		}
 		value = "eyJhbGciOiJIUzI1NiJ9." + base64.RawURLEncoding.EncodeToString([]byte(claims)) + "." + randomHex(16)
 		b.jwts[value] = j

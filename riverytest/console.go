@@ -30,7 +30,10 @@ func (s *Server) consoleRun(w http.ResponseWriter, r *http.Request, _ *token) {
 	case rv.Disabled:
 		writeError(w, console, http.StatusBadRequest, "River "+rv.ID+" is disabled")
 	default:
-		runs := s.trigger(rv, "")
+		runs, ok := s.limitedTrigger(w, console, rv, "")
+		if !ok {
+			return
+		}
 		if len(runs) == 0 {
 			writeJSON(w, http.StatusOK, map[string]any{"river_id": rv.ID, "river_run_message": "Nothing to run"})
 			return

@@ -87,6 +87,12 @@ func (s *Server) handle(mux *http.ServeMux, pattern string, route Route, fam fam
 		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		tok := s.record(route, r, body)
+		if tok != nil && fam != platform {
+			if wait := s.admit(tok.ID, time.Now()); wait > 0 {
+				tooMany(w, fam, wait, "the token's requests a minute are used up")
+				return
+			}
+		}
 		serve := func(w http.ResponseWriter) { s.serve(w, r, fam, scopes, h, tok) }
 		if on, n := s.drifting(); on {
 			plain := serve
@@ -100,7 +106,7 @@ func (s *Server) handle(mux *http.ServeMux, pattern string, route Route, fam fam
 		}
 		if f.Delay > 0 {
 			select {
-			case <-time.After(f.Delay):
+			case <-time.After(s.scaled(f.Delay)):
 			case <-r.Context().Done():
 				return
 			}

@@ -6,8 +6,11 @@
 //
 // Runs move one step per status call: the first status call sees the run
 // pending, the next River.Polls-1 calls see it running, and the call after
-// that sees the river's Outcome. With River.Duration set, the run instead
-// takes that long in real time.
+// that sees the river's Outcome. An activities view (GET E/activities)
+// that reports a run in progress counts as a status call for it. With
+// River.Duration set, the run instead takes that long in real time
+// (divided by WithTimeScale's factor). WithRequestLimit and WithRunLimit
+// enforce Rivery's rate limits.
 //
 // Answers follow the live API's shapes (nested console rivers, a
 // one-element array for one console river) and those of Boomi's reference
@@ -63,6 +66,7 @@ type Server struct {
 	closed   bool
 	act      activityConfig
 	drift    driftState
+	lim      limits // rate limits and time scale
 
 	noTokenRoutes bool
 }
@@ -198,11 +202,12 @@ type River struct {
 	Message string
 	// Polls is how many status calls see a run in progress (the first
 	// pending, the rest running) before the outcome; 0 means 2. Negative
-	// means none: the first status call sees the outcome.
+	// means none: the first status call sees the outcome. An activities
+	// view that reports the run in progress counts as a status call.
 	Polls int
-	// Duration, if set, makes runs take this long in real time instead:
-	// pending for the first quarter of it (one second at most), then
-	// running.
+	// Duration, if set, makes runs take this long in real time instead
+	// (divided by WithTimeScale's factor): pending for the first quarter of
+	// it (one second at most, scaled likewise), then running.
 	Duration time.Duration
 	// OperationError, if set, makes activate and disable operations end in
 	// status E with this message.

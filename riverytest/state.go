@@ -41,6 +41,8 @@ type run struct {
 	outcome, msg         string // the final status and its message, from the river or sub-river
 	started              time.Time
 	ended                time.Time
+	dur                  time.Duration // River.Duration, scaled; 0: runs move by polls
+	pending              time.Duration // how long a run with a dur is pending, scaled
 	polls                int
 	canceled             bool
 	recorded             *RecordedRun // set by AddRun: its status is fixed
@@ -63,11 +65,11 @@ func (r *run) status(rv *river, now time.Time) string {
 	case r.canceled:
 		return "canceled"
 	}
-	if rv.Duration > 0 {
+	if r.dur > 0 {
 		switch elapsed := now.Sub(r.started); {
-		case elapsed < min(rv.Duration/4, pendingAtMost):
+		case elapsed < r.pending:
 			return "pending"
-		case elapsed < rv.Duration:
+		case elapsed < r.dur:
 			return "running"
 		}
 		return r.outcome
@@ -79,6 +81,15 @@ func (r *run) status(rv *river, now time.Time) string {
 		return r.outcome
 	}
 	return "running"
+}
+
+// observe is the status an activity view reports for the run: for a run
+// that moves by polls and has not ended, that counts as a status call.
+func (r *run) observe(rv *river, now time.Time) string {
+	if st := r.status(rv, now); r.dur > 0 || r.recorded != nil || terminal(st) {
+		return st
+	}
+	return r.poll(rv, now)
 }
 
 // poll counts a status call and returns the status it sees.
@@ -143,6 +154,8 @@ func (s *Server) startRun(rv *river) *run {
 		outcome: rv.Outcome,
 		msg:     rv.Message,
 		started: time.Now().UTC(),
+		dur:     s.scaled(rv.Duration),
+		pending: min(s.scaled(rv.Duration)/4, s.scaled(pendingAtMost)),
 	}
 	s.runs[r.id] = r
 	return r

@@ -100,7 +100,10 @@ func (s *Server) v1Run(w http.ResponseWriter, r *http.Request, _ *token) {
 			writeError(w, v1, http.StatusNotFound, "Sub river "+sub+" not found")
 			return
 		}
-		runs := s.trigger(rv, sub)
+		runs, ok := s.limitedTrigger(w, v1, rv, sub)
+		if !ok {
+			return
+		}
 		if len(runs) == 1 && runs[0].skippedFor != "" { // as the live API answers it: no runs
 			writeJSON(w, http.StatusAccepted, map[string]any{"river_cross_id": rv.ID, "run_group_id": runs[0].groupID,
 				"status": "skipped", "message": runs[0].message("skipped")})
