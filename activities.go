@@ -86,13 +86,13 @@ type Activity struct {
 
 func activityFromWire(w *wire.Activity) *Activity {
 	return &Activity{
-		RiverID:       firstNonEmpty(w.CrossID, w.RiverCrossID, w.RiverID),
-		RiverName:     firstNonEmpty(w.RiverName, w.Name),
-		GroupID:       w.GroupID,
-		MasterRiverID: w.MasterRiverID,
-		SubRiver:      w.IsSubRiver,
-		MasterRiver:   w.IsMasterRiver,
-		Scheduled:     w.IsScheduled,
+		RiverID:       firstNonEmpty(string(w.CrossID), string(w.RiverCrossID), string(w.RiverID)),
+		RiverName:     firstNonEmpty(string(w.RiverName), string(w.Name)),
+		GroupID:       string(w.GroupID),
+		MasterRiverID: string(w.MasterRiverID),
+		SubRiver:      bool(w.IsSubRiver),
+		MasterRiver:   bool(w.IsMasterRiver),
+		Scheduled:     bool(w.IsScheduled),
 		Counts:        countsFromWire(&w.Counts),
 		Units:         Units(max(w.Units, w.RPU)),
 		Bytes:         int64(w.TotalSize),
@@ -260,8 +260,7 @@ func listMapped[W, T any](ctx context.Context, c *Client, u string, q any, conv 
 		return nil, resp, err
 	}
 	if l.Paged {
-		resp.Page, resp.TotalItems = l.Page, l.TotalItems
-		resp.NextPage, resp.PreviousPage = l.NextPage, l.PreviousPage
+		setPaging(resp, &l.Envelope)
 	}
 	out := make([]T, 0, len(l.Items))
 	for _, w := range l.Items {

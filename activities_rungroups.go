@@ -32,8 +32,8 @@ type RunGroupActivity struct {
 
 func runGroupFromWire(w *wire.RunGroupActivity) *RunGroupActivity {
 	return &RunGroupActivity{
-		ID:          w.RunGroupID,
-		RiverID:     w.RiverCrossID,
+		ID:          string(w.RunGroupID),
+		RiverID:     string(w.RiverCrossID),
 		Status:      ParseRunStatus(w.Status),
 		RawStatus:   w.Status,
 		Counts:      countsFromWire(&w.Counts),
@@ -41,7 +41,7 @@ func runGroupFromWire(w *wire.RunGroupActivity) *RunGroupActivity {
 		StartedAt:   firstTime(w.RunDateUTC.Time, w.RunDateMS.Time),
 		EndedAt:     firstTime(w.RunEndDateUTC.Time, w.RunEndDateMS.Time),
 		MaxDuration: time.Duration(float64(w.MaxDurationMS) * float64(time.Millisecond)),
-		Trigger:     w.Trigger,
+		Trigger:     string(w.Trigger),
 	}
 }
 
@@ -132,24 +132,26 @@ type RunRecord struct {
 }
 
 func recordFromWire(w *wire.RunDetail) *RunRecord {
+	status := firstNonEmpty(w.Status, w.TaskStatus) // tasks say task_status
 	return &RunRecord{
-		RunID:      w.RunID,
-		TaskID:     w.TaskID,
-		RunGroupID: w.RunGroupID,
-		RiverID:    w.RiverCrossID,
-		SubRiverID: w.SubRiverID,
-		Name:       firstNonEmpty(w.SubRiverName, w.TaskName, w.TableName, w.Name, w.RiverName, w.TargetName),
-		Source:     w.SourceName,
-		Target:     w.TargetName,
-		Status:     ParseRunStatus(w.Status),
-		RawStatus:  w.Status,
-		Message:    firstNonEmpty(w.ErrorDescription, w.ErrorMessage),
-		Units:      Units(max(w.Units, w.RPU)),
-		Rows:       Rows(w.TotalRows),
-		Bytes:      int64(w.TotalSize),
-		StartedAt:  firstTime(w.StartDateUTC.Time, w.StartDateMS.Time),
-		EndedAt:    firstTime(w.EndDateUTC.Time, w.EndDateMS.Time),
-		LastRun:    w.LastRun.Time,
+		RunID:      string(w.RunID),
+		TaskID:     string(w.TaskID),
+		RunGroupID: string(w.RunGroupID),
+		RiverID:    string(w.RiverCrossID),
+		SubRiverID: string(w.SubRiverID),
+		Name: firstNonEmpty(string(w.SubRiverName), string(w.TaskName), string(w.TableName), string(w.Name),
+			string(w.RiverName), string(w.TargetName), string(w.TargetTable)),
+		Source:    firstNonEmpty(string(w.SourceName), string(w.Source)),
+		Target:    firstNonEmpty(string(w.TargetName), string(w.Target)),
+		Status:    ParseRunStatus(status),
+		RawStatus: status,
+		Message:   firstNonEmpty(string(w.ErrorDescription), string(w.ErrorMessage)),
+		Units:     Units(max(w.Units, w.RPU)),
+		Rows:      Rows(w.TotalRows),
+		Bytes:     int64(w.TotalSize),
+		StartedAt: firstTime(w.StartDateUTC.Time, w.StartDateMS.Time),
+		EndedAt:   firstTime(w.EndDateUTC.Time, w.EndDateMS.Time),
+		LastRun:   w.LastRun.Time,
 	}
 }
 

@@ -244,19 +244,21 @@ func (s *BoomiTokenSource) exchangeOnce(ctx context.Context, c *Client, o *callO
 		} else if uerr := (*url.Error)(nil); errors.As(err, &uerr) {
 			err = uerr.Err
 		}
-		return "", &RequestError{Method: http.MethodGet, URL: s.url, Attempts: max(st.attempts, 1), Err: err}
+		return "", &RequestError{Method: http.MethodGet, URL: s.url, Attempts: max(st.attempts, 1), Err: err, scrub: s.basic}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		if body == nil { // retries ran out on a retryable status
 			body, _ = readBounded(resp.Body, maxErrorBody)
 		}
 		retryAfter, _ := retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
-		return "", newAPIError(http.MethodGet, s.url, resp, body, retryAfter)
+		apiErr := newAPIError(http.MethodGet, s.url, resp, body, retryAfter)
+		s.basic.sealAPIError(apiErr) // an answer may echo the credentials
+		return "", apiErr
 	}
 	jwt := strings.TrimSpace(string(body))
 	if jwt == "" || hasControl(jwt) || strings.ContainsAny(jwt, " \"") {
 		return "", &RequestError{Method: http.MethodGet, URL: s.url, Attempts: st.attempts,
-			Err: errors.New("the Boomi token exchange answered no usable token")}
+			Err: errors.New("the Boomi token exchange answered no usable token"), scrub: s.basic}
 	}
 	return jwt, nil
 }

@@ -43,9 +43,9 @@ func newBoomiSource(t *testing.T) *rivery.BoomiTokenSource {
 
 // checkNoSecrets fails when out holds any 8 bytes of the platform token
 // (and so of the username:token pair), of the encoded pair, or of the JWT.
-func checkNoSecrets(t *testing.T, what, out, jwt string) {
+func checkNoSecrets(t *testing.T, what, out string) {
 	t.Helper()
-	for _, s := range []string{boomiAPIToken, strings.TrimPrefix(boomiBasic, "Basic "), jwt} {
+	for _, s := range []string{boomiAPIToken, strings.TrimPrefix(boomiBasic, "Basic "), boomiJWT} {
 		if leaks(out, s) {
 			t.Errorf("%s leaks a credential: %q", what, out)
 		}
@@ -106,7 +106,7 @@ func TestBoomiExchangeRetries(t *testing.T) {
 	if !errors.Is(err, rivery.ErrUnauthorized) || mock2.GetTotalCallCount() != 1 {
 		t.Errorf("bad credentials: %v after %d attempts; want ErrUnauthorized after 1", err, mock2.GetTotalCallCount())
 	}
-	checkNoSecrets(t, "exchange error", fmt.Sprintf("%v %+v %#v", err, err, err), boomiJWT)
+	checkNoSecrets(t, "exchange error", fmt.Sprintf("%v %+v %#v", err, err, err))
 
 	ts3 := newBoomiSource(t)
 	_, mock3 := setupSource(t, ts3, v1()...)
@@ -253,7 +253,7 @@ func TestBoomiSecretsArePrintedNowhere(t *testing.T) {
 		t.Errorf("the exchange was not logged: %q", h.all())
 	}
 	for _, out := range outs {
-		checkNoSecrets(t, "output", out, boomiJWT)
+		checkNoSecrets(t, "output", out)
 	}
 }
 
@@ -273,7 +273,7 @@ func TestNewBoomiTokenSourceChecks(t *testing.T) {
 			t.Errorf("%s: error = %v", name, err)
 		}
 		if err != nil {
-			checkNoSecrets(t, name, err.Error(), boomiJWT)
+			checkNoSecrets(t, name, err.Error())
 		}
 	}
 	if _, err := rivery.NewBoomiTokenSource(good); err != nil {

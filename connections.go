@@ -43,15 +43,15 @@ func (c *Connection) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*c = Connection{
-		ID:        firstNonEmpty(w.CrossID, w.ObjectID, w.ID, w.ConnectionID),
-		Name:      w.Name,
-		Type:      w.Type,
-		TypeName:  w.TypeName,
+		ID:        firstNonEmpty(string(w.CrossID), string(w.ObjectID), string(w.ID), string(w.ConnectionID)),
+		Name:      string(w.Name),
+		Type:      string(w.Type),
+		TypeName:  string(w.TypeName),
 		UpdatedAt: w.UpdateTime.Time,
 		Raw:       append(json.RawMessage(nil), b...),
 	}
 	if w.TypeID != "" { // the list's names
-		c.Type, c.TypeName = w.TypeID, w.Type
+		c.Type, c.TypeName = string(w.TypeID), string(w.Type)
 	}
 	return nil
 }
@@ -139,16 +139,16 @@ func (t *CatalogType) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	if w.Fields != nil {
-		w = *w.Fields
+	if w.Fields.V != nil {
+		w = *w.Fields.V
 	}
 	*t = CatalogType{
-		ID:             firstNonEmpty(w.ID, w.ConnectionType),
-		Name:           firstNonEmpty(w.Name, w.ConnectionTypeName),
-		ConnectionType: w.ConnectionType,
-		APIName:        w.APIName,
-		TargetType:     w.TargetType,
-		Status:         w.Status,
+		ID:             firstNonEmpty(string(w.ID), string(w.ConnectionType)),
+		Name:           firstNonEmpty(string(w.Name), string(w.ConnectionTypeName)),
+		ConnectionType: string(w.ConnectionType),
+		APIName:        firstNonEmpty(string(w.APIName), string(w.APINameMisspelled)),
+		TargetType:     string(w.TargetType),
+		Status:         string(w.Status),
 		Raw:            append(json.RawMessage(nil), b...),
 	}
 	return nil

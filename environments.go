@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"maps"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/rivery-go/rivery/internal/wire"
 )
@@ -18,22 +20,76 @@ import (
 // API and need the environment:list scope.
 type EnvironmentsService service
 
-// Environment is an environment of a Rivery account.
+// Environment is an environment of a Rivery account. Environment values
+// are comparable with == (their variables compare by identity).
 type Environment struct {
+	// ID is the environment's cross_id, the ID the console addresses it
+	// by, when the server sends one; otherwise its id or _id.
 	ID          string `json:"id"`
 	Name        string `json:"name"`
 	Description string `json:"description,omitempty"`
 	// Deleted is set for an environment deleted but still readable.
 	Deleted bool `json:"deleted,omitempty"`
+
+	// CrossID is the environment's cross_id as sent (also in ID).
+	CrossID string `json:"cross_id,omitempty"`
+	// Color is the console's color token for it, e.g. "Gray" or
+	// "yellow.200".
+	Color string `json:"color,omitempty"`
+	// Default reports whether it is the account's default environment.
+	Default bool `json:"default,omitempty"`
+	// CreatedAt and UpdatedAt are zero when the server does not say.
+	CreatedAt time.Time `json:"created_at,omitzero"`
+	UpdatedAt time.Time `json:"updated_at,omitzero"`
+
+	vars *map[string]string // see Variables
+}
+
+// Variables returns the environment's variables as the environment list
+// carries them (a copy; values that are not strings as their JSON text),
+// or nil when the answer had none. Variables.List reads the current
+// environment's variables by themselves.
+func (e *Environment) Variables() map[string]string {
+	if e == nil || e.vars == nil {
+		return nil
+	}
+	return maps.Clone(*e.vars)
 }
 
 func environmentFromWire(w *wire.Environment) *Environment {
-	return &Environment{
-		ID:          firstNonEmpty(w.ID, w.MongoID, w.EnvironmentID),
-		Name:        firstNonEmpty(w.Name, w.EnvironmentName),
-		Description: w.Description,
-		Deleted:     w.IsDeleted,
+	e := &Environment{
+		ID:          firstNonEmpty(string(w.CrossID), string(w.ID), string(w.MongoID), string(w.EnvironmentID)),
+		Name:        firstNonEmpty(string(w.Name), string(w.EnvironmentName)),
+		Description: string(w.Description),
+		Deleted:     bool(w.IsDeleted),
+		CrossID:     string(w.CrossID),
+		Color:       string(w.Color),
+		Default:     bool(w.IsDefault),
+		CreatedAt:   w.CreatedAt.Time,
+		UpdatedAt:   w.UpdatedAt.Time,
 	}
+	if w.Variables.V != nil {
+		vars := variableValues(w.Variables.V)
+		e.vars = &vars
+	}
+	return e
+}
+
+// ListEnvironmentsOptions filters and pages Environments.ListFiltered.
+type ListEnvironmentsOptions struct {
+	ListOptions
+	// IncludeDeleted lists deleted environments too (include_deleted).
+	IncludeDeleted bool `url:"include_deleted,omitempty"`
+	// Deployable lists only the environments a deployment can target
+	// (is_deployable_environments).
+	Deployable bool `url:"is_deployable_environments,omitempty"`
+}
+
+func (o *ListEnvironmentsOptions) validate() error {
+	if o == nil {
+		return nil
+	}
+	return o.ListOptions.validate()
 }
 
 // environmentsURL is A/environments[/{id}].
@@ -43,14 +99,15 @@ func (c *Client) environmentsURL(account string, environmentID ...string) string
 
 // List returns one page of the account's environments: GET A/environments.
 func (s *EnvironmentsService) List(ctx context.Context, opts *ListOptions) ([]*Environment, *Response, error) {
-	if err := opts.validate(); err != nil {
-		return nil, nil, err
+	return s.ListFiltered(ctx, filtered(opts))
+}
+
+// filtered is opts with no filter set.
+func filtered(opts *ListOptions) *ListEnvironmentsOptions {
+	if opts == nil {
+		return nil
 	}
-	sc, err := s.client.v1Scope(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	return s.list(ctx, s.client.environmentsURL(sc.account), opts)
+	return &ListEnvironmentsOptions{ListOptions: *opts}
 }
 
 func (s *EnvironmentsService) list(ctx context.Context, u string, q any) ([]*Environment, *Response, error) {
@@ -67,12 +124,30 @@ func (s *EnvironmentsService) list(ctx context.Context, u string, q any) ([]*Env
 	return out, resp, nil
 }
 
+// ListFiltered is List with the environment list's filters:
+// GET A/environments[?include_deleted=true][&is_deployable_environments=true].
+func (s *EnvironmentsService) ListFiltered(ctx context.Context, opts *ListEnvironmentsOptions) ([]*Environment, *Response, error) {
+	if err := opts.validate(); err != nil {
+		return nil, nil, err
+	}
+	sc, err := s.client.v1Scope(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s.list(ctx, s.client.environmentsURL(sc.account), opts)
+}
+
+// AllFiltered is All with the environment list's filters (see
+// ListFiltered; opts is copied).
+func (s *EnvironmentsService) AllFiltered(ctx context.Context, opts *ListEnvironmentsOptions) iter.Seq2[*Environment, error] {
+	return scopedPages(ctx, s.client, opts, func(sc scope) string { return s.client.environmentsURL(sc.account) }, s.list)
+}
+
 // All iterates over every environment, page after page (GET
 // A/environments, then each next_page), from the page opts selects (opts is
 // copied). It stops at the first error, which it yields.
 func (s *EnvironmentsService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*Environment, error] {
-	first := func(sc scope) string { return s.client.environmentsURL(sc.account) }
-	return allScoped(ctx, s.client, opts, first, s.list)
+	return s.AllFiltered(ctx, filtered(opts))
 }
 
 // Get returns one environment: GET A/environments/{environmentID}.

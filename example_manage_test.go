@@ -2,7 +2,6 @@ package rivery_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log"
 
@@ -75,11 +74,14 @@ func ExampleVariablesService_Delete() {
 	client := srv.ClientV1()
 	ctx := context.Background()
 
-	_, err := client.Variables.Delete(ctx, "TARGET_SCHEMA")
-	fmt.Println("first delete:", err)
-	_, err = client.Variables.Delete(ctx, "TARGET_SCHEMA")
-	fmt.Println("second delete is ErrNoSuchVariable:", errors.Is(err, rivery.ErrNoSuchVariable))
+	_, err := client.Variables.Delete(ctx, "TARGET_SCHEMA") // one DELETE
+	fmt.Println("delete:", err)
+	// The API answers success for a name it does not have: List tells what
+	// is set.
+	vars, _, _ := client.Variables.List(ctx)
+	_, still := vars["TARGET_SCHEMA"]
+	fmt.Println("still set:", still)
 	// Output:
-	// first delete: <nil>
-	// second delete is ErrNoSuchVariable: true
+	// delete: <nil>
+	// still set: false
 }

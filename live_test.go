@@ -407,7 +407,7 @@ func TestUndecodableBodyIsNotRetried(t *testing.T) {
 	t.Parallel()
 	c, mock := setup(t, v1()...)
 	var rec recorder
-	mock.RegisterResponder(http.MethodGet, v1Env+"/rivers/"+riverID+"/runs/"+runID, rec.reply(200, `{"run_id": 5}`))
+	mock.RegisterResponder(http.MethodGet, v1Env+"/rivers/"+riverID+"/runs/"+runID, rec.reply(200, `{"run_id": [5]}`))
 	_, _, err := c.Rivers.GetRun(context.Background(), riverID, runID)
 	if reqErr := asRequestError(t, err); reqErr.Attempts != 1 || reqErr.MaybeApplied {
 		t.Errorf("RequestError = %+v", reqErr)

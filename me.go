@@ -33,12 +33,12 @@ func (c *Client) Me(ctx context.Context) (*Identity, *Response, error) {
 		return nil, resp, err
 	}
 	return &Identity{
-		AccountID:       w.AccountID,
-		EnvironmentID:   w.EnvironmentID,
-		AccountName:     w.AccountName,
-		EnvironmentName: w.EnvironmentName,
-		UserID:          w.UserID,
-		UserName:        w.UserName,
-		Email:           firstNonEmpty(w.Email, w.UserEmail),
+		AccountID:       string(w.AccountID),
+		EnvironmentID:   string(w.EnvironmentID),
+		AccountName:     string(w.AccountName),
+		EnvironmentName: string(w.EnvironmentName),
+		UserID:          string(w.UserID),
+		UserName:        string(w.UserName),
+		Email:           firstNonEmpty(string(w.Email), string(w.UserEmail)),
 	}, resp, nil
 }

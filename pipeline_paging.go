@@ -49,14 +49,19 @@ func listPage[T any](ctx context.Context, c *Client, u string, query any) ([]T, 
 	if err != nil {
 		return nil, resp, err
 	}
-	resp.Page, resp.TotalItems = env.Page, env.TotalItems
-	resp.NextPage, resp.PreviousPage = env.NextPage, env.PreviousPage
+	setPaging(resp, env)
 	if len(env.Items) == 0 && cap(env.Items) > 0 {
 		// No "items" (or a null body): nil, as before the room was made.
 		// An empty array is a new slice of no capacity, kept as it is.
 		env.Items = nil
 	}
 	return dropNil(env.Items), resp, nil
+}
+
+// setPaging records an envelope's pagination in r.
+func setPaging[T any](r *Response, env *wire.Envelope[T]) {
+	r.Page, r.TotalItems = int(env.Page), int(env.TotalItems)
+	r.NextPage, r.PreviousPage = string(env.NextPage), string(env.PreviousPage)
 }
 
 // listValues is listPage for a list decoded into values: one allocation

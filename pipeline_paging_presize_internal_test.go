@@ -52,7 +52,7 @@ func TestListPageMakesRoomForThePage(t *testing.T) {
 			t.Errorf("%#v: room for %d items, want %d", tc.query, cap(got), tc.wantC)
 		}
 		for i, r := range got {
-			if r.RiverCrossID != fmt.Sprintf("r%d", i) {
+			if string(r.RiverCrossID) != fmt.Sprintf("r%d", i) {
 				t.Fatalf("%#v: item %d is %q", tc.query, i, r.RiverCrossID)
 			}
 		}
@@ -111,8 +111,8 @@ func TestDropZeroKeyedAndNot(t *testing.T) {
 	if got := dropZero(runs); len(got) != 2 || got[0].RunID != "r1" || got[1].Status != "failed" {
 		t.Errorf("runs kept %+v", got)
 	}
-	tokens := []tokenFields{{}, {ID: "t"}, {Name: "n"}}
-	if got := dropZero(tokens); len(got) != 2 || got[0].ID != "t" || got[1].Name != "n" {
+	tokens := []wire.Token{{}, {TokenID: "t"}, {Name: "n"}}
+	if got := dropZero(tokens); len(got) != 2 || got[0].TokenID != "t" || got[1].Name != "n" {
 		t.Errorf("tokens kept %+v", got)
 	}
 }

@@ -61,6 +61,10 @@ type call struct {
 	// write marks a PUT that must not be sent again once it may have
 	// reached the server, as POST and PATCH never are.
 	write bool
+	// empty makes an empty 2xx body (nothing, or only white space) an
+	// answer that leaves out zero, as 204 does, instead of an unreadable
+	// one.
+	empty bool
 }
 
 // callState follows one call through its attempts.
@@ -68,6 +72,7 @@ type callState struct {
 	resp               Response // what do returns
 	method, host, path string
 	nonIdempotent      bool
+	empty              bool // call.empty
 	attempts           int
 	maybeApplied       bool
 	handled            bool   // the response handler ran for this attempt
@@ -108,7 +113,7 @@ func (c *Client) send(ctx context.Context, cl call, auth []string, o *callObs) (
 	if err != nil {
 		return nil, err
 	}
-	st := &callState{method: cl.method, obs: o, nonIdempotent: cl.write || cl.method == http.MethodPost || cl.method == http.MethodPatch}
+	st := &callState{method: cl.method, obs: o, nonIdempotent: cl.write || cl.method == http.MethodPost || cl.method == http.MethodPatch, empty: cl.empty}
 	r := &st.resp // one allocation for both
 	var body any  // untyped nil when there is no body, so GETs send none
 	if cl.body != nil {
@@ -405,6 +410,10 @@ func (st *callState) decodeBody(resp *http.Response, out any, limit int64) error
 		return nil
 	}
 	n, err := decodeJSON(lr, out)
+	if st.empty && n == 0 && err == io.EOF && st.src.err == nil && lr.N > 0 { //nolint:errorlint // the decoder returns io.EOF unwrapped
+		st.atEOF = true // nothing but white space came, to the end
+		return nil
+	}
 	if err != nil {
 		return st.decodeFailure(err, n, limit)
 	}

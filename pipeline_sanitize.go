@@ -1,6 +1,7 @@
 package rivery
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -93,29 +94,63 @@ func (s secret) token() string {
 	return v
 }
 
-// scrub replaces every occurrence of the token, and of any tokenPiece-byte
-// piece of it, in text with "[redacted]". A nil secret scrubs nothing.
-func (s secret) scrub(text string) string {
+// forms returns what scrub removes: pieces, whose every tokenPiece-byte
+// piece is removed, and whole, removed where it occurs entire. For a
+// bearer token that is the token; for Basic credentials (the Boomi
+// exchange's "BOOMI_TOKEN.{user}:{token}") the encoded pair and the
+// password in pieces, and the decoded pair whole (the username alone is
+// no secret, but the pair names it with the password).
+func (s secret) forms() (pieces, whole []string) {
 	tok := s.token()
-	if tok == "" || text == "" {
+	if tok == "" {
+		return nil, nil
+	}
+	pieces = []string{tok}
+	if h := s.header(); len(h) > 0 && strings.HasPrefix(h[0], "Basic ") {
+		if pair, err := base64.StdEncoding.DecodeString(tok); err == nil {
+			if _, password, ok := strings.Cut(string(pair), ":"); ok && password != "" {
+				pieces = append(pieces, password)
+			}
+			whole = append(whole, string(pair))
+		}
+	}
+	return pieces, whole
+}
+
+// scrub replaces every occurrence of the token, and of any tokenPiece-byte
+// piece of it, in text with "[redacted]" (see forms for Basic
+// credentials). A nil secret scrubs nothing.
+func (s secret) scrub(text string) string {
+	if text == "" {
 		return text
 	}
-	n := min(tokenPiece, len(tok))
-	var marked []bool // byte i of text is part of the token
-	for i := 0; i+n <= len(tok); i++ {
-		piece := tok[i : i+n]
-		for off := 0; off+n <= len(text); {
-			j := strings.Index(text[off:], piece)
+	pieces, whole := s.forms()
+	if len(pieces) == 0 {
+		return text
+	}
+	var marked []bool // byte i of text is part of a secret
+	mark := func(sub string) {
+		for off := 0; off+len(sub) <= len(text); {
+			j := strings.Index(text[off:], sub)
 			if j < 0 {
-				break
+				return
 			}
 			if marked == nil {
 				marked = make([]bool, len(text))
 			}
-			for k := off + j; k < off+j+n; k++ {
+			for k := off + j; k < off+j+len(sub); k++ {
 				marked[k] = true
 			}
 			off += j + 1
+		}
+	}
+	for _, w := range whole {
+		mark(w)
+	}
+	for _, tok := range pieces {
+		n := min(tokenPiece, len(tok))
+		for i := 0; i+n <= len(tok); i++ {
+			mark(tok[i : i+n])
 		}
 	}
 	if marked == nil {

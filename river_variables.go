@@ -32,27 +32,46 @@ type RiverVariablesService service
 // unchanged.
 type RiverVariable struct {
 	Name string
-	// Value is a string, or a list of strings for a multi-value variable.
-	// An encrypted variable reads back as its ciphertext; sending that back
-	// unchanged keeps the value.
+	// Value is a string, or a []string for a multi-value variable (a
+	// value read as another JSON shape is kept as its json.RawMessage, and
+	// null as nil). An encrypted variable reads back as its ciphertext;
+	// sending that back unchanged keeps the value.
 	Value any
-	// Settings nil means: keep the current settings (Set), or all false
-	// for a new variable. The API requires them on every item, so the SDK
-	// always sends them.
+	// Settings nil means: keep the current settings (Set), or none for a
+	// new variable (every flag false). The API requires settings on every
+	// item, so the SDK always sends them: the flags the variable was read
+	// with (changed as Settings says) and any flag set true, nothing else.
 	Settings *RiverVariableSettings
 
 	raw map[string]json.RawMessage // the item as read
 }
 
 // RiverVariableSettings are a river variable's flags. The API resets a flag
-// that is left out to its default, so the SDK always sends all three.
+// that is left out to its default (false), so a flag is sent only when it
+// is true or the variable was read with it: a Replace sends exactly the
+// settings the caller set.
 type RiverVariableSettings struct {
 	ClearValueOnStart bool `json:"clear_value_on_start"`
 	IsMultiValue      bool `json:"is_multi_value"`
-	IsEncrypted       bool `json:"is_encrypted"`
+	// IsEncrypted is the API's is_private: the value is stored encrypted
+	// and reads back as ciphertext. The SDK reads and writes it as
+	// is_private (the API drops an is_encrypted key; one read is kept in
+	// step all the same); the json tag is kept as 0.2.2 had it.
+	IsEncrypted bool `json:"is_encrypted"`
 }
 
-// UnmarshalJSON reads an item and keeps its unknown fields.
+// riverVariableFlags is how the settings flags are read: each in any form
+// a flag comes in (see the package doc).
+type riverVariableFlags struct {
+	ClearValueOnStart wire.Bool `json:"clear_value_on_start"`
+	IsMultiValue      wire.Bool `json:"is_multi_value"`
+	IsPrivate         wire.Bool `json:"is_private"`
+	IsEncrypted       wire.Bool `json:"is_encrypted"`
+}
+
+// UnmarshalJSON reads an item and keeps its unknown fields. Its name must
+// be a string; a value or settings of an unexpected shape do not fail it
+// (see Value and Settings).
 func (v *RiverVariable) UnmarshalJSON(b []byte) error {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(b, &raw); err != nil {
@@ -64,23 +83,53 @@ func (v *RiverVariable) UnmarshalJSON(b []byte) error {
 			return fmt.Errorf("river variable name: %w", err)
 		}
 	}
-	if val, ok := raw["value"]; ok {
-		if err := json.Unmarshal(val, &v.Value); err != nil {
-			return fmt.Errorf("river variable value: %w", err)
-		}
-	}
-	if st, ok := raw["settings"]; ok && string(st) != "null" {
-		v.Settings = new(RiverVariableSettings)
-		if err := json.Unmarshal(st, v.Settings); err != nil {
-			return fmt.Errorf("river variable settings: %w", err)
+	v.Value = variableValue(raw["value"])
+	if st := bytes.TrimSpace(raw["settings"]); len(st) > 0 && st[0] == '{' {
+		var f riverVariableFlags
+		if json.Unmarshal(st, &f) == nil {
+			v.Settings = &RiverVariableSettings{
+				ClearValueOnStart: bool(f.ClearValueOnStart),
+				IsMultiValue:      bool(f.IsMultiValue),
+				IsEncrypted:       bool(f.IsPrivate || f.IsEncrypted),
+			}
 		}
 	}
 	return nil
 }
 
+// variableValue reads a river variable's value: a string, a list of
+// strings (entries that are not strings as their JSON text), null or
+// missing as nil, anything else as it came.
+func variableValue(raw json.RawMessage) any {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	switch raw[0] {
+	case '"':
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			return s
+		}
+	case '[':
+		var items []json.RawMessage
+		if json.Unmarshal(raw, &items) == nil {
+			out := make([]string, len(items))
+			for i, it := range items {
+				if json.Unmarshal(it, &out[i]) != nil {
+					out[i] = string(it)
+				}
+			}
+			return out
+		}
+	}
+	return append(json.RawMessage(nil), raw...)
+}
+
 // MarshalJSON writes the item as read, with Name, Value and Settings as
-// they are now (unknown fields of the settings kept), and all-false
-// settings when there are none.
+// they are now. Its settings are those it was read with (unknown keys
+// kept), each flag it was read with set as Settings says, and any other
+// flag Settings sets true; {} for a new variable without Settings.
 func (v RiverVariable) MarshalJSON() ([]byte, error) {
 	out := make(map[string]any, len(v.raw)+3)
 	for k, r := range v.raw {
@@ -88,26 +137,42 @@ func (v RiverVariable) MarshalJSON() ([]byte, error) {
 	}
 	out["name"] = v.Name
 	out["value"] = v.Value
-	st := v.Settings
-	if st == nil && v.raw["settings"] == nil {
-		st = new(RiverVariableSettings) // the API requires settings
-	}
-	if st != nil {
-		settings := map[string]any{}
-		if r, ok := v.raw["settings"]; ok {
-			var old map[string]json.RawMessage
-			if json.Unmarshal(r, &old) == nil {
-				for k, e := range old {
-					settings[k] = e
-				}
-			}
-		}
-		settings["clear_value_on_start"] = st.ClearValueOnStart
-		settings["is_multi_value"] = st.IsMultiValue
-		settings["is_encrypted"] = st.IsEncrypted
-		out["settings"] = settings
+	_, hasSettings := v.raw["settings"]
+	if v.Settings != nil || !hasSettings {
+		out["settings"] = v.settingsJSON()
 	}
 	return json.Marshal(out)
+}
+
+// settingsJSON is the settings object MarshalJSON writes.
+func (v *RiverVariable) settingsJSON() map[string]any {
+	settings := map[string]any{}
+	var old map[string]json.RawMessage
+	if r, ok := v.raw["settings"]; ok && json.Unmarshal(r, &old) == nil {
+		for k, e := range old {
+			settings[k] = e
+		}
+	}
+	st := v.Settings
+	if st == nil {
+		return settings
+	}
+	set := func(key string, on bool) {
+		if _, read := old[key]; read || on {
+			settings[key] = on
+		}
+	}
+	set("clear_value_on_start", st.ClearValueOnStart)
+	set("is_multi_value", st.IsMultiValue)
+	if _, read := old["is_encrypted"]; read { // a flag read as is_encrypted stays so
+		settings["is_encrypted"] = st.IsEncrypted
+		if _, both := old["is_private"]; both {
+			settings["is_private"] = st.IsEncrypted
+		}
+	} else {
+		set("is_private", st.IsEncrypted)
+	}
+	return settings
 }
 
 // List returns one page of a river's variables: GET E/rivers/{id}/variables.
@@ -124,8 +189,9 @@ func (s *RiverVariablesService) All(ctx context.Context, riverID string, opts *L
 
 // GetAll returns every variable of a river, reading every page of
 // GET E/rivers/{id}/variables (as many at once as the server allows). It
-// fails if the pages do not add up (a name twice, or fewer or more than the
-// total the server announced), as when the set changes during the read.
+// fails if a name comes twice, as when the set changes during the read.
+// The items are trusted over total_items, which the API does not keep in
+// step with them.
 func (s *RiverVariablesService) GetAll(ctx context.Context, riverID string) ([]*RiverVariable, error) {
 	if err := validateID("river ID", riverID); err != nil {
 		return nil, err
@@ -138,18 +204,10 @@ func (s *RiverVariablesService) GetAll(ctx context.Context, riverID string) ([]*
 }
 
 func (s *RiverVariablesService) getAll(ctx context.Context, sc scope, riverID string) ([]*RiverVariable, error) {
-	total := -1
-	fetch := func(ctx context.Context, u string, q any) ([]*RiverVariable, *Response, error) {
-		items, resp, err := listPage[*RiverVariable](ctx, s.client, u, q)
-		if err == nil && total < 0 {
-			total = resp.TotalItems
-		}
-		return items, resp, err
-	}
 	var vars []*RiverVariable
 	seen := map[string]bool{}
 	first := s.client.riverURL(sc, riverID, "variables")
-	for v, err := range allPages(ctx, s.client, first, &ListOptions{PerPage: riverVariablesPerPage}, fetch) {
+	for v, err := range allPages(ctx, s.client, first, &ListOptions{PerPage: riverVariablesPerPage}, pageFetcher[*RiverVariable](s.client)) {
 		if err != nil {
 			return nil, err
 		}
@@ -158,9 +216,6 @@ func (s *RiverVariablesService) getAll(ctx context.Context, sc scope, riverID st
 		}
 		seen[v.Name] = true
 		vars = append(vars, v)
-	}
-	if total > 0 && len(vars) != total {
-		return nil, fmt.Errorf("%w: river %s has %d variables but its pages held %d: the set changed during the read", ErrConcurrentChange, riverID, total, len(vars))
 	}
 	return vars, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/rivery-go/rivery/internal/wire"
 )
@@ -25,7 +26,10 @@ type RiversService service
 // A 2xx answer that names no run is a *RequestError matching
 // ErrNoRunStarted, whose message says whether a run may have started: an
 // empty runs list means none did; {}, null or runs without IDs leave it
-// unknown.
+// unknown. A 2xx that carries an "error" instead of runs (the API's "Rate
+// limit exceeded: 1 per 1 minute") started nothing: its *RequestError
+// matches ErrRateLimited too, quotes the server, and is not MaybeApplied,
+// so the trigger is safe to send again later.
 //
 // A trigger is never sent twice by the SDK unless the first try provably
 // did not reach the server or was answered 429. If the outcome is unknown
@@ -60,10 +64,25 @@ func (s *RiversService) trigger(ctx context.Context, u, riverID string) (*Run, *
 		return nil, resp, err
 	}
 	run := runFromGroup(&g, riverID)
-	if run == nil {
-		return nil, resp, noRunStarted(u, &g)
+	switch {
+	case run != nil:
+		return run, resp, nil
+	case g.Error != "" && len(g.Runs) == 0:
+		return nil, resp, triggerRefused(u, resp.StatusCode, string(g.Error), s.client.auth)
 	}
-	return run, resp, nil
+	return nil, resp, noRunStarted(u, &g)
+}
+
+// triggerRefused is the error for a 2xx trigger answer that carries an
+// error instead of runs: nothing started (not MaybeApplied). It matches
+// ErrNoRunStarted, and ErrRateLimited too when the server says so.
+func triggerRefused(u string, status int, text string, scrub secret) *RequestError {
+	text = clip(safeText(text), maxMessage)
+	err := fmt.Errorf("%w: the server answered %d with the error %q: no run started", ErrNoRunStarted, status, text)
+	if t := strings.ToLower(text); strings.Contains(t, "rate limit") || strings.Contains(t, "too many") {
+		err = fmt.Errorf("%w (%w): the server answered %d with %q: no run started; try again later", ErrRateLimited, ErrNoRunStarted, status, text)
+	}
+	return &RequestError{Method: http.MethodPost, URL: u, Attempts: 1, Err: err, scrub: scrub}
 }
 
 // noRunStarted is the error for a 2xx trigger answer that names no run.

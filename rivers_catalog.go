@@ -16,7 +16,8 @@ import (
 // it. Fields a call does not return stay zero: the v1 list leaves out Kind,
 // Schedulers, Settings and Properties; the console API (list and detail)
 // gives no Kind, Settings or Properties, and fills the fields below them
-// from its river_definitions.
+// from its river_definitions; the v1 detail fills them from its schedulers
+// and metadata.
 type River struct {
 	ID          string // "river_cross_id" in lists, "cross_id" in details
 	Name        string
@@ -33,10 +34,13 @@ type River struct {
 	Properties json.RawMessage
 
 	// The fields below come from the console API's river_definitions (both
-	// its list and its detail); the v1 API leaves them zero.
+	// its list and its detail), and on the v1 API from the detail's
+	// schedulers and metadata (rivers_search items give the schedule and
+	// the last change; the v1 list none of them).
 
-	// Schedule is the river's cron expression (Rivery's 7-field form), empty
-	// when it has none. It is also in Schedulers.
+	// Schedule is the river's cron expression (Rivery's 7-field form on the
+	// console API, 5 fields on the v1 API), empty when it has none. It is
+	// also in Schedulers.
 	Schedule string
 	// Scheduled reports whether the schedule is on.
 	Scheduled bool
@@ -50,6 +54,10 @@ type River struct {
 	// changed, ModifiedBy who changed it last.
 	CreatedAt, ModifiedAt time.Time
 	ModifiedBy            string
+
+	// CreatedBy is who created the river (the v1 detail's
+	// metadata.created_by, a display name); empty when not sent.
+	CreatedBy string
 }
 
 // RiverStatus says whether a river can run.
@@ -76,23 +84,37 @@ func riverFromWire(w *wire.River) *River {
 // setWire fills r from a v1 (or console flat) river.
 func (r *River) setWire(w *wire.River) {
 	*r = River{
-		ID:          firstNonEmpty(w.RiverCrossID, w.CrossID, w.RiverID),
-		Name:        w.Name,
-		Type:        firstNonEmpty(w.Type, w.RiverType),
-		Kind:        w.Kind,
-		GroupID:     w.GroupID,
-		GroupName:   w.GroupName,
-		Description: w.Description,
+		ID:          firstNonEmpty(string(w.RiverCrossID), string(w.CrossID), string(w.RiverID)),
+		Name:        string(w.Name),
+		Type:        firstNonEmpty(string(w.Type), string(w.RiverType)),
+		Kind:        string(w.Kind),
+		GroupID:     string(w.GroupID),
+		GroupName:   string(w.GroupName),
+		Description: string(w.Description),
 		Status:      RiverStatus(w.RiverStatus),
 		Settings:    w.Settings,
 		Properties:  w.Properties,
+		ModifiedAt:  w.LastUpdatedAt.Time,
+		ModifiedBy:  string(w.LastUpdatedBy),
 	}
-	if m := w.Metadata; m != nil {
-		r.Description = firstNonEmpty(m.Description, r.Description)
-		r.Status = RiverStatus(firstNonEmpty(m.RiverStatus, string(r.Status)))
+	if m := w.Metadata.V; m != nil {
+		r.Description = firstNonEmpty(string(m.Description), r.Description)
+		r.Status = RiverStatus(firstNonEmpty(string(m.RiverStatus), string(r.Status)))
+		r.CreatedAt, r.CreatedBy = m.CreatedAt.Time, string(m.CreatedBy)
+		r.ModifiedAt = firstTime(m.LastUpdatedAt.Time, r.ModifiedAt)
+		r.ModifiedBy = firstNonEmpty(string(m.LastUpdatedBy), r.ModifiedBy)
 	}
-	for _, s := range w.Schedulers {
-		r.Schedulers = append(r.Schedulers, Scheduler{s.CronExpression, s.IsEnabled})
+	for _, s := range w.Schedulers.V {
+		r.Schedulers = append(r.Schedulers, Scheduler{string(s.CronExpression), bool(s.IsEnabled)})
+	}
+	for _, cron := range w.RiverSchedulers.V {
+		if cron != "" {
+			r.Schedulers = append(r.Schedulers, Scheduler{CronExpression: string(cron), Enabled: true})
+		}
+	}
+	// The river's schedule is its first (the API allows one).
+	if len(r.Schedulers) > 0 {
+		r.Schedule, r.Scheduled = r.Schedulers[0].CronExpression, r.Schedulers[0].Enabled
 	}
 }
 
@@ -110,25 +132,27 @@ func riverFromConsole(w *wire.ConsoleRiver) *River {
 // nil.
 func (r *River) setConsole(w *wire.ConsoleRiver, spare []Scheduler) {
 	r.setWire(&w.River)
-	r.ID = firstNonEmpty(r.ID, w.ObjectID)
-	d := &w.Definitions
-	r.Name = firstNonEmpty(d.Name, r.Name)
-	r.Status = RiverStatus(firstNonEmpty(d.Status, string(r.Status)))
-	r.Type = firstNonEmpty(d.TypeID, r.Type)
-	r.TypeTitle = d.TypeTitle
-	r.Description = firstNonEmpty(d.Description, r.Description)
+	r.ID = firstNonEmpty(r.ID, string(w.ObjectID))
+	d := &w.Definitions.V
+	r.Name = firstNonEmpty(string(d.Name), r.Name)
+	r.Status = RiverStatus(firstNonEmpty(string(d.Status), string(r.Status)))
+	r.Type = firstNonEmpty(string(d.TypeID), r.Type)
+	r.TypeTitle = string(d.TypeTitle)
+	r.Description = firstNonEmpty(string(d.Description), r.Description)
 	r.GroupID = firstNonEmpty(d.Group.ID, r.GroupID)
 	r.GroupName = firstNonEmpty(d.Group.Name, r.GroupName)
-	r.Schedule, r.Scheduled = d.ScheduledTime, d.IsScheduled
+	r.Schedule, r.Scheduled = string(d.ScheduledTime), bool(d.IsScheduled)
 	if d.ScheduledTime != "" && len(r.Schedulers) == 0 {
 		if spare == nil {
 			spare = make([]Scheduler, 1)
 		}
-		spare[0] = Scheduler{d.ScheduledTime, d.IsScheduled}
+		spare[0] = Scheduler{string(d.ScheduledTime), bool(d.IsScheduled)}
 		r.Schedulers = spare[:1:1]
 	}
 	r.SourceName, r.TargetName = d.Source.Name, d.Target.Name
-	r.CreatedAt, r.ModifiedAt, r.ModifiedBy = d.Created.Time, d.Modified.Time, d.UpdatedBy
+	r.CreatedAt = firstTime(d.Created.Time, d.Inserted.Time)
+	r.ModifiedAt = firstTime(d.Modified.Time, d.Updated.Time)
+	r.ModifiedBy = string(d.UpdatedBy)
 }
 
 func firstNonEmpty(s ...string) string {
@@ -176,7 +200,7 @@ func (s *RiversService) List(ctx context.Context, opts *ListRiversOptions) ([]*R
 	}
 	c := s.client
 	if !c.usesV1() {
-		var ws []wire.ConsoleRiver // values: one allocation for the lot
+		var ws wire.ConsoleRiverList // values: one allocation for the lot
 		resp, err := c.do(ctx, call{method: http.MethodGet, url: c.urls.rivers, out: &ws, limit: limitPage})
 		if err != nil {
 			return nil, resp, err

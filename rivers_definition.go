@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"maps"
 	"sort"
+
+	"github.com/rivery-go/rivery/internal/wire"
 )
 
 // RiverDefinition is a river's full definition: what GET E/rivers/{id}
@@ -87,11 +89,15 @@ func (d *RiverDefinition) SetField(name string, value any) error {
 // DeleteField removes a top-level field.
 func (d *RiverDefinition) DeleteField(name string) { delete(d.fields, name) }
 
-// str reads a string field; "" when it is missing or not a string.
-func (d *RiverDefinition) str(name string) string {
-	var s string
-	_ = json.Unmarshal(d.fields[name], &s)
-	return s
+// str reads a string field leniently (a number as its text, an
+// {"$oid"} as its ID); "" when it is missing or not text.
+func (d *RiverDefinition) str(name string) string { return text(d.fields[name]) }
+
+// text reads raw as wire.Text.
+func text(raw json.RawMessage) string {
+	var t wire.Text
+	_ = json.Unmarshal(raw, &t)
+	return string(t)
 }
 
 // metadata returns the metadata object's fields (nil when there is none).
@@ -101,11 +107,7 @@ func (d *RiverDefinition) metadata() map[string]json.RawMessage {
 	return m
 }
 
-func (d *RiverDefinition) metaStr(name string) string {
-	var s string
-	_ = json.Unmarshal(d.metadata()[name], &s)
-	return s
-}
+func (d *RiverDefinition) metaStr(name string) string { return text(d.metadata()[name]) }
 
 // setMeta sets one field of the metadata object, keeping the others.
 func (d *RiverDefinition) setMeta(name, value string) {
@@ -174,14 +176,11 @@ func (d *RiverDefinition) Schedulers() []Scheduler {
 		_ = json.Unmarshal(d.fields["properties"], &p)
 		raw = p["schedulers"]
 	}
-	var ws []struct {
-		CronExpression string `json:"cron_expression"`
-		IsEnabled      bool   `json:"is_enabled"`
-	}
+	var ws wire.Lax[[]wire.Scheduler]
 	_ = json.Unmarshal(raw, &ws)
 	var out []Scheduler
-	for _, w := range ws {
-		out = append(out, Scheduler{w.CronExpression, w.IsEnabled})
+	for _, w := range ws.V {
+		out = append(out, Scheduler{string(w.CronExpression), bool(w.IsEnabled)})
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package rivery
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -212,41 +213,110 @@ func (s *RiversService) Copy(ctx context.Context, riverID string) (*RiverDefinit
 // (create, update, restore) appends one.
 type RiverVersion struct {
 	ID         string    // version_id
-	CreatedAt  time.Time // when it was saved; zero when not sent
-	CreatedBy  string    // who saved it
+	CreatedAt  time.Time // when it was saved (insert_date); zero when not sent
+	CreatedBy  string    // who saved it: the author's name (user_info), else the user ID
 	Bookmarked bool
-	// Definition is the river as it was saved; only GetVersion fills it.
+	// Definition is the river as it was saved, when the answer embeds it
+	// (GetVersion, and the list items of the live API).
 	Definition *RiverDefinition
 	// Raw is the version as the server sent it.
 	Raw json.RawMessage
+
+	// CreatedByID is the author's user ID (created_by), CreatedByEmail
+	// their email (user_info), when sent.
+	CreatedByID, CreatedByEmail string
+	// PreviousVersion is the ID of the version this one followed; empty for
+	// the first.
+	PreviousVersion string
+	// Name is the name given to the version, if any.
+	Name string
 }
 
-// UnmarshalJSON reads a version (list item or detail).
+// UnmarshalJSON reads a version (list item or detail). An embedded river
+// that is not an object leaves Definition nil.
 func (v *RiverVersion) UnmarshalJSON(b []byte) error {
 	var w wire.Version
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	*v = RiverVersion{
-		ID:         firstNonEmpty(w.VersionID, w.ID),
-		CreatedAt:  w.CreatedAt.Time,
-		CreatedBy:  firstNonEmpty(w.CreatedByName, w.CreatedBy),
-		Bookmarked: w.Bookmarked,
-		Raw:        append(json.RawMessage(nil), b...),
+	var user wire.UserInfo
+	if w.UserInfo.V != nil {
+		user = *w.UserInfo.V
 	}
-	if len(w.River) > 0 && string(w.River) != "null" {
+	*v = RiverVersion{
+		ID:              firstNonEmpty(string(w.VersionID), string(w.ID)),
+		CreatedAt:       firstTime(w.InsertDate.Time, w.CreatedAt.Time),
+		CreatedBy:       firstNonEmpty(string(user.UserName), string(w.CreatedByName), string(w.CreatedBy)),
+		Bookmarked:      bool(w.Bookmarked),
+		Raw:             append(json.RawMessage(nil), b...),
+		CreatedByID:     string(w.CreatedBy),
+		CreatedByEmail:  string(user.UserEmail),
+		PreviousVersion: string(w.PreviousVersion),
+		Name:            string(w.Name),
+	}
+	if river := bytes.TrimSpace(w.River); len(river) > 0 && river[0] == '{' {
 		v.Definition = new(RiverDefinition)
-		if err := json.Unmarshal(w.River, v.Definition); err != nil {
+		if err := json.Unmarshal(river, v.Definition); err != nil {
 			return fmt.Errorf("version %s's river: %w", v.ID, err)
 		}
 	}
 	return nil
 }
 
+// RiverVersionStats are the counts a page of versions carries beside its
+// items: how many versions and bookmarks the river has and may have.
+type RiverVersionStats struct {
+	TotalVersions, VersionsAllowed       int
+	BookmarkedVersions, BookmarksAllowed int
+	SnapshotVersions                     int
+}
+
+// RiverVersionsPage is one page of a river's versions with the
+// statistics the answer carries.
+type RiverVersionsPage struct {
+	Versions   []*RiverVersion
+	Statistics RiverVersionStats
+}
+
 // ListVersions returns one page of a river's saved versions, newest first:
 // GET E/rivers/{riverID}/versions.
 func (s *RiversService) ListVersions(ctx context.Context, riverID string, opts *ListOptions) ([]*RiverVersion, *Response, error) {
-	return riverPage[*RiverVersion](ctx, s.client, riverID, "versions", opts)
+	page, resp, err := s.VersionsPage(ctx, riverID, opts)
+	if err != nil {
+		return nil, resp, err
+	}
+	return page.Versions, resp, nil
+}
+
+// VersionsPage is ListVersions with the page's statistics (how many
+// versions and bookmarks the river has, and may have):
+// GET E/rivers/{riverID}/versions.
+func (s *RiversService) VersionsPage(ctx context.Context, riverID string, opts *ListOptions) (*RiverVersionsPage, *Response, error) {
+	if err := validateID("river ID", riverID); err != nil {
+		return nil, nil, err
+	}
+	if err := opts.validate(); err != nil {
+		return nil, nil, err
+	}
+	sc, err := s.client.v1Scope(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var page wire.VersionsPage[*RiverVersion]
+	resp, err := s.client.do(ctx, call{method: http.MethodGet, url: s.client.riverURL(sc, riverID, "versions"), query: opts, out: &page, limit: limitPage})
+	if err != nil {
+		return nil, resp, err
+	}
+	setPaging(resp, &page.Envelope)
+	st := page.Statistics.V
+	return &RiverVersionsPage{
+		Versions: dropNil(page.Items),
+		Statistics: RiverVersionStats{
+			TotalVersions: int(st.TotalVersions), VersionsAllowed: int(st.VersionsAllowed),
+			BookmarkedVersions: int(st.BookmarkedVersions), BookmarksAllowed: int(st.BookmarksAllowed),
+			SnapshotVersions: int(st.SnapshotVersions),
+		},
+	}, resp, nil
 }
 
 // AllVersions iterates over every saved version of a river, newest first,

@@ -1,18 +1,34 @@
 package rivery
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/rivery-go/rivery/internal/wire"
 )
 
 // Operation is an asynchronous change to a river (activation, disabling).
+// Operation values are comparable with ==.
 type Operation struct {
 	ID           string
 	Status       OperationStatus
 	ErrorMessage string
+
+	// Type is the operation's type as the server names it, e.g.
+	// "activate_river", "disable_river", "enable"; empty when not sent.
+	Type string
+	// RunID is the run the operation started, when it names one.
+	RunID string
+	// UpdatedAt is when the server last changed it (last_update_date);
+	// zero when not sent.
+	UpdatedAt time.Time
+	// Result is the operation's result as the server sent it, as JSON text
+	// (a string, a list, an object or null, depending on Type); empty when
+	// there is none. A done operation may also carry an ErrorMessage.
+	Result string
 }
 
 // OperationStatus is an operation's state, as the API's letters.
@@ -50,13 +66,25 @@ func (e *OperationError) Error() string {
 }
 
 func operationFromWire(w *wire.Operation) *Operation {
-	return &Operation{ID: w.OperationID, Status: OperationStatus(w.Status), ErrorMessage: w.ErrorMessage}
+	op := &Operation{
+		ID:           string(w.OperationID),
+		Status:       OperationStatus(w.Status),
+		ErrorMessage: string(w.ErrorMessage),
+		Type:         string(w.OperationType),
+		RunID:        string(w.RunID),
+		UpdatedAt:    w.LastUpdateDate.Time,
+	}
+	if r := bytes.TrimSpace(w.Result); len(r) > 0 && string(r) != "null" {
+		op.Result = string(r)
+	}
+	return op
 }
 
 // Activate makes a disabled river runnable again:
 // POST E/rivers/{riverID}/activate_river (v1 API only). It returns the
 // operation to pass to WaitForOperation; a river already active comes back
-// as a finished operation (the server's 204).
+// as a finished operation: the server answers that with an empty 2xx
+// (204, or a 200 or 202 without a body or with {} or null).
 func (s *RiversService) Activate(ctx context.Context, riverID string) (*Operation, *Response, error) {
 	return s.setActive(ctx, riverID, "activate_river")
 }
@@ -76,11 +104,11 @@ func (s *RiversService) setActive(ctx context.Context, riverID, action string) (
 		return nil, nil, err
 	}
 	var w wire.Operation
-	resp, err := s.client.do(ctx, call{method: http.MethodPost, url: s.client.riverURL(sc, riverID, action), body: emptyObject, out: &w})
+	resp, err := s.client.do(ctx, call{method: http.MethodPost, url: s.client.riverURL(sc, riverID, action), body: emptyObject, out: &w, empty: true})
 	if err != nil {
 		return nil, resp, err
 	}
-	if resp.StatusCode == http.StatusNoContent {
+	if w.OperationID == "" && w.Status == "" { // empty: already in that state
 		return &Operation{Status: OperationDone}, resp, nil
 	}
 	return operationFromWire(&w), resp, nil

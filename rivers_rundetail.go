@@ -41,24 +41,49 @@ type LogicStep struct {
 }
 
 func stepFromWire(w *wire.LogicStep) *LogicStep {
+	status := firstNonEmpty(w.Status, w.StepStatus) // the console's answer says step_status
 	return &LogicStep{
-		ID:        w.StepID,
-		Name:      firstNonEmpty(w.StepName, w.Name),
-		Type:      firstNonEmpty(w.BlockType, w.StepType, w.Type),
-		Status:    ParseRunStatus(w.Status),
-		RawStatus: w.Status,
-		Message:   w.ErrorMessage,
-		Iteration: int(w.IterationNumber),
+		ID:        string(w.StepID),
+		Name:      firstNonEmpty(string(w.StepName), string(w.Name)),
+		Type:      firstNonEmpty(string(w.BlockType), string(w.StepType), string(w.Type)),
+		Status:    ParseRunStatus(status),
+		RawStatus: status,
+		Message:   firstNonEmpty(string(w.ErrorMessage), string(w.ErrorDescription)),
+		Iteration: int(max(w.IterationNumber, w.LoopIterationNumber)),
 		Units:     Units(w.Units),
-		StartedAt: w.StartDateUTC.Time,
-		EndedAt:   w.EndDateUTC.Time,
+		StartedAt: firstTime(w.StartDateUTC.Time, w.StartDateMS.Time),
+		EndedAt:   firstTime(w.EndDateUTC.Time, w.EndDateMS.Time),
 	}
 }
 
-// LogicSteps returns the steps of a logic river's run:
-// GET E/rivers/{riverID}/runs/{runID}/logic_steps (v1 API only).
+// LogicSteps returns the steps of a logic river's run, in the server's
+// order: GET E/rivers/{riverID}/runs/{runID}/logic_steps (v1 API only).
+// The answer holds them under "steps", an object keyed by step name (a
+// step's Name is its key when it has none of its own) or a list, or
+// under "items".
 func (s *RiversService) LogicSteps(ctx context.Context, riverID, runID string) ([]*LogicStep, *Response, error) {
-	return runDetail(ctx, s.client, riverID, runID, "logic_steps", stepFromWire)
+	if err := validateIDs("river ID", riverID, "run ID", runID); err != nil {
+		return nil, nil, err
+	}
+	sc, err := s.client.v1Scope(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var w wire.LogicSteps
+	resp, err := s.client.do(ctx, call{method: http.MethodGet, url: s.client.riverURL(sc, riverID, "runs", runID, "logic_steps"), out: &w, limit: limitPage})
+	if err != nil {
+		return nil, resp, err
+	}
+	if w.Paged {
+		setPaging(resp, &w.Envelope)
+	}
+	steps := make([]*LogicStep, 0, len(w.Items.Items))
+	for _, st := range w.Items.Items {
+		if st != nil {
+			steps = append(steps, stepFromWire(st))
+		}
+	}
+	return steps, resp, nil
 }
 
 func runDetail[W, T any](ctx context.Context, c *Client, riverID, runID, path string, conv func(*W) T) ([]T, *Response, error) {

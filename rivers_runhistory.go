@@ -22,8 +22,8 @@ import (
 // are required.
 type ListRunsOptions struct {
 	ListOptions
-	StartTime time.Time `url:"-"` // sent as start_time, UTC RFC 3339, rounded down to the second
-	EndTime   time.Time `url:"-"` // sent as end_time, UTC RFC 3339, rounded up to the second
+	StartTime time.Time `url:"-"` // sent as start_time, UTC yyyy-mm-ddThh:mm:ss, rounded down to the second
+	EndTime   time.Time `url:"-"` // sent as end_time, UTC yyyy-mm-ddThh:mm:ss, rounded up to the second
 }
 
 func (o *ListRunsOptions) query() (url.Values, error) {
@@ -43,13 +43,9 @@ func (o *ListRunsOptions) query() (url.Values, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidArgument, err)
 	}
-	// Whole seconds, widened so the window still holds what was asked.
-	end := o.EndTime.Truncate(time.Second)
-	if end.Before(o.EndTime) {
-		end = end.Add(time.Second)
-	}
-	v.Set("start_time", o.StartTime.Truncate(time.Second).UTC().Format(time.RFC3339))
-	v.Set("end_time", end.UTC().Format(time.RFC3339))
+	// As the activity calls send a Window, and Boomi's tooling this call:
+	// whole seconds in UTC, widened so the window still holds what was asked.
+	Window{o.StartTime, o.EndTime}.setQuery(v)
 	return v, nil
 }
 

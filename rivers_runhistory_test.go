@@ -30,7 +30,7 @@ func TestListRuns(t *testing.T) {
 	}
 	req := rec.only(t)
 	checkHeaders(t, req, false)
-	if want := v1Env + "/rivers/" + riverID + "/runs?end_time=2026-11-27T12%3A30%3A00Z&items_per_page=10&start_time=2026-11-27T10%3A00%3A00Z"; req.URL != want {
+	if want := v1Env + "/rivers/" + riverID + "/runs?end_time=2026-11-27T12%3A30%3A00&items_per_page=10&start_time=2026-11-27T10%3A00%3A00"; req.URL != want {
 		t.Errorf("URL = %s\nwant  %s", req.URL, want)
 	}
 	if len(runs) != 2 || runs[0].Status != rivery.StatusRunning || runs[1].Message != "Target table is locked" ||

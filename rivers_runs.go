@@ -39,6 +39,18 @@ type Run struct {
 	// the server named the run already in flight; RunAndWait then waits for
 	// that run instead.
 	InFlightRunID string
+
+	// The fields below come from the v1 run status and runs list (zero
+	// elsewhere, and when not sent).
+
+	// Units are the processing units the run used (units, or rpu).
+	Units Units
+	// SourceName and TargetName name what the run read and wrote; a logic
+	// river's run has no target.
+	SourceName, TargetName string
+	// SubRiverRun reports a run of a sub-river (is_sub_river_run); its
+	// SubRiverID names the sub-river.
+	SubRiverRun bool
 }
 
 // RunGroup is a v1 run group whose trigger started several runs (see
@@ -129,14 +141,14 @@ func isCancelMessage(msg string) bool {
 }
 
 func runFromConsole(w *wire.ConsoleRun) *Run {
-	msg := firstNonEmpty(w.ErrorDescription, w.Message, w.TopMessage)
+	msg := firstNonEmpty(string(w.ErrorDescription), string(w.Message), string(w.TopMessage))
 	st := runStatus(w.Status, msg)
 	if strings.TrimSpace(w.Status) == "" {
 		st = StatusPending // Rivery's CLI reads a missing status as W, still waiting
 	}
 	r := &Run{
-		ID:        w.RunID,
-		RiverID:   w.RiverID,
+		ID:        string(w.RunID),
+		RiverID:   string(w.RiverID),
 		Status:    st,
 		RawStatus: w.Status,
 		Message:   msg,
@@ -144,7 +156,7 @@ func runFromConsole(w *wire.ConsoleRun) *Run {
 		EndedAt:   w.EndDate.Time,
 	}
 	if st == StatusSkipped {
-		r.InFlightRunID = inFlightID(msg, w.RunID)
+		r.InFlightRunID = inFlightID(msg, r.ID)
 	}
 	return r
 }
@@ -157,14 +169,19 @@ func runFromV1(w *wire.Run) *Run {
 // runOfV1 is the run a v1 run status or runs-list item describes.
 func runOfV1(w *wire.Run) Run {
 	return Run{
-		ID:        w.RunID,
-		GroupID:   w.RunGroupID,
-		RiverID:   w.RiverCrossID,
-		Status:    runStatus(w.Status, w.ErrorDescription),
-		RawStatus: w.Status,
-		Message:   w.ErrorDescription,
-		StartedAt: w.StartDateUTC.Time,
-		EndedAt:   w.EndDateUTC.Time,
+		ID:          string(w.RunID),
+		GroupID:     string(w.RunGroupID),
+		RiverID:     string(w.RiverCrossID),
+		Status:      runStatus(w.Status, string(w.ErrorDescription)),
+		RawStatus:   w.Status,
+		Message:     string(w.ErrorDescription),
+		StartedAt:   firstTime(w.StartDateUTC.Time, w.StartDateMS.Time),
+		EndedAt:     firstTime(w.EndDateUTC.Time, w.EndDateMS.Time),
+		SubRiverID:  string(w.SubRiverID),
+		Units:       Units(max(w.Units, w.RPU)),
+		SourceName:  string(w.SourceName),
+		TargetName:  string(w.TargetName),
+		SubRiverRun: bool(w.IsSubRiverRun),
 	}
 }
 
@@ -184,24 +201,35 @@ var runIDPattern = regexp.MustCompile(`\b[0-9a-f]{32}\b`)
 // runFromGroup turns a v1 trigger answer into a Run: the one run it started,
 // or a Run standing for the group when it started several (see Run.Group).
 // Runs with neither an ID nor a named in-flight run are left out; it
-// returns nil when no run is left.
+// returns nil when no run is left. An answer without runs whose own status
+// is skipped (a run of the river is in flight) is a skipped Run.
 func runFromGroup(g *wire.RunGroup, riverID string) *Run {
 	if g.RiverCrossID != "" {
-		riverID = g.RiverCrossID
+		riverID = string(g.RiverCrossID)
+	}
+	if len(g.Runs) == 0 && ParseRunStatus(g.Status) == StatusSkipped {
+		return &Run{
+			GroupID:       string(g.RunGroupID),
+			RiverID:       riverID,
+			Status:        StatusSkipped,
+			RawStatus:     g.Status,
+			Message:       string(g.Message),
+			InFlightRunID: inFlightID(string(g.Message), ""),
+		}
 	}
 	runs := make([]*Run, 0, len(g.Runs))
 	for _, w := range g.Runs {
 		r := &Run{
-			ID:         w.RunID,
-			GroupID:    g.RunGroupID,
+			ID:         string(w.RunID),
+			GroupID:    string(g.RunGroupID),
 			RiverID:    riverID,
-			SubRiverID: w.SubRiverID,
-			Status:     runStatus(w.Status, w.Message),
+			SubRiverID: string(w.SubRiverID),
+			Status:     runStatus(w.Status, string(w.Message)),
 			RawStatus:  w.Status,
-			Message:    w.Message,
+			Message:    string(w.Message),
 		}
 		if r.Status == StatusSkipped {
-			r.InFlightRunID = inFlightID(w.Message, w.RunID)
+			r.InFlightRunID = inFlightID(r.Message, r.ID)
 		}
 		if r.ID == "" && r.InFlightRunID == "" {
 			continue // nothing to follow
@@ -216,7 +244,7 @@ func runFromGroup(g *wire.RunGroup, riverID string) *Run {
 	}
 	group := *runs[0]
 	group.SubRiverID, group.InFlightRunID = "", ""
-	group.Group = &RunGroup{ID: g.RunGroupID, RiverID: riverID, Runs: runs}
+	group.Group = &RunGroup{ID: string(g.RunGroupID), RiverID: riverID, Runs: runs}
 	group.aggregate()
 	return &group
 }

@@ -165,6 +165,7 @@ func TestGetRun(t *testing.T) {
 			Status: rivery.StatusSucceeded, RawStatus: "succeeded",
 			StartedAt: time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC),
 			EndedAt:   time.Date(2026, 11, 27, 10, 2, 5, 500e6, time.UTC),
+			Units:     0.5, SourceName: "PostgreSQL", TargetName: "Snowflake",
 		}
 		if *run != want {
 			t.Errorf("run = %+v\nwant %+v", *run, want)

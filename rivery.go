@@ -305,10 +305,10 @@ func (c *Client) v1Scope(ctx context.Context) (scope, error) {
 	if err != nil {
 		return scope{}, err
 	}
-	if err := validateIDs("account ID from /api/me", me.AccountID, "environment ID from /api/me", me.EnvironmentID); err != nil {
+	if err := validateIDs("account ID from /api/me", string(me.AccountID), "environment ID from /api/me", string(me.EnvironmentID)); err != nil {
 		return scope{}, err
 	}
-	c.resolved = &scope{me.AccountID, me.EnvironmentID}
+	c.resolved = &scope{string(me.AccountID), string(me.EnvironmentID)}
 	return *c.resolved, nil
 }
 

@@ -42,21 +42,51 @@ const (
 	ScopeConnectionDelete Scope = "connection:delete"
 )
 
-// Scope names Rivery does not document. They stay for compatibility with
-// 0.1.0; a live token may not know them.
+// More scopes in use: the console's API tokens carry them (its test
+// fixtures of GET /api/admin/list_tokens), and Boomi's reference names the
+// scope of each call it documents.
 const (
-	// Deprecated: Rivery documents no "activity:list" scope; see the
-	// documented Scope constants.
+	// ScopeActivityList reads activities, a river's runs and their detail.
 	ScopeActivityList Scope = "activity:list"
-	// Deprecated: Rivery documents no "environment:list" scope; see the
-	// documented Scope constants.
+	// ScopeActivityLog reads run and step logs.
+	ScopeActivityLog Scope = "activity:log"
+	// ScopeEnvironmentList lists environments (GET A/environments).
 	ScopeEnvironmentList Scope = "environment:list"
-	// Deprecated: Rivery documents no "team:list" scope; see the
-	// documented Scope constants.
+	// ScopeTeamList lists teams (GET A/teams).
 	ScopeTeamList Scope = "team:list"
-	// Deprecated: Rivery documents no "operations:list" scope; see the
-	// documented Scope constants.
+	// ScopeOperationsList reads operations (GET E/operations/{id}).
 	ScopeOperationsList Scope = "operations:list"
+	// ScopeAccountList lists the accounts the user sees.
+	ScopeAccountList Scope = "account:list"
+	// ScopeAccountWrite manages SCIM provisioning.
+	ScopeAccountWrite Scope = "account:write"
+	// ScopeAuditList lists audit events (GET E/audit_events).
+	ScopeAuditList Scope = "audit:list"
+	// ScopeConnectionTest tests connections (POST E/pull_requests).
+	ScopeConnectionTest Scope = "connection:test"
+	// ScopeDataframeList lists dataframes (GET E/dataframes).
+	ScopeDataframeList Scope = "dataframe:list"
+	// ScopeDataframeWrite creates and changes dataframes.
+	ScopeDataframeWrite Scope = "dataframe:write"
+	// ScopeDataframeDelete deletes dataframes.
+	ScopeDataframeDelete Scope = "dataframe:delete"
+	// ScopeDataQualityTestList lists data quality tests.
+	ScopeDataQualityTestList Scope = "data_quality_test:list"
+	// ScopeDataQualityTestWrite creates and changes data quality tests.
+	ScopeDataQualityTestWrite Scope = "data_quality_test:write"
+	// ScopeDatasourceList reads the catalogs of source and target types.
+	ScopeDatasourceList Scope = "datasource:list"
+	// ScopeFileEdit uploads files (key files, Logicode).
+	ScopeFileEdit Scope = "file:edit"
+	// ScopeLogicodeList reads Logicode files.
+	ScopeLogicodeList Scope = "logicode:list"
+	// ScopePlanList reads the billing plans.
+	ScopePlanList Scope = "plan:list"
+	// ScopeRiverWrite edits rivers (PUT E/rivers/{id}, the reference's
+	// "Edit River").
+	ScopeRiverWrite Scope = "river:write"
+	// ScopeUserList lists users (GET A/users).
+	ScopeUserList Scope = "user:list"
 )
 
 // Token is an API token's record. Value holds the secret only in what Create
@@ -166,17 +196,16 @@ func (s *TokensService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*T
 }
 
 // page fetches one page of tokens at u (see pageFunc). The items decode as
-// tokenFields, in one pass, and are then tidied as Token.UnmarshalJSON
+// wire tokens, in one pass, and are then read as Token.UnmarshalJSON
 // would.
 func (s *TokensService) page(ctx context.Context, u string, q any) ([]*Token, *Response, error) {
-	items, resp, err := listValues[tokenFields](ctx, s.client, u, q)
+	items, resp, err := listValues[wire.Token](ctx, s.client, u, q)
 	if err != nil {
 		return nil, resp, tokensErr(err)
 	}
 	tokens := make([]Token, len(items))
 	for i := range items {
-		tokens[i] = Token(items[i])
-		tokens[i].tidy()
+		tokens[i] = tokenFromWire(&items[i])
 	}
 	return pointers(tokens), resp, nil
 }
@@ -247,7 +276,7 @@ func (s *TokensService) Scopes(ctx context.Context) ([]ScopeInfo, *Response, err
 	}
 	out := make([]ScopeInfo, 0, len(ws))
 	for _, w := range dropNil(ws) {
-		out = append(out, ScopeInfo{Scope(w.Name), w.Description})
+		out = append(out, ScopeInfo{Scope(w.Name), string(w.Description)})
 	}
 	return out, resp, nil
 }

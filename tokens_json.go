@@ -2,43 +2,43 @@ package rivery
 
 import (
 	"encoding/json"
-	"slices"
-	"time"
+
+	"github.com/rivery-go/rivery/internal/wire"
 )
 
-// UnmarshalJSON reads a token in the API's shape. A null (or empty) entry
-// in its scopes is dropped: it grants nothing, and a Scope "" would only
+// UnmarshalJSON reads a token in the API's shape, leniently (see the
+// package doc): times in any form the API sends (a zone-less or empty
+// last_used_at included), scopes as a list or keyed by environment. A null
+// (or empty) scope is dropped: it grants nothing, and a Scope "" would only
 // mislead. A time outside the years 0 to 9999 in UTC reads as unknown (the
 // zero CreatedAt, a nil LastUsedAt), as run times do.
 func (t *Token) UnmarshalJSON(b []byte) error {
-	if err := json.Unmarshal(b, (*tokenFields)(t)); err != nil {
+	var w wire.Token
+	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	t.tidy()
+	*t = tokenFromWire(&w)
 	return nil
 }
 
-// tokenFields is a Token without its methods, so decoding into it is one
-// pass of encoding/json (and no recursion from UnmarshalJSON).
-type tokenFields Token
-
-// tidy drops empty scopes and unwritable times (see UnmarshalJSON).
-func (t *Token) tidy() {
-	t.Scopes = slices.DeleteFunc(t.Scopes, func(s Scope) bool { return s == "" })
-	if outsideYears(t.CreatedAt) {
-		t.CreatedAt = time.Time{}
+// tokenFromWire is the Token a wire token describes.
+func tokenFromWire(w *wire.Token) Token {
+	t := Token{
+		ID:        string(w.TokenID),
+		Name:      firstNonEmpty(string(w.Name), string(w.TokenName)),
+		CreatedAt: firstTime(w.CreatedAt.Time, w.InsertTime.Time),
+		CreatedBy: firstNonEmpty(string(w.CreatedBy), string(w.User)),
+		Value:     w.Value,
 	}
-	if t.LastUsedAt != nil && outsideYears(*t.LastUsedAt) {
-		t.LastUsedAt = nil
+	if len(w.Scopes) > 0 {
+		t.Scopes = make([]Scope, len(w.Scopes))
+		for i, s := range w.Scopes {
+			t.Scopes[i] = Scope(s)
+		}
 	}
+	if !w.LastUsedAt.IsZero() {
+		last := w.LastUsedAt.Time
+		t.LastUsedAt = &last
+	}
+	return t
 }
-
-// outsideYears reports whether t falls outside the years 0 to 9999 in UTC.
-func outsideYears(t time.Time) bool {
-	y := t.UTC().Year()
-	return y < 0 || y > 9999
-}
-
-// Keyed reports whether the token's ID is set, so that it is not an empty
-// (null) list item.
-func (t *tokenFields) Keyed() bool { return t.ID != "" }

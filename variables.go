@@ -34,16 +34,23 @@ func (s *VariablesService) list(ctx context.Context, sc scope) (map[string]strin
 	if err != nil {
 		return nil, resp, err
 	}
-	vars := make(map[string]string, len(w.Variables))
-	for k, v := range w.Variables {
+	return variableValues(w.Variables), resp, nil
+}
+
+// variableValues reads variables' values: a string as itself, anything
+// else (a number, a list, an object) as its JSON text, null as "".
+func variableValues(raw map[string]json.RawMessage) map[string]string {
+	vars := make(map[string]string, len(raw))
+	for k, v := range raw {
 		var str string
-		if json.Unmarshal(v, &str) == nil {
+		switch {
+		case json.Unmarshal(v, &str) == nil:
 			vars[k] = str
-		} else {
+		default:
 			vars[k] = string(v)
 		}
 	}
-	return vars, resp, nil
+	return vars
 }
 
 // Set adds or updates the given variables and leaves every other one as it
@@ -68,17 +75,18 @@ func (s *VariablesService) Set(ctx context.Context, vars map[string]string) (*Re
 }
 
 // ErrNoSuchVariable is what Delete returns, wrapped, for a variable the
-// environment does not have. It matches ErrNotFound too.
+// server says the environment does not have. It matches ErrNotFound too.
 var ErrNoSuchVariable = fmt.Errorf("%w: no such variable", ErrNotFound)
 
-// Delete removes one variable: DELETE E/variables?variable_key={name}.
+// Delete removes one variable: DELETE E/variables?variable_key={name}, one
+// request, as Boomi's own tooling sends it (Rivery allows about 15
+// requests a minute).
 //
-// The API answers success even for a name it does not have, so Delete
-// checks: it reads the variables first, and returns an error matching
-// ErrNoSuchVariable (and ErrNotFound) without deleting anything when name
-// is not set; after the DELETE it reads them again and returns an error if
-// name is still there. That is three requests. The *Response is the
-// DELETE's.
+// The error matches ErrNoSuchVariable (and ErrNotFound) when the server's
+// answer says the name is missing: a 404, or a 2xx whose message says it
+// was not found. The live API answers success even for a name it does not
+// have, so a nil error does not prove the name existed; List tells what is
+// set.
 func (s *VariablesService) Delete(ctx context.Context, name string) (*Response, error) {
 	if err := validateVariableName(name); err != nil {
 		return nil, err
@@ -87,26 +95,31 @@ func (s *VariablesService) Delete(ctx context.Context, name string) (*Response, 
 	if err != nil {
 		return nil, err
 	}
-	before, resp, err := s.list(ctx, sc)
-	if err != nil {
-		return resp, err
-	}
-	if _, ok := before[name]; !ok {
-		return nil, fmt.Errorf("%w: the environment has no variable %q: nothing deleted", ErrNoSuchVariable, name)
-	}
+	var answer []byte
 	q := url.Values{"variable_key": {name}}
-	resp, err = s.client.do(ctx, call{method: http.MethodDelete, url: s.client.envURL(sc, "variables"), query: q})
-	if err != nil {
+	resp, err := s.client.do(ctx, call{method: http.MethodDelete, url: s.client.envURL(sc, "variables"), query: q, out: &answer})
+	switch {
+	case statusOf(err) == http.StatusNotFound:
+		return resp, fmt.Errorf("%w: the environment has no variable %q: %w", ErrNoSuchVariable, name, err)
+	case err != nil:
 		return resp, err
 	}
-	after, _, err := s.list(ctx, sc)
-	if err != nil {
-		return resp, fmt.Errorf("rivery: variable %q was deleted, but checking it failed: %w", name, err)
-	}
-	if _, ok := after[name]; ok {
-		return resp, fmt.Errorf("rivery: the API answered the DELETE of variable %q with success, but it is still set", name)
+	if msg, _ := readErrorBody(answer); saysNotFound(msg) {
+		return resp, fmt.Errorf("%w: the environment has no variable %q (the server said %q)", ErrNoSuchVariable, name, clip(safeText(msg), maxMessage))
 	}
 	return resp, nil
+}
+
+// saysNotFound reports whether a server's message says that what it was
+// asked about does not exist.
+func saysNotFound(msg string) bool {
+	m := strings.ToLower(msg)
+	for _, s := range []string{"not found", "not exist", "no such", "doesn't exist"} {
+		if strings.Contains(m, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // validateVariableName refuses an empty name or one with control

@@ -190,6 +190,16 @@ func (c counts) json(m map[string]any) map[string]any {
 	return m
 }
 
+// rowJSON writes the counts under the names an activities row uses
+// (Rivery's console fixtures): waiting and success for pending and
+// succeeded.
+func (c counts) rowJSON(m map[string]any) map[string]any {
+	for st, name := range map[string]string{"pending": "waiting", "running": "running", "succeeded": "success", "failed": "failed", "canceled": "canceled", "skipped": "skipped"} {
+		m[name] = c[st]
+	}
+	return m
+}
+
 func (s *Server) activities(w http.ResponseWriter, r *http.Request, win window) {
 	group := r.URL.Query().Get("group_id")
 	byRiver := map[string][]*run{}
@@ -208,12 +218,12 @@ func (s *Server) activities(w http.ResponseWriter, r *http.Request, win window) 
 			c[run.status(rv, now)]++
 		}
 		units := runUnits * float64(len(runs))
-		items = append(items, c.json(map[string]any{
-			"cross_id": rv.ID, "river_id": rv.ID, "river_name": rv.Name, "group_id": rv.GroupID,
-			"account": s.AccountID, "env_id": s.EnvironmentID,
-			"is_scheduled": false, "is_sub_river": false, "is_master_river": len(rv.SubRivers) > 0,
-			"units": units, "rpu": units, "total_size": runRows * 100 * len(runs), "total_files": len(runs),
-			"last_run": rfc3339(runs[0].started),
+		items = append(items, c.rowJSON(map[string]any{
+			"cross_id": rv.ID, "river_id": rv.ID, "master_river_id": rv.ID, "river_name": rv.Name, "group_id": rv.GroupID,
+			"account": s.AccountID, "env_id": s.EnvironmentID, "datasource_id": "fake",
+			"is_scheduled": rv.Schedule != "", "is_sub_river": false, "is_master_river": len(rv.SubRivers) > 0, "is_multi": false,
+			"units": units, "rpu": units, "total_size": runRows * 100 * len(runs), "total_files": len(runs), "dry_runs": 0,
+			"last_run": millis(runs[0].started), "last_runs": []any{},
 		}))
 	}
 	writePage(w, r, items)
@@ -340,32 +350,47 @@ func (s *Server) tasks(w http.ResponseWriter, r *http.Request, run *run, rv *riv
 	writePage(w, r, items)
 }
 
-// partJSON is a task or step row; msg goes only on a part that carries the
-// run's failure (withMsg).
+// partJSON is a task row in the live shape (task_status, source, target,
+// times without a zone beside epoch milliseconds); msg goes only on a part
+// that carries the run's failure (withMsg).
 func (s *Server) partJSON(run *run, id, name, st string, msg any, withMsg bool, units float64, rows int) map[string]any {
 	if !withMsg || st == "succeeded" {
 		msg = nil
 	}
 	return map[string]any{
-		"task_id": id, "task_name": name, "run_id": run.id, "run_group_id": run.groupID,
-		"status": st, "error_description": msg, "units": units, "total_rows": rows,
-		"start_date_utc": rfc3339(run.started), "end_date_utc": rfc3339(run.ended),
+		"task_id": id, "task_name": name, "run_id": run.id, "run_group_id": run.groupID, "task_type": "src_to_trgt",
+		"task_status": st, "error_description": msg, "units": units, "total_rows": rows,
+		"source": "fake-source", "target": "fake-target", "target_table": name,
+		"start_date_utc": zoneless(run.started), "start_date_in_milliseconds": millis(run.started),
+		"end_date_utc": zoneless(run.ended), "end_date_in_milliseconds": millis(run.ended),
 	}
 }
 
-func (s *Server) logicSteps(w http.ResponseWriter, r *http.Request, run *run, rv *river) {
+// logicSteps answers as the live API does: the steps under "steps", an
+// object keyed by each step's name.
+func (s *Server) logicSteps(w http.ResponseWriter, _ *http.Request, run *run, rv *river) {
 	if !isLogic(rv) {
 		writeError(w, v1, http.StatusBadRequest, "Only logic flows have logic steps")
 		return
 	}
 	st, msg := runStatus(run, rv, time.Now())
-	items := make([]map[string]any, len(logicSteps))
+	steps := make(map[string]any, len(logicSteps))
 	for i, step := range logicSteps {
-		m := s.partJSON(run, step.id, step.name, stepStatus(i, st), msg, i == len(logicSteps)-1, runUnits/2, 0)
-		m["step_id"], m["step_name"], m["block_type"], m["error_message"] = step.id, step.name, step.kind, m["error_description"]
-		items[i] = m
+		stepSt := stepStatus(i, st)
+		var stepMsg any
+		if i == len(logicSteps)-1 && stepSt != "succeeded" {
+			stepMsg = msg
+		}
+		steps[step.name] = map[string]any{
+			"step_id": step.id, "block_type": step.kind, "step_status": stepSt, "error_description": stepMsg,
+			"is_container": false, "container_type": nil, "loop_iteration_number": 0, "step_index": fmt.Sprintf("%d.0", i),
+			"step_execution_id": run.id + ":" + step.id + ":0", "units": runUnits / 2, "logicode_statistics": nil,
+			"start_date_utc": zoneless(run.started), "start_date_in_milliseconds": millis(run.started),
+			"end_date_utc": zoneless(run.ended), "end_date_in_milliseconds": millis(run.ended),
+		}
 	}
-	writePage(w, r, items)
+	writeJSON(w, http.StatusOK, map[string]any{"account_id": s.AccountID, "environment_id": s.EnvironmentID,
+		"river_cross_id": rv.ID, "run_id": run.id, "steps": steps})
 }
 
 // stepLog answers a presigned URL on this server for a code step; SQL

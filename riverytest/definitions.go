@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -97,7 +98,13 @@ func (s *Server) definitionJSON(rv *river) map[string]any {
 	md["river_status"] = riverStatus(rv)
 	last := d.versions[len(d.versions)-1]
 	md["current_version_id"] = last.id
-	md["last_updated_at"] = last.created.Format(time.RFC3339)
+	md["last_updated_at"] = last.created.Format("2006-01-02T15:04:05.000000")
+	name, _, _ := strings.Cut(last.by, "@")
+	md["last_updated_by"] = name
+	first := d.versions[0]
+	md["created_at"] = first.created.Format("2006-01-02T15:04:05.000000")
+	name, _, _ = strings.Cut(first.by, "@")
+	md["created_by"] = name
 	return out
 }
 
@@ -195,8 +202,17 @@ func (s *Server) copyRiver(w http.ResponseWriter, r *http.Request, t *token) {
 	writeJSON(w, http.StatusCreated, s.definitionJSON(rv))
 }
 
-func versionJSON(v *version) map[string]any {
-	return map[string]any{"version_id": v.id, "created_at": v.created.Format(time.RFC3339Nano), "created_by": v.by, "bookmarked": false}
+// versionJSON is a version in the reference's shape: its time is
+// insert_date (without a zone), its author's name under user_info, and
+// created_by the author's user ID.
+func (s *Server) versionJSON(rv *river, v *version, previous string) map[string]any {
+	name, _, _ := strings.Cut(v.by, "@")
+	return map[string]any{
+		"version_id": v.id, "insert_date": v.created.Format("2006-01-02T15:04:05.000000"),
+		"user_info":  map[string]any{"user_name": name, "user_email": v.by},
+		"created_by": fmt.Sprintf("%024x", len(v.by)), "bookmarked": false, "previous_version": previous,
+		"river_id": rv.ID, "account_id": s.AccountID, "environment_id": s.EnvironmentID,
+	}
 }
 
 // listVersions answers a river's versions, newest first.
@@ -211,10 +227,21 @@ func (s *Server) listVersions(w http.ResponseWriter, r *http.Request, _ *token) 
 	d := s.definitionOf(rv)
 	items := make([]map[string]any, 0, len(d.versions))
 	for i := len(d.versions) - 1; i >= 0; i-- {
-		items = append(items, versionJSON(d.versions[i]))
+		items = append(items, s.versionJSON(rv, d.versions[i], previousVersion(d, i)))
 	}
 	s.mu.Unlock()
-	writePage(w, r, items)
+	writePage(w, r, items, "statistics", map[string]any{
+		"total_versions": len(items), "versions_allowed": 100, "bookmarked_versions": 0, "bookmarks_allowed": 30, "snapshot_versions": 0,
+	})
+}
+
+// previousVersion is the ID of the version before d.versions[i], "" for
+// the first.
+func previousVersion(d *definition, i int) string {
+	if i == 0 {
+		return ""
+	}
+	return d.versions[i-1].id
 }
 
 // findVersion returns a version of a river, answering 404 when there is
@@ -240,7 +267,9 @@ func (s *Server) getVersion(w http.ResponseWriter, r *http.Request, _ *token) {
 	if v == nil {
 		return
 	}
-	out := versionJSON(v)
+	d := s.definitionOf(rv)
+	i := slices.Index(d.versions, v)
+	out := s.versionJSON(rv, v, previousVersion(d, i))
 	river := deepCopy(v.body)
 	river["cross_id"] = rv.ID
 	out["river"] = river

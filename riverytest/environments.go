@@ -83,8 +83,20 @@ func (s *Server) environmentAccess(env string, tok *token) (int, string) {
 	return 0, ""
 }
 
-func environmentJSON(e Environment) map[string]any {
-	return map[string]any{"_id": e.ID, "environment_name": e.Name, "description": e.Description, "is_deleted": false}
+// environmentJSON is an environment in the shape of Boomi's reference:
+// is_deleted and is_default as the strings "False" and "True", created_at
+// with a zone, updated_at without, variables with string values.
+func (s *Server) environmentJSON(e Environment) map[string]any {
+	def := "False"
+	if e.ID == s.EnvironmentID {
+		def = "True"
+	}
+	return map[string]any{
+		"_id": e.ID, "cross_id": e.ID, "account": s.AccountID, "environment_name": e.Name, "description": e.Description,
+		"color": "Gray", "variables": map[string]string{"days_ago": "0"}, "is_deleted": "False", "is_default": def,
+		"user_created": nil, "created_at": "2026-01-05T09:30:00.000Z", "updated_at": "2026-01-05T09:30:00.000000",
+		"deleted_by": nil, "deleted_at": nil,
+	}
 }
 
 func (s *Server) listEnvironments(w http.ResponseWriter, r *http.Request, _ *token) {
@@ -93,7 +105,7 @@ func (s *Server) listEnvironments(w http.ResponseWriter, r *http.Request, _ *tok
 	s.mu.Unlock()
 	items := make([]map[string]any, len(envs))
 	for i, e := range envs {
-		items[i] = environmentJSON(e)
+		items[i] = s.environmentJSON(e)
 	}
 	writePage(w, r, items)
 }
@@ -106,5 +118,5 @@ func (s *Server) getEnvironment(w http.ResponseWriter, r *http.Request, _ *token
 		writeError(w, v1, http.StatusNotFound, "Environment not found")
 		return
 	}
-	writeJSON(w, http.StatusOK, environmentJSON(e))
+	writeJSON(w, http.StatusOK, s.environmentJSON(e))
 }

@@ -90,11 +90,22 @@ func TestRiverVariablesPagesOfTwenty(t *testing.T) {
 			t.Errorf("PUT %s: %d %s", bad, status, body)
 		}
 	}
-	if status, _ := send(t, s, http.MethodPut, envPath(s)+"/rivers/"+riverID+"/variables", `{"items": [{"name": "only", "value": "1", "settings": {"is_encrypted": true}}]}`); status != 200 {
+	// The flag is is_private; the live API drops other settings keys,
+	// is_encrypted among them.
+	if status, _ := send(t, s, http.MethodPut, envPath(s)+"/rivers/"+riverID+"/variables", `{"items": [{"name": "only", "value": "1", "settings": {"is_private": true, "is_encrypted": true}}]}`); status != 200 {
 		t.Fatalf("PUT: %d", status)
 	}
 	if got := s.RiverVariables(riverID); len(got) != 1 || !got[0].IsEncrypted {
 		t.Errorf("after PUT: %+v", got)
+	}
+	if _, body := send(t, s, http.MethodGet, envPath(s)+"/rivers/"+riverID+"/variables", ""); strings.Contains(body, "is_encrypted") || !strings.Contains(body, `"is_private":true`) {
+		t.Errorf("after PUT: %s; want is_private kept and is_encrypted dropped", body)
+	}
+	if status, _ := send(t, s, http.MethodPut, envPath(s)+"/rivers/"+riverID+"/variables", `{"items": [{"name": "only", "value": "1", "settings": {"is_encrypted": true}}]}`); status != 200 {
+		t.Fatalf("PUT: %d", status)
+	}
+	if got := s.RiverVariables(riverID); len(got) != 1 || got[0].IsEncrypted {
+		t.Errorf("after a PUT of is_encrypted: %+v; want it dropped", got)
 	}
 	if status, _ := raw(t, s, s.AdminToken(), envPath(s)+"/rivers/63ffffffffffffffffffffff/variables"); status != 404 {
 		t.Errorf("unknown river: %d", status)

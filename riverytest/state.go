@@ -99,7 +99,7 @@ func (r *run) message(status string) string {
 	case r.recorded != nil && r.recorded.Message != "":
 		return r.recorded.Message
 	case r.skippedFor != "":
-		return "Run " + r.skippedFor + " is already running; this run was skipped"
+		return "The river is already in progress, please use the run id '" + r.skippedFor + "' in order to check the status of the run."
 	case status == "canceled", r.canceled && terminal(status):
 		return "Run canceled"
 	case terminal(status) && status != "succeeded":

@@ -12,8 +12,9 @@ import (
 )
 
 // writePage answers one page of items as a v1 envelope whose next_page and
-// previous_page are absolute URLs.
-func writePage[T any](w http.ResponseWriter, r *http.Request, items []T) {
+// previous_page are absolute URLs; extra holds more top-level keys and
+// their values, in pairs (as the versions list's statistics).
+func writePage[T any](w http.ResponseWriter, r *http.Request, items []T, extra ...any) {
 	q := r.URL.Query()
 	page, per := 1, 20
 	var bad []fieldError
@@ -58,6 +59,9 @@ func writePage[T any](w http.ResponseWriter, r *http.Request, items []T) {
 	if page > 1 {
 		env["previous_page"] = link(page - 1)
 	}
+	for i := 0; i+1 < len(extra); i += 2 {
+		env[extra[i].(string)] = extra[i+1]
+	}
 	writeJSON(w, http.StatusOK, env)
 }
 
@@ -97,6 +101,11 @@ func (s *Server) v1Run(w http.ResponseWriter, r *http.Request, _ *token) {
 			return
 		}
 		runs := s.trigger(rv, sub)
+		if len(runs) == 1 && runs[0].skippedFor != "" { // as the live API answers it: no runs
+			writeJSON(w, http.StatusAccepted, map[string]any{"river_cross_id": rv.ID, "run_group_id": runs[0].groupID,
+				"status": "skipped", "message": runs[0].message("skipped")})
+			return
+		}
 		s.seq++
 		group := fmt.Sprintf("%032x", 0xb000+s.seq)
 		items := make([]map[string]any, len(runs))
@@ -148,24 +157,41 @@ func rfc3339(t time.Time) any {
 	return t.UTC().Format(time.RFC3339Nano)
 }
 
+// zoneless is a time as the v1 run answers write it: UTC without a zone,
+// to the microsecond.
+func zoneless(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC().Format("2006-01-02T15:04:05.000000")
+}
+
+// v1RunJSON is a run in the live shape (Rivery's console fixtures): times
+// without a zone beside epoch milliseconds, units, the source and target
+// names, and the sub-river of a master river's run.
 func v1RunJSON(run *run, status string) map[string]any {
 	var desc any
 	if msg := run.message(status); msg != "" {
 		desc = msg
 	}
 	return map[string]any{
-		"run_id":            run.id,
-		"river_cross_id":    run.riverID,
-		"run_group_id":      run.groupID,
-		"status":            status,
-		"error_description": desc,
-		"units":             0.25,
-		"rpu":               0.1,
-		"source_name":       "fake-source",
-		"target_name":       "fake-target",
-		"start_date_utc":    rfc3339(run.started),
-		"end_date_utc":      rfc3339(run.ended),
-		"total_rows":        1000,
+		"run_id":                     run.id,
+		"river_cross_id":             run.riverID,
+		"run_group_id":               run.groupID,
+		"status":                     status,
+		"error_description":          desc,
+		"datasource_id":              "fake",
+		"units":                      0.25,
+		"rpu":                        0.25,
+		"source_name":                "fake-source",
+		"target_name":                "fake-target",
+		"start_date_utc":             zoneless(run.started),
+		"start_date_in_milliseconds": millis(run.started),
+		"end_date_utc":               zoneless(run.ended),
+		"end_date_in_milliseconds":   millis(run.ended),
+		"sub_river_id":               nullable(run.subRiverID),
+		"is_sub_river_run":           run.subRiverID != "",
+		"total_rows":                 1000,
 	}
 }
 
@@ -179,11 +205,14 @@ func (s *Server) v1Runs(w http.ResponseWriter, r *http.Request, _ *token) {
 			bad = append(bad, fieldError{"missing", []string{"query", name}, "Field required", nil})
 			continue
 		}
-		t, err := time.Parse(time.RFC3339, v)
+		t, err := time.Parse("2006-01-02T15:04:05", v) // as Boomi's tooling sends it
+		if err != nil {
+			t, err = time.Parse(time.RFC3339, v)
+		}
 		if err != nil {
 			bad = append(bad, fieldError{"datetime_from_date_parsing", []string{"query", name}, "Input should be a valid datetime", v})
 		}
-		times[name] = t
+		times[name] = t.UTC()
 	}
 	if len(bad) > 0 {
 		writeValidation(w, bad...)
@@ -288,7 +317,7 @@ func (s *Server) v1Activate(activate bool) handler {
 		s.seq++
 		op := &operation{id: fmt.Sprintf("%024x", 0xc000+s.seq), riverID: id, activate: activate, errMessage: rv.OperationError}
 		s.ops[op.id] = op
-		writeJSON(w, http.StatusAccepted, map[string]any{"operation_id": op.id, "status": "W", "error_message": nil})
+		writeJSON(w, http.StatusAccepted, op.json("W", nil))
 	}
 }
 
@@ -312,5 +341,20 @@ func (s *Server) v1Operation(w http.ResponseWriter, r *http.Request, _ *token) {
 			rv.Disabled = !op.activate
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"operation_id": op.id, "status": status, "error_message": msg})
+	writeJSON(w, http.StatusOK, op.json(status, msg))
+}
+
+// json is the operation in the reference's shape.
+func (op *operation) json(status string, msg any) map[string]any {
+	kind, result := "disable_river", any(nil)
+	if op.activate {
+		kind = "activate_river"
+	}
+	if status == "D" {
+		result = map[string]any{"results": map[string]any{}}
+	}
+	return map[string]any{
+		"operation_id": op.id, "operation_type": kind, "status": status, "error_message": msg, "result": result,
+		"last_update_date": time.Now().UTC().Format("2006-01-02T15:04:05.000000"),
+	}
 }

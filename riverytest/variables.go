@@ -26,7 +26,7 @@ type RiverVariable struct {
 	Value             any // a string, or a list for a multi-value variable
 	ClearValueOnStart bool
 	IsMultiValue      bool
-	IsEncrypted       bool
+	IsEncrypted       bool // the API's is_private
 }
 
 func (v RiverVariable) item() map[string]any {
@@ -36,10 +36,15 @@ func (v RiverVariable) item() map[string]any {
 		"settings": map[string]any{
 			"clear_value_on_start": v.ClearValueOnStart,
 			"is_multi_value":       v.IsMultiValue,
-			"is_encrypted":         v.IsEncrypted,
+			"is_private":           v.IsEncrypted,
 		},
 	}
 }
+
+// settingsKeys are the settings a river variable keeps: the live API drops
+// any other key (is_encrypted among them), as Rivery's Terraform provider
+// found.
+var settingsKeys = []string{"clear_value_on_start", "is_multi_value", "is_private"}
 
 // WithVariables seeds environment variables.
 func WithVariables(vars map[string]string) Option {
@@ -94,7 +99,7 @@ func (s *Server) RiverVariables(riverID string) []RiverVariable {
 		out[i] = RiverVariable{Name: it["name"].(string), Value: it["value"]}
 		out[i].ClearValueOnStart, _ = st["clear_value_on_start"].(bool)
 		out[i].IsMultiValue, _ = st["is_multi_value"].(bool)
-		out[i].IsEncrypted, _ = st["is_encrypted"].(bool)
+		out[i].IsEncrypted, _ = st["is_private"].(bool)
 	}
 	return out
 }
@@ -131,7 +136,7 @@ func (s *Server) setEnvVars(w http.ResponseWriter, r *http.Request, t *token) {
 
 // deleteEnvVar deletes one key; like the live API, it answers success for a
 // key that is not there.
-func (s *Server) deleteEnvVar(w http.ResponseWriter, r *http.Request, t *token) {
+func (s *Server) deleteEnvVar(w http.ResponseWriter, r *http.Request, _ *token) {
 	key := r.URL.Query().Get("variable_key")
 	if key == "" {
 		writeValidation(w, fieldError{"missing", []string{"query", "variable_key"}, "Field required", nil})
@@ -140,7 +145,7 @@ func (s *Server) deleteEnvVar(w http.ResponseWriter, r *http.Request, t *token) 
 	s.mu.Lock()
 	delete(s.mg.envVars, key)
 	s.mu.Unlock()
-	s.listEnvVars(w, r, t)
+	writeJSON(w, http.StatusOK, map[string]string{"message": "The variable has been deleted successfully"})
 }
 
 // lookupRiver returns the river riverID, or answers 404 and returns nil;
@@ -200,6 +205,15 @@ func (s *Server) putRiverVars(w http.ResponseWriter, r *http.Request, _ *token) 
 			return
 		}
 		seen[name] = true
+		if st, ok := it["settings"].(map[string]any); ok {
+			kept := map[string]any{}
+			for _, k := range settingsKeys {
+				if v, ok := st[k]; ok {
+					kept[k] = v
+				}
+			}
+			it["settings"] = kept
+		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

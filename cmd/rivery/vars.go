@@ -50,7 +50,19 @@ func (c *cli) varsEnvSetCmd() *cobra.Command {
 func (c *cli) varsEnvDeleteCmd() *cobra.Command {
 	return actionCmd(c, spec{use: "delete <name>", short: "Delete one environment variable; a missing one is an error (v1 API)."},
 		func(ctx context.Context, args []string) (string, error) {
-			_, err := c.client.Variables.Delete(ctx, args[0])
+			// The API answers a DELETE of a missing name with success, and
+			// the SDK sends the DELETE alone: the command reads the variables
+			// first so that a mistyped name is an error (one request more,
+			// for a person typing).
+			vars, _, err := c.client.Variables.List(ctx)
+			if err != nil {
+				return "", err
+			}
+			if _, ok := vars[args[0]]; !ok {
+				err = rivery.ErrNoSuchVariable
+			} else {
+				_, err = c.client.Variables.Delete(ctx, args[0])
+			}
 			if errors.Is(err, rivery.ErrNoSuchVariable) {
 				err = fmt.Errorf("the environment has no variable %q: nothing deleted", args[0])
 			}

@@ -3,6 +3,7 @@ package wire
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"math"
 	"strconv"
 	"time"
@@ -30,16 +31,16 @@ type Counts struct {
 // aggregated.
 type Activity struct {
 	Counts
-	CrossID       string `json:"cross_id"`
-	RiverCrossID  string `json:"river_cross_id"`
-	RiverID       string `json:"river_id"`
-	MasterRiverID string `json:"master_river_id"`
-	RiverName     string `json:"river_name"`
-	Name          string `json:"name"`
-	GroupID       string `json:"group_id"`
-	IsScheduled   bool   `json:"is_scheduled"`
-	IsSubRiver    bool   `json:"is_sub_river"`
-	IsMasterRiver bool   `json:"is_master_river"`
+	CrossID       ID     `json:"cross_id"`
+	RiverCrossID  ID     `json:"river_cross_id"`
+	RiverID       ID     `json:"river_id"`
+	MasterRiverID Text   `json:"master_river_id"`
+	RiverName     Text   `json:"river_name"`
+	Name          Text   `json:"name"`
+	GroupID       Text   `json:"group_id"`
+	IsScheduled   Bool   `json:"is_scheduled"`
+	IsSubRiver    Bool   `json:"is_sub_river"`
+	IsMasterRiver Bool   `json:"is_master_river"`
 	Units         Number `json:"units"`
 	RPU           Number `json:"rpu"`
 	TotalSize     Count  `json:"total_size"`
@@ -59,8 +60,8 @@ type Statistics struct {
 // and the answer of .../activities_run_groups/{run_group_id}.
 type RunGroupActivity struct {
 	Counts
-	RunGroupID    string `json:"run_group_id"`
-	RiverCrossID  string `json:"river_cross_id"`
+	RunGroupID    ID     `json:"run_group_id"`
+	RiverCrossID  ID     `json:"river_cross_id"`
 	Status        string `json:"status"`
 	Units         Number `json:"units"`
 	RPU           Number `json:"rpu"`
@@ -69,29 +70,34 @@ type RunGroupActivity struct {
 	RunDateMS     When   `json:"run_date_epoch_milliseconds"`
 	RunEndDateUTC When   `json:"run_end_date_utc"`
 	RunEndDateMS  When   `json:"run_end_date_epoch_milliseconds"`
-	Trigger       string `json:"trigger"`
+	Trigger       Text   `json:"trigger"`
 }
 
 // RunDetail is a run as the activity views show it: an item of
 // GET E/rivers/{id}/activities_sub_rivers, and the per-table rows of
 // .../activities_targets and .../runs/{run}/tasks. Each answer fills its
-// own subset.
+// own subset: tasks name their status task_status and their source and
+// target source and target.
 type RunDetail struct {
-	RunID            string `json:"run_id"`
-	TaskID           string `json:"task_id"`
-	RunGroupID       string `json:"run_group_id"`
-	RiverCrossID     string `json:"river_cross_id"`
-	SubRiverID       string `json:"sub_river_id"`
-	SubRiverName     string `json:"sub_river_name"`
-	RiverName        string `json:"river_name"`
-	Name             string `json:"name"`
-	TaskName         string `json:"task_name"`
-	TableName        string `json:"table_name"`
-	TargetName       string `json:"target_name"`
-	SourceName       string `json:"source_name"`
+	RunID            ID     `json:"run_id"`
+	TaskID           ID     `json:"task_id"`
+	RunGroupID       ID     `json:"run_group_id"`
+	RiverCrossID     ID     `json:"river_cross_id"`
+	SubRiverID       ID     `json:"sub_river_id"`
+	SubRiverName     Text   `json:"sub_river_name"`
+	RiverName        Text   `json:"river_name"`
+	Name             Text   `json:"name"`
+	TaskName         Text   `json:"task_name"`
+	TableName        Text   `json:"table_name"`
+	TargetTable      Text   `json:"target_table"`
+	TargetName       Text   `json:"target_name"`
+	SourceName       Text   `json:"source_name"`
+	Source           Text   `json:"source"`
+	Target           Text   `json:"target"`
 	Status           string `json:"status"`
-	ErrorDescription string `json:"error_description"`
-	ErrorMessage     string `json:"error_message"`
+	TaskStatus       string `json:"task_status"`
+	ErrorDescription Text   `json:"error_description"`
+	ErrorMessage     Text   `json:"error_message"`
 	Units            Number `json:"units"`
 	RPU              Number `json:"rpu"`
 	TotalRows        Count  `json:"total_rows"`
@@ -103,20 +109,79 @@ type RunDetail struct {
 	LastRun          When   `json:"last_run"`
 }
 
-// LogicStep is an item of GET E/rivers/{id}/runs/{run}/logic_steps.
+// LogicStep is a step of GET E/rivers/{id}/runs/{run}/logic_steps. The
+// console's answer names its status step_status, its message
+// error_description and its iteration loop_iteration_number.
 type LogicStep struct {
-	StepID          string `json:"step_id"`
-	StepName        string `json:"step_name"`
-	Name            string `json:"name"`
-	BlockType       string `json:"block_type"`
-	StepType        string `json:"step_type"`
-	Type            string `json:"type"`
-	Status          string `json:"status"`
-	ErrorMessage    string `json:"error_message"`
-	IterationNumber Count  `json:"iteration_number"`
-	Units           Number `json:"units"`
-	StartDateUTC    When   `json:"start_date_utc"`
-	EndDateUTC      When   `json:"end_date_utc"`
+	StepID              ID     `json:"step_id"`
+	StepName            Text   `json:"step_name"`
+	Name                Text   `json:"name"`
+	BlockType           Text   `json:"block_type"`
+	StepType            Text   `json:"step_type"`
+	Type                Text   `json:"type"`
+	Status              string `json:"status"`
+	StepStatus          string `json:"step_status"`
+	ErrorMessage        Text   `json:"error_message"`
+	ErrorDescription    Text   `json:"error_description"`
+	IterationNumber     Count  `json:"iteration_number"`
+	LoopIterationNumber Count  `json:"loop_iteration_number"`
+	Units               Number `json:"units"`
+	StartDateUTC        When   `json:"start_date_utc"`
+	StartDateMS         When   `json:"start_date_in_milliseconds"`
+	EndDateUTC          When   `json:"end_date_utc"`
+	EndDateMS           When   `json:"end_date_in_milliseconds"`
+}
+
+// LogicSteps is GET E/rivers/{id}/runs/{run}/logic_steps: the steps under
+// "steps", an object keyed by each step's name (as the console's answer
+// has it) or a list, or under "items", paged or not. Keyed steps keep the
+// server's order, and a step without a name takes its key.
+type LogicSteps struct {
+	Items[*LogicStep]
+}
+
+// UnmarshalJSON reads any of the shapes LogicSteps names.
+func (l *LogicSteps) UnmarshalJSON(b []byte) error {
+	*l = LogicSteps{}
+	if err := l.Items.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	if !l.Paged {
+		return nil
+	}
+	var v struct {
+		Steps json.RawMessage `json:"steps"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil || len(v.Steps) == 0 || string(v.Steps) == "null" {
+		return err
+	}
+	if v.Steps[0] == '[' {
+		var list []*LogicStep
+		if err := json.Unmarshal(v.Steps, &list); err != nil {
+			return err
+		}
+		l.Items.Items = append(l.Items.Items, list...)
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(v.Steps))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return errors.New("logic steps are an object keyed by step name or a list")
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		step := new(LogicStep)
+		if err := dec.Decode(step); err != nil {
+			return err
+		}
+		if name, _ := key.(string); step.StepName == "" && step.Name == "" {
+			step.StepName = Text(name)
+		}
+		l.Items.Items = append(l.Items.Items, step)
+	}
+	return nil
 }
 
 // StepLog is GET E/rivers/{id}/runs/{run}/logic_steps/{step}/logs.
@@ -174,21 +239,9 @@ func (c *Count) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// When is a timestamp sent either way Rivery sends them: a string (see
-// Time) or milliseconds since the epoch (see Millis).
+// When is a timestamp sent either way Rivery sends them: a string or
+// epoch seconds or milliseconds (it reads exactly what Time reads).
 type When struct{ time.Time }
 
 // UnmarshalJSON never fails; see When.
-func (w *When) UnmarshalJSON(b []byte) error {
-	var s string
-	if json.Unmarshal(b, &s) == nil {
-		if t := ParseTime(s); !t.IsZero() {
-			w.Time = t
-			return nil
-		}
-	}
-	var m Millis
-	_ = m.UnmarshalJSON(b)
-	w.Time = m.Time
-	return nil
-}
+func (w *When) UnmarshalJSON(b []byte) error { return (*Time)(w).UnmarshalJSON(b) }

@@ -58,7 +58,7 @@ func TestItems(t *testing.T) {
 		`null`:          {0, false, ""},
 	} {
 		var l Items[*RunDetail]
-		if err := json.Unmarshal([]byte(in), &l); err != nil || len(l.Items) != want.n || l.Paged != want.paged || l.NextPage != want.next {
+		if err := json.Unmarshal([]byte(in), &l); err != nil || len(l.Items) != want.n || l.Paged != want.paged || string(l.NextPage) != want.next {
 			t.Errorf("Items(%s) = %+v, %v; want %+v", in, l, err, want)
 		}
 	}

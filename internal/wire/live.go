@@ -10,43 +10,45 @@ import (
 // Identity is GET /api/me in full: the token's account and environment, and
 // what the answer says about them and the token's user when it says it.
 type Identity struct {
-	AccountID       string `json:"account_id"`
-	AccountName     string `json:"account_name"`
-	EnvironmentID   string `json:"environment_id"`
-	EnvironmentName string `json:"environment_name"`
-	UserID          string `json:"user_id"`
-	UserName        string `json:"user_name"`
-	Email           string `json:"email"`
-	UserEmail       string `json:"user_email"`
+	AccountID       ID   `json:"account_id"`
+	AccountName     Text `json:"account_name"`
+	EnvironmentID   ID   `json:"environment_id"`
+	EnvironmentName Text `json:"environment_name"`
+	UserID          Text `json:"user_id"`
+	UserName        Text `json:"user_name"`
+	Email           Text `json:"email"`
+	UserEmail       Text `json:"user_email"`
 }
 
 // ConsoleRiver is an item of the console's GET /api/rivers, and the one
 // item of GET /api/rivers/{id}: the river's fields nest under
 // river_definitions.
 type ConsoleRiver struct {
-	River                        // flat fields, as older answers and the v1 list give them
-	ObjectID    string           `json:"_id"`
-	Definitions RiverDefinitions `json:"river_definitions"` // zero when absent
+	River                             // flat fields, as older answers and the v1 list give them
+	ObjectID    ID                    `json:"_id"`
+	Definitions Lax[RiverDefinitions] `json:"river_definitions"` // zero when absent or unreadable
 }
 
 // RiverDefinitions is a console river's river_definitions block.
 type RiverDefinitions struct {
-	Name          string   `json:"river_name"`
-	Status        string   `json:"river_status"`
-	TypeID        string   `json:"river_type_id"`
-	TypeTitle     string   `json:"river_type_title"`
-	Description   string   `json:"river_desc"`
+	Name          Text     `json:"river_name"`
+	Status        Text     `json:"river_status"`
+	TypeID        Text     `json:"river_type_id"`
+	TypeTitle     Text     `json:"river_type_title"`
+	Description   Text     `json:"river_desc"`
 	Group         NamedRef `json:"group_id"`
-	IsScheduled   bool     `json:"is_scheduled"`
-	ScheduledTime string   `json:"scheduled_time"`
+	IsScheduled   Bool     `json:"is_scheduled"`
+	ScheduledTime Text     `json:"scheduled_time"`
 	Created       Time     `json:"river_time_created"`
 	Modified      Time     `json:"river_modified_date"`
-	UpdatedBy     string   `json:"updated_by_name"`
+	Inserted      Time     `json:"river_date_inserted"` // the console grid's names
+	Updated       Time     `json:"river_date_updated"`
+	UpdatedBy     Text     `json:"updated_by_name"`
 	Source        NamedRef `json:"source"` // zero when null
 	Target        NamedRef `json:"target"`
-	IsMasterRiver bool     `json:"is_master_river"`
-	SubRivers     bool     `json:"subrivers_enabled"`
-	IsAPIV2       bool     `json:"is_api_v2"`
+	IsMasterRiver Bool     `json:"is_master_river"`
+	SubRivers     Bool     `json:"subrivers_enabled"`
+	IsAPIV2       Bool     `json:"is_api_v2"`
 }
 
 // NamedRef is {"_id", "name"} (a group) or {"name"} (a source or target).
@@ -55,24 +57,37 @@ type NamedRef struct {
 	Name string `json:"name"`
 }
 
-// UnmarshalJSON also reads a bare string as the ID, the shape older answers
-// give group_id. A flat object of strings without escapes (what the API
-// sends) is read without a second pass of encoding/json.
+// UnmarshalJSON also reads a bare string (or {"$oid"}) as the ID, the
+// shape older answers give group_id. A flat object of strings without
+// escapes (what the API sends) is read without a second pass of
+// encoding/json. It never fails: an unreadable reference is empty.
 func (n *NamedRef) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	switch {
 	case string(b) == "null":
 		return nil
 	case len(b) > 0 && b[0] == '"':
-		*n = NamedRef{}
-		return json.Unmarshal(b, &n.ID)
+		s, _ := unquote(b)
+		*n = NamedRef{ID: s}
+		return nil
 	}
 	if v, ok := flatNamedRef(b); ok {
 		*n = v
 		return nil
 	}
-	type plain NamedRef
-	return json.Unmarshal(b, (*plain)(n))
+	*n = NamedRef{}
+	if oid, ok := mongoID(b); ok {
+		n.ID = oid
+		return nil
+	}
+	var v struct {
+		ID   Text `json:"_id"`
+		Name Text `json:"name"`
+	}
+	if json.Unmarshal(b, &v) == nil {
+		*n = NamedRef{ID: string(v.ID), Name: string(v.Name)}
+	}
+	return nil
 }
 
 // flatNamedRef reads {"_id": "...", "name": "..."} (other keys ignored)
@@ -146,6 +161,28 @@ func skipSpace(b []byte, i int) int {
 		i++
 	}
 	return i
+}
+
+// ConsoleRiverList is GET /api/rivers: an array of rivers, or (as the
+// legacy reference shows it) one river object. null leaves it empty.
+type ConsoleRiverList []ConsoleRiver
+
+// UnmarshalJSON accepts an array of rivers or one river object.
+func (c *ConsoleRiverList) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0:
+		return errNotRiver
+	case b[0] == '[':
+		return json.Unmarshal(b, (*[]ConsoleRiver)(c))
+	case b[0] == '{':
+		*c = make(ConsoleRiverList, 1)
+		return json.Unmarshal(b, &(*c)[0])
+	case string(b) == "null":
+		*c = nil
+		return nil
+	}
+	return errNotRiver
 }
 
 // ConsoleRivers is GET /api/rivers/{id}: a one-element array, or (accepted

@@ -18,7 +18,7 @@ func TestConsoleRiversTakesArrayOrObject(t *testing.T) {
 			t.Errorf("%s: %d rivers, %v; want %d", in, len(rs), err, want)
 			continue
 		}
-		if want == 1 && (rs[0].CrossID != "a" || rs[0].Definitions.Name != "x") {
+		if want == 1 && (rs[0].CrossID != "a" || rs[0].Definitions.V.Name != "x") {
 			t.Errorf("%s: %+v", in, rs[0])
 		}
 	}
