@@ -211,6 +211,10 @@ func secretCalls() []secretCall {
 			_, err := w.v1.Rivers.Update(ctx, riverID, func(d *rivery.RiverDefinition) error { d.SetDescription("nightly"); return nil })
 			return err
 		}},
+		{"Rivers.VersionsPage", func(ctx context.Context, w *world) error {
+			_, _, err := w.v1.Rivers.VersionsPage(ctx, riverID, &rivery.ListOptions{PerPage: 1})
+			return err
+		}},
 		{"Rivers.ListVersions", func(ctx context.Context, w *world) error {
 			vs, _, err := w.v1.Rivers.ListVersions(ctx, riverID, &rivery.ListOptions{PerPage: 1})
 			if err == nil && len(vs) > 0 {
@@ -341,6 +345,13 @@ func secretCalls() []secretCall {
 		}},
 		{"Environments.All", func(ctx context.Context, w *world) error {
 			return drain(w.v1.Environments.All(ctx, &rivery.ListOptions{PerPage: 1}))
+		}},
+		{"Environments.ListFiltered", func(ctx context.Context, w *world) error {
+			_, _, err := w.v1.Environments.ListFiltered(ctx, &rivery.ListEnvironmentsOptions{IncludeDeleted: true, ListOptions: rivery.ListOptions{PerPage: 1}})
+			return err
+		}},
+		{"Environments.AllFiltered", func(ctx context.Context, w *world) error {
+			return drain(w.v1.Environments.AllFiltered(ctx, &rivery.ListEnvironmentsOptions{Deployable: true}))
 		}},
 		{"Environments.Get", func(ctx context.Context, w *world) error {
 			_, _, err := w.v1.Environments.Get(ctx, otherEnv)
