@@ -170,6 +170,11 @@ func TestUploadKeyFileRequest(t *testing.T) {
 	}
 	// An upload is never sent twice once it may have reached the server,
 	// and an error that echoes the key does not hold it.
+	var cut recorder
+	mock.RegisterResponder(http.MethodPost, v1Env+"/connections/postgres/files", cut.fail(errAfterSend()))
+	if _, _, err := c.Connections.UploadKeyFile(context.Background(), "postgres", "bastion.pem", []byte(keyContent)); !rivery.MaybeApplied(err) || len(cut.all()) != 1 {
+		t.Errorf("cut upload: %v after %d", err, len(cut.all()))
+	}
 	mock.RegisterResponder(http.MethodPost, v1Env+"/connections/postgres/files", rec.reply(400, `{"detail": "bad key: `+strings.ReplaceAll(keyContent, "\n", `\n`)+`"}`))
 	_, _, err = c.Connections.UploadKeyFile(context.Background(), "postgres", "bastion.pem", []byte(keyContent))
 	if apiErr := asAPIError(t, err); strings.Contains(err.Error()+apiErr.Message+string(apiErr.Body), "test-key-secret") {
