@@ -125,18 +125,7 @@ func (r ConnectionRequest) MarshalJSON() ([]byte, error) {
 // error answer that echoes the request has its credentials replaced by
 // "[redacted]".
 func (s *ConnectionsService) Create(ctx context.Context, req *ConnectionRequest) (*Connection, *Response, error) {
-	if err := req.validate(); err != nil {
-		return nil, nil, err
-	}
-	body, err := req.body()
-	if err != nil {
-		return nil, nil, err
-	}
-	sc, err := s.client.v1Scope(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	return s.write(ctx, call{method: http.MethodPost, url: s.client.envURL(sc, "connections"), body: body})
+	return s.write(ctx, http.MethodPost, req, "connections")
 }
 
 // Update replaces a connection: PUT E/connections/{connectionID} with
@@ -149,6 +138,13 @@ func (s *ConnectionsService) Update(ctx context.Context, connectionID string, re
 	if err := validateID("connection ID", connectionID); err != nil {
 		return nil, nil, err
 	}
+	return s.write(ctx, http.MethodPut, req, "connections", connectionID)
+}
+
+// write sends req with method to E/{segments} (a PUT never twice, as a
+// POST) and reads the answer as a Connection, scrubbing the body's
+// credentials from an error.
+func (s *ConnectionsService) write(ctx context.Context, method string, req *ConnectionRequest, segments ...string) (*Connection, *Response, error) {
 	if err := req.validate(); err != nil {
 		return nil, nil, err
 	}
@@ -160,17 +156,11 @@ func (s *ConnectionsService) Update(ctx context.Context, connectionID string, re
 	if err != nil {
 		return nil, nil, err
 	}
-	return s.write(ctx, call{method: http.MethodPut, url: s.client.envURL(sc, "connections", connectionID), body: body, write: true})
-}
-
-// write sends a connection write and reads the answer as a Connection,
-// scrubbing the body's credentials from an error.
-func (s *ConnectionsService) write(ctx context.Context, cl call) (*Connection, *Response, error) {
 	var conn Connection
-	cl.out, cl.empty, cl.limit = &conn, true, limitLarge
-	resp, err := s.client.do(ctx, cl)
+	resp, err := s.client.do(ctx, call{method: method, url: s.client.envURL(sc, segments...), body: body, write: true,
+		out: &conn, empty: true, limit: limitLarge})
 	if err != nil {
-		scrubValues(err, requestSecrets(cl.body.(jsonBytes)))
+		scrubValues(err, requestSecrets(body))
 		return nil, resp, err
 	}
 	return &conn, resp, nil
