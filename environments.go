@@ -2,6 +2,7 @@ package rivery
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"iter"
 	"maps"
@@ -21,7 +22,7 @@ import (
 type EnvironmentsService service
 
 // Environment is an environment of a Rivery account. Environment values
-// are comparable with == (their variables compare by identity).
+// are comparable with == (their variables and Raw compare by identity).
 type Environment struct {
 	// ID is the environment's cross_id, the ID the console addresses it
 	// by, when the server sends one; otherwise its id or _id.
@@ -42,7 +43,27 @@ type Environment struct {
 	CreatedAt time.Time `json:"created_at,omitzero"`
 	UpdatedAt time.Time `json:"updated_at,omitzero"`
 
-	vars *map[string]string // see Variables
+	data *envData // Variables and Raw
+}
+
+// envData holds what an Environment carries besides its fields: its
+// variables, which may hold secrets, and the raw answer of a write. Each
+// is held in a closure, which fmt prints as an address whatever the verb
+// (a pointer to a map or a slice it would print whole).
+type envData struct {
+	vars func() map[string]string
+	raw  func() []byte
+}
+
+// Raw returns the answer of the Create or Update that returned e, as the
+// server sent it (no source shows that answer's shape), or nil for an
+// environment read by List, All or Get. It may hold the environment's
+// variables.
+func (e *Environment) Raw() json.RawMessage {
+	if e == nil || e.data == nil || e.data.raw == nil {
+		return nil
+	}
+	return append(json.RawMessage(nil), e.data.raw()...)
 }
 
 // Variables returns the environment's variables as the environment list
@@ -50,10 +71,10 @@ type Environment struct {
 // or nil when the answer had none. Variables.List reads the current
 // environment's variables by themselves.
 func (e *Environment) Variables() map[string]string {
-	if e == nil || e.vars == nil {
+	if e == nil || e.data == nil || e.data.vars == nil {
 		return nil
 	}
-	return maps.Clone(*e.vars)
+	return maps.Clone(e.data.vars())
 }
 
 func environmentFromWire(w *wire.Environment) *Environment {
@@ -70,7 +91,7 @@ func environmentFromWire(w *wire.Environment) *Environment {
 	}
 	if w.Variables.V != nil {
 		vars := variableValues(w.Variables.V)
-		e.vars = &vars
+		e.data = &envData{vars: func() map[string]string { return vars }}
 	}
 	return e
 }

@@ -140,6 +140,39 @@ func fixtureCalls() []fixtureCall {
 		return drop(c.Rivers.RunLogs(ctx, riverID, runID))
 	}
 
+	// Administration (issue #26).
+	audit := func(ctx context.Context, c *rivery.Client) (any, error) { return drop(c.AuditEvents.List(ctx, nil)) }
+	connCreate := func(ctx context.Context, c *rivery.Client) (any, error) {
+		return drop(c.Connections.Create(ctx, &rivery.ConnectionRequest{Name: "orders", Type: "postgres"}))
+	}
+	connTables := func(ctx context.Context, c *rivery.Client) (any, error) {
+		return drop(c.Connections.Tables(ctx, "64d1e2f3a4b5c6d7e8f90a1b", nil))
+	}
+	connType := func(ctx context.Context, c *rivery.Client) (any, error) {
+		return drop(c.Connections.ConnectionType(ctx, "postgres"))
+	}
+	sections := func(ctx context.Context, c *rivery.Client) (any, error) {
+		var out []*rivery.SourceSection
+		for s, err := range c.Connections.SourceSections(ctx, nil) {
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	}
+	keyFile := func(ctx context.Context, c *rivery.Client) (any, error) {
+		return drop(c.Connections.UploadKeyFile(ctx, "postgres", "key.pem", []byte("not a key")))
+	}
+	pull := &rivery.PullRequest{ConnectionID: "64d1e2f3a4b5c6d7e8f90a1b", DatasourceID: "postgres"}
+	startPull := func(ctx context.Context, c *rivery.Client) (any, error) {
+		return drop(c.Connections.StartPull(ctx, pull))
+	}
+	waitPull := func(ctx context.Context, c *rivery.Client) (any, error) {
+		return c.Connections.WaitForPull(ctx, &rivery.Operation{ID: "6522aa0b8443681b071e7201", Status: rivery.OperationRunning}, fastWait())
+	}
+	groups := func(ctx context.Context, c *rivery.Client) (any, error) { return drop(c.Rivers.Groups(ctx, nil)) }
+
 	calls := []fixtureCall{
 		{"console_check_run.json", 200, true, getRun},
 		{"console_check_run_canceled.json", 200, true, getRun},
@@ -194,6 +227,21 @@ func fixtureCalls() []fixtureCall {
 		{"v1_step_logs.json", 200, false, stepLog},
 		{"v1_target_types.json", 200, false, targetTypes},
 		{"v1_variables.json", 200, false, envVars},
+
+		{"v1_audit_events_page1.json", 200, false, audit},
+		{"v1_audit_events_page2.json", 200, false, audit},
+		{"v1_audit_events_token.json", 200, false, audit},
+		{"v1_connection_created.json", 200, false, connCreate},
+		{"v1_connection_tables_page1.json", 200, false, connTables},
+		{"v1_connection_tables_page2.json", 200, false, connTables},
+		{"v1_connection_type.json", 200, false, connType},
+		{"v1_data_source_sections.json", 200, false, sections},
+		{"v1_key_file.json", 200, false, keyFile},
+		{"v1_operation_error.json", 200, false, waitPull},
+		{"v1_pull_metadata_done.json", 200, false, waitPull},
+		{"v1_pull_request.json", 200, false, startPull},
+		{"v1_river_groups_page1.json", 200, false, groups},
+		{"v1_river_groups_page2.json", 200, false, groups},
 
 		{"shapes/bdi_error_401.json", 401, false, getRun},
 		{"shapes/bdi_error_422.json", 422, false, listRuns},
@@ -322,6 +370,18 @@ func essential(v any) string {
 		return string(x.Name)
 	case rivery.LogEntry:
 		return x.Level + " " + x.Message
+	case *rivery.AuditEvent:
+		return x.ID
+	case *rivery.ConnectionTable:
+		return x.Name
+	case *rivery.ConnectionType:
+		return x.Type
+	case *rivery.SourceSection:
+		return x.ID
+	case *rivery.KeyFile:
+		return x.Path
+	case *rivery.RiverGroup:
+		return x.ID
 	case *rivery.Statistics, string:
 		return "ok"
 	}
@@ -425,7 +485,8 @@ func decodeFixture(t testing.TB, fc fixtureCall, body []byte) fixtureOutcome {
 // wantsError is whether a fixture's call errs by design: an error answer,
 // or a trigger that names no run.
 func wantsError(fc fixtureCall) bool {
-	return fc.status >= 400 || strings.Contains(fc.file, "group_empty") || strings.Contains(fc.file, "rate_limited")
+	return fc.status >= 400 || strings.Contains(fc.file, "group_empty") || strings.Contains(fc.file, "rate_limited") ||
+		strings.Contains(fc.file, "operation_error")
 }
 
 func TestEveryFixtureDecodesThroughThePublicAPI(t *testing.T) {

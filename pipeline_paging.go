@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"strconv"
 
 	"github.com/rivery-go/rivery/internal/wire"
 )
@@ -241,4 +242,35 @@ func allScoped[T any](ctx context.Context, c *Client, opts *ListOptions, first f
 		}
 		allPages(ctx, c, first(sc), &o, fetch)(yield)
 	}
+}
+
+// numberedNext is the next page of a list that numbers its pages and
+// counts its items (total_items) but names no next_page, as Rivery's
+// Terraform client pages river groups: u (asked with query q) with page
+// one higher, while the pages so far, of the size asked (or the server's
+// default), hold fewer than total items; "" once they hold them all or
+// the page was empty.
+func numberedNext(u string, q any, total, items int) string {
+	full, err := fullURL(u, q)
+	if err != nil || items == 0 {
+		return ""
+	}
+	pu, err := url.Parse(full)
+	if err != nil {
+		return ""
+	}
+	v := pu.Query()
+	page, per := 1, defaultPerPage
+	if n, err := strconv.Atoi(v.Get("page")); err == nil && n > 0 {
+		page = n
+	}
+	if n, err := strconv.Atoi(v.Get("items_per_page")); err == nil && n > 0 {
+		per = n
+	}
+	if (page-1)*per+items >= total {
+		return ""
+	}
+	v.Set("page", strconv.Itoa(page+1))
+	pu.RawQuery = v.Encode()
+	return pu.String()
 }

@@ -19,6 +19,7 @@ func TestQueryAppendersMatchQuerystring(t *testing.T) {
 			ListOptions: ListOptions{Page: nums[rng.IntN(len(nums))], PerPage: nums[rng.IntN(len(nums))]},
 			Name:        words[rng.IntN(len(words))],
 			GroupID:     words[rng.IntN(len(words))],
+			GroupName:   words[rng.IntN(len(words))],
 		}
 		for _, q := range []any{o, &o.ListOptions} {
 			want, err := query.Values(q)

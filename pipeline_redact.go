@@ -3,8 +3,10 @@ package rivery
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 )
 
@@ -96,4 +98,103 @@ func redactValue(v any) any {
 		}
 	}
 	return v
+}
+
+// minScrubbed is the shortest request value scrubValues removes: shorter
+// ones would take ordinary words out of a message, and say little.
+const minScrubbed = 4
+
+// requestSecrets returns what redactJSON hides in a request body: the
+// value (a string as itself, anything else as its JSON text) of every
+// credential-named key at any depth, and of every {"name", "value"} pair
+// whose name is one. An error answer may echo them (a 422 carries the body
+// it refused); scrubValues takes them out.
+func requestSecrets(body []byte) []string {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return nil
+	}
+	var out []string
+	var walk func(v any, secret bool)
+	walk = func(v any, secret bool) {
+		switch t := v.(type) {
+		case map[string]any:
+			for _, nameKey := range []string{"name", "key"} {
+				if n, ok := t[nameKey].(string); ok && isSecretKey(n) && t["value"] != nil {
+					walk(t["value"], true)
+				}
+			}
+			for k, e := range t {
+				walk(e, secret || isSecretKey(k))
+			}
+		case []any:
+			for _, e := range t {
+				walk(e, secret)
+			}
+		case string:
+			if secret {
+				out = append(out, t)
+			}
+		case json.Number:
+			if secret {
+				out = append(out, t.String())
+			}
+		}
+	}
+	walk(v, false)
+	return out
+}
+
+// scrubValues replaces every value of values at least minScrubbed bytes
+// long, as it is and as a JSON string would carry it, by "[redacted]" in
+// what an *APIError in err holds: its message, its validation details and
+// its raw body. It is how a call that sends credentials keeps them out of
+// its error when the server echoes the request.
+func scrubValues(err error, values []string) {
+	var apiErr *APIError
+	if err == nil || !errors.As(err, &apiErr) {
+		return
+	}
+	var forms []string
+	for _, v := range values {
+		if len(v) < minScrubbed {
+			continue
+		}
+		forms = append(forms, v)
+		if b, jerr := json.Marshal(v); jerr == nil {
+			if quoted := string(b[1 : len(b)-1]); quoted != v {
+				forms = append(forms, quoted)
+			}
+		}
+	}
+	if len(forms) == 0 {
+		return
+	}
+	// Longest first, so a value that holds another goes whole.
+	sort.Slice(forms, func(i, j int) bool { return len(forms[i]) > len(forms[j]) })
+	scrub := func(s string) string {
+		for _, f := range forms {
+			s = strings.ReplaceAll(s, f, redacted)
+		}
+		return s
+	}
+	apiErr.Message = scrub(apiErr.Message)
+	for i := range apiErr.Details {
+		d := &apiErr.Details[i]
+		d.Message = scrub(d.Message)
+		for j, loc := range d.Location {
+			d.Location[j] = scrub(loc)
+		}
+		if in := string(d.Input); scrub(in) != in {
+			d.Input = json.RawMessage(scrub(in))
+			if !json.Valid(d.Input) { // a number that was a secret
+				d.Input = json.RawMessage(`"` + redacted + `"`)
+			}
+		}
+	}
+	if body := string(apiErr.Body); scrub(body) != body {
+		apiErr.Body = []byte(scrub(body))
+	}
 }

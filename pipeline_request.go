@@ -65,6 +65,10 @@ type call struct {
 	// answer that leaves out zero, as 204 does, instead of an unreadable
 	// one.
 	empty bool
+	// gone makes a 404 a success when an earlier attempt of the call may
+	// have reached the server: a DELETE retried after its answer was lost
+	// finds the work done. A 404 to the first attempt stays an error.
+	gone bool
 }
 
 // callState follows one call through its attempts.
@@ -75,6 +79,7 @@ type callState struct {
 	empty              bool // call.empty
 	attempts           int
 	maybeApplied       bool
+	reachedBefore      bool   // an attempt before this one may have reached the server
 	handled            bool   // the response handler ran for this attempt
 	errBody            []byte // the last non-2xx body, capped
 	badBody            error  // a complete 2xx body that did not decode: not retried
@@ -149,6 +154,9 @@ func (c *Client) send(ctx context.Context, cl call, auth []string, adm admission
 	h["User-Agent"] = c.headers.userAgent
 	if body != nil {
 		h["Content-Type"] = c.headers.json
+		if fb, ok := cl.body.(formBody); ok {
+			h["Content-Type"] = fb.contentType
+		}
 	}
 
 	// The body is read inside the retry loop, so a GET whose answer is cut
@@ -176,6 +184,9 @@ func (c *Client) send(ctx context.Context, cl call, auth []string, adm admission
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		if !st.handled { // retries ran out on a retryable status
 			_ = c.finish(ctx, st, resp, call{})
+		}
+		if cl.gone && resp.StatusCode == http.StatusNotFound && st.reachedBefore {
+			return r, nil // a retried delete: the lost attempt did the work
 		}
 		retryAfter, _ := retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 		apiErr := newAPIError(cl.method, target, resp, st.errBody, retryAfter)
@@ -210,6 +221,7 @@ func (c *Client) beforeAttempt(_ retryablehttp.Logger, req *http.Request, retryN
 		return
 	}
 	st.attempts = retryNumber + 1
+	st.reachedBefore = st.maybeApplied
 	st.handled = false
 	st.ended = false
 	st.atEOF, st.closed = false, false
@@ -366,6 +378,13 @@ type jsonBytes []byte
 // emptyObject is the {} the v1 API takes on POSTs without parameters.
 var emptyObject = jsonBytes("{}")
 
+// formBody is a request body sent as it is under its own content type (a
+// multipart upload) instead of as JSON.
+type formBody struct {
+	contentType []string
+	data        []byte
+}
+
 // encodeBody returns v as JSON, without HTML escaping or a trailing
 // newline: a jsonBytes as it is, a fixed body (one with AppendJSON) in
 // st's own buffer, anything else through a pooled encoder into a slice of
@@ -375,6 +394,8 @@ func (st *callState) encodeBody(v any) ([]byte, error) {
 	switch v := v.(type) {
 	case jsonBytes:
 		return v, nil
+	case formBody:
+		return v.data, nil
 	case interface{ AppendJSON([]byte) []byte }: // the fixed bodies, without reflection
 		return v.AppendJSON(st.fixedBody[:0]), nil
 	}

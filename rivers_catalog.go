@@ -165,18 +165,25 @@ func firstNonEmpty(s ...string) string {
 }
 
 // ListRiversOptions filters and pages Rivers.List. The console API returns
-// every river at once and ignores it.
+// every river at once and ignores it, but for GroupName, which it takes as
+// ?group=.
 type ListRiversOptions struct {
 	ListOptions
 	Name    string `url:"name,omitempty"`
 	GroupID string `url:"group_id,omitempty"`
+	// GroupName keeps the rivers of the group of this name (group_name, as
+	// Boomi's tooling sends it; the console API's ?group=).
+	GroupName string `url:"group_name,omitempty"`
 }
 
-// appendQuery writes group_id, items_per_page, name and page, in that
-// (sorted) order (see encodeQuery).
+// appendQuery writes group_id, group_name, items_per_page, name and page,
+// in that (sorted) order (see encodeQuery).
 func (o *ListRiversOptions) appendQuery(b []byte) []byte {
 	if o.GroupID != "" {
 		b = appendParam(b, "group_id", o.GroupID)
+	}
+	if o.GroupName != "" {
+		b = appendParam(b, "group_name", o.GroupName)
 	}
 	b = appendIntParam(b, "items_per_page", o.PerPage)
 	if o.Name != "" {
@@ -193,7 +200,7 @@ func (o *ListRiversOptions) validate() error {
 }
 
 // List returns rivers: one page of GET E/rivers on the v1 API (filtered by
-// opts), or all of GET /api/rivers on the console API.
+// opts), or all of GET /api/rivers[?group=] on the console API.
 func (s *RiversService) List(ctx context.Context, opts *ListRiversOptions) ([]*River, *Response, error) {
 	if err := opts.validate(); err != nil {
 		return nil, nil, err
@@ -201,7 +208,11 @@ func (s *RiversService) List(ctx context.Context, opts *ListRiversOptions) ([]*R
 	c := s.client
 	if !c.usesV1() {
 		var ws wire.ConsoleRiverList // values: one allocation for the lot
-		resp, err := c.do(ctx, call{method: http.MethodGet, url: c.urls.rivers, out: &ws, limit: limitPage})
+		var q url.Values
+		if opts != nil && opts.GroupName != "" {
+			q = url.Values{"group": {opts.GroupName}}
+		}
+		resp, err := c.do(ctx, call{method: http.MethodGet, url: c.urls.rivers, query: q, out: &ws, limit: limitPage})
 		if err != nil {
 			return nil, resp, err
 		}

@@ -122,27 +122,33 @@ func (s *RiversService) setActive(ctx context.Context, riverID, action string) (
 // has already ended (such as Activate's answer to an active river) returns
 // at once.
 func (s *RiversService) WaitForOperation(ctx context.Context, op *Operation, opts *WaitOptions) (*Operation, error) {
+	return waitOperation(ctx, s.client, op, opts)
+}
+
+// waitOperation is WaitForOperation, for every service whose calls answer
+// an operation.
+func waitOperation(ctx context.Context, c *Client, op *Operation, opts *WaitOptions) (*Operation, error) {
 	if op == nil {
 		return nil, fmt.Errorf("%w: nil operation", ErrInvalidArgument)
 	}
 	if op.Status.Done() && op.Status != "" {
-		return op, s.client.sealed(operationOutcome(op))
+		return op, c.sealed(operationOutcome(op))
 	}
 	if err := validateID("operation ID", op.ID); err != nil {
 		return nil, err
 	}
-	minI, maxI, err := opts.intervals(s.client)
+	minI, maxI, err := opts.intervals(c)
 	if err != nil {
 		return nil, err
 	}
-	sc, err := s.client.v1Scope(ctx)
+	sc, err := c.v1Scope(ctx)
 	if err != nil {
 		return nil, err
 	}
-	u := s.client.envURL(sc, "operations", op.ID)
-	done, err := pollUntil(ctx, s.client.clock, op, false, doubling(minI, maxI), nil, func() (*Operation, bool, error) {
+	u := c.envURL(sc, "operations", op.ID)
+	done, err := pollUntil(ctx, c.clock, op, false, doubling(minI, maxI), nil, func() (*Operation, bool, error) {
 		var w wire.Operation
-		if _, err := s.client.do(ctx, call{method: http.MethodGet, url: u, out: &w}); err != nil {
+		if _, err := c.do(ctx, call{method: http.MethodGet, url: u, out: &w}); err != nil {
 			return nil, false, err
 		}
 		next := operationFromWire(&w)
@@ -151,7 +157,7 @@ func (s *RiversService) WaitForOperation(ctx context.Context, op *Operation, opt
 	if err != nil {
 		return done, err
 	}
-	return done, s.client.sealed(operationOutcome(done))
+	return done, c.sealed(operationOutcome(done))
 }
 
 func operationOutcome(op *Operation) error {

@@ -40,6 +40,8 @@ type Client struct {
 	RiverVariables *RiverVariablesService
 	// Environments lists the account's environments.
 	Environments *EnvironmentsService
+	// AuditEvents reads the environment's audit log (v1 API).
+	AuditEvents *AuditEventsService
 
 	common service
 
@@ -226,6 +228,7 @@ func (c *Client) bindServices() {
 	c.Variables = (*VariablesService)(&c.common)
 	c.RiverVariables = (*RiverVariablesService)(&c.common)
 	c.Environments = (*EnvironmentsService)(&c.common)
+	c.AuditEvents = (*AuditEventsService)(&c.common)
 }
 
 // newHTTPClient copies the caller's client (or builds one with TLS 1.2 at

@@ -27,6 +27,7 @@ const (
 	connSecret  = "conn-pw-Q7x9Zk2"
 	varSecret   = "var-secret-M4p8Wd"
 	riverSecret = "rvar-secret-T3n6Hy"
+	keySecret   = "key-file-secret-P2w7Lc"
 	logicRiver  = "63b724fc690def001131d2aa"
 	masterRiver = "63b724fc690def001131d2bb"
 	subRiverA   = "63b724fc690def001131d2b1"
@@ -45,6 +46,9 @@ type world struct {
 	op                   *rivery.Operation
 	versionID            string
 	window               rivery.Window
+	// The administration calls'.
+	scratchEnv, connID, eventID string
+	pull                        *rivery.Operation
 }
 
 // secretCall is one call type: a service method (Service.Method, as the
@@ -67,7 +71,7 @@ func secretCalls() []secretCall {
 	listRuns := func(w *world) *rivery.ListRunsOptions {
 		return &rivery.ListRunsOptions{StartTime: w.window.Start, EndTime: w.window.End, ListOptions: rivery.ListOptions{PerPage: 1}}
 	}
-	return []secretCall{
+	calls := []secretCall{
 		{"Client.Me", func(ctx context.Context, w *world) error { _, _, err := w.console.Me(ctx); return err }},
 		{"Rivers.Run", func(ctx context.Context, w *world) error {
 			_, _, err := w.console.Rivers.Run(ctx, riverID)
@@ -383,6 +387,123 @@ func secretCalls() []secretCall {
 		{"Tokens.Scopes", func(ctx context.Context, w *world) error { _, _, err := w.v1.Tokens.Scopes(ctx); return err }},
 		{"Tokens.Delete", func(ctx context.Context, w *world) error { _, err := w.v1.Tokens.Delete(ctx, w.created.ID); return err }},
 	}
+	return append(calls, adminCalls()...)
+}
+
+// adminCalls drive the calls that administer an environment (issue 26):
+// environment and connection writes (a connection's password and an
+// uploaded key among the secrets), pull requests, tables, catalogs, river
+// groups and deletion, and the audit log.
+func adminCalls() []secretCall {
+	conn := func() *rivery.ConnectionRequest {
+		return &rivery.ConnectionRequest{Name: "loader db", Type: "postgres", Settings: map[string]any{"host": "db.example.com", "password": connSecret}}
+	}
+	pull := func() *rivery.PullRequest {
+		return &rivery.PullRequest{ConnectionID: "66a1b2c3d4e5f60718293a4b", DatasourceID: "postgresql", Schemas: []string{"public"}}
+	}
+	return []secretCall{
+		{"Environments.Create", func(ctx context.Context, w *world) error {
+			_, _, err := w.v1.Environments.Create(ctx, &rivery.CreateEnvironmentRequest{Name: "scratch", Description: "temporary"})
+			return err
+		}},
+		{"Environments.FindByName", func(ctx context.Context, w *world) error {
+			e, err := w.v1.Environments.FindByName(ctx, "scratch")
+			if err == nil {
+				w.scratchEnv = e.ID
+			}
+			return err
+		}},
+		{"Environments.Update", func(ctx context.Context, w *world) error {
+			_, _, err := w.v1.Environments.Update(ctx, w.scratchEnv, &rivery.UpdateEnvironmentRequest{Name: "scratch 2"})
+			return err
+		}},
+		{"Environments.Delete", func(ctx context.Context, w *world) error {
+			op, _, err := w.v1.Environments.Delete(ctx, w.scratchEnv)
+			if err == nil {
+				_, err = w.v1.Rivers.WaitForOperation(ctx, op, nil)
+			}
+			return err
+		}},
+		{"Connections.Create", func(ctx context.Context, w *world) error {
+			c, _, err := w.v1.Connections.Create(ctx, conn())
+			if err == nil {
+				w.connID = c.ID
+			}
+			return err
+		}},
+		{"Connections.FindByName", func(ctx context.Context, w *world) error {
+			_, err := w.v1.Connections.FindByName(ctx, "loader db")
+			return err
+		}},
+		{"Connections.Update", func(ctx context.Context, w *world) error {
+			_, _, err := w.v1.Connections.Update(ctx, w.connID, conn())
+			return err
+		}},
+		{"Connections.UploadKeyFile", func(ctx context.Context, w *world) error {
+			_, _, err := w.v1.Connections.UploadKeyFile(ctx, "postgres", "bastion.pem", []byte(keySecret))
+			return err
+		}},
+		{"Connections.Tables", func(ctx context.Context, w *world) error {
+			_, _, err := w.v1.Connections.Tables(ctx, w.connID, &rivery.ConnectionTablesOptions{SchemaName: "public"})
+			return err
+		}},
+		{"Connections.AllTables", func(ctx context.Context, w *world) error {
+			return drain(w.v1.Connections.AllTables(ctx, w.connID, &rivery.ConnectionTablesOptions{ListOptions: rivery.ListOptions{PerPage: 1}}))
+		}},
+		{"Connections.StartPull", func(ctx context.Context, w *world) error {
+			var err error
+			w.pull, _, err = w.v1.Connections.StartPull(ctx, pull())
+			return err
+		}},
+		{"Connections.CancelPull", func(ctx context.Context, w *world) error {
+			_, _, err := w.v1.Connections.CancelPull(ctx, w.pull.ID)
+			return err
+		}},
+		{"Connections.WaitForPull", func(ctx context.Context, w *world) error {
+			_, err := w.v1.Connections.WaitForPull(ctx, w.pull, nil)
+			if err != nil && strings.Contains(err.Error(), "canceled") {
+				err = nil // the pull was canceled just before
+			}
+			return err
+		}},
+		{"Connections.Test", func(ctx context.Context, w *world) error {
+			_, err := w.v1.Connections.Test(ctx, pull(), nil)
+			return err
+		}},
+		{"Connections.PullMetadata", func(ctx context.Context, w *world) error {
+			_, _, err := w.v1.Connections.PullMetadata(ctx, pull(), nil)
+			return err
+		}},
+		{"Connections.ConnectionType", func(ctx context.Context, w *world) error {
+			_, _, err := w.v1.Connections.ConnectionType(ctx, "postgres")
+			return err
+		}},
+		{"Connections.SourceSections", func(ctx context.Context, w *world) error {
+			return drain(w.v1.Connections.SourceSections(ctx, nil))
+		}},
+		{"Connections.Delete", func(ctx context.Context, w *world) error {
+			_, err := w.v1.Connections.Delete(ctx, w.connID)
+			return err
+		}},
+		{"Rivers.Groups", func(ctx context.Context, w *world) error {
+			_, _, err := w.v1.Rivers.Groups(ctx, &rivery.ListOptions{PerPage: 1})
+			return err
+		}},
+		{"Rivers.AllGroups", func(ctx context.Context, w *world) error { return drain(w.v1.Rivers.AllGroups(ctx, nil)) }},
+		{"AuditEvents.List", func(ctx context.Context, w *world) error {
+			events, _, err := w.v1.AuditEvents.List(ctx, &rivery.AuditEventsOptions{EntityTypes: []string{"connections"}})
+			if err == nil && len(events) > 0 {
+				w.eventID = events[0].ID
+			}
+			return err
+		}},
+		{"AuditEvents.All", func(ctx context.Context, w *world) error { return drain(w.v1.AuditEvents.All(ctx, nil)) }},
+		{"AuditEvents.Get", func(ctx context.Context, w *world) error {
+			_, _, err := w.v1.AuditEvents.Get(ctx, w.eventID)
+			return err
+		}},
+		{"Rivers.Delete", func(ctx context.Context, w *world) error { _, err := w.v1.Rivers.Delete(ctx, logicRiver); return err }},
+	}
 }
 
 // The calls the test must cover: every method of every service field of
@@ -492,7 +613,7 @@ func TestNoSecretsInTelemetry(t *testing.T) {
 		window: rivery.Window{Start: time.Now().Add(-time.Hour), End: time.Now().Add(time.Hour)}}
 	creds := srv.BoomiCredentials()
 	secrets := []string{srv.AdminToken(), creds.APIToken, "eyJ", "Bearer", "Basic ", "X-Amz", "Signature",
-		connSecret, varSecret, riverSecret, "?", "&", "start_time", "items_per_page", "page="}
+		connSecret, varSecret, riverSecret, keySecret, "?", "&", "start_time", "items_per_page", "page="}
 
 	ctx := context.Background()
 	var seen []string

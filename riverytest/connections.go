@@ -26,6 +26,33 @@ type Connection struct {
 	Type     string // the machine slug, e.g. "postgres" (default)
 	TypeName string // the display name, e.g. "PostgreSQL" (default: Type)
 	Settings map[string]any
+	// Tables are what its tables list and metadata pulls report; when
+	// empty, public.orders and public.customers.
+	Tables []Table
+	// PullError, if set, makes every pull request on it (a test, a
+	// metadata pull) end in status E with this message, as a refused login
+	// does.
+	PullError string
+}
+
+// Table is a table of a seeded connection.
+type Table struct {
+	Schema  string // "public" when empty
+	Name    string
+	Columns []Column
+}
+
+// Column is a column of a Table.
+type Column struct {
+	Name, Type string
+	Key        bool
+	Increment  bool // a river can load the table incrementally by it
+}
+
+// defaultTables are a connection's tables when it was seeded with none.
+var defaultTables = []Table{
+	{Schema: "public", Name: "customers", Columns: []Column{{"id", "INTEGER", true, true}, {"name", "VARCHAR", false, false}}},
+	{Schema: "public", Name: "orders", Columns: []Column{{"id", "INTEGER", true, true}, {"updated_at", "TIMESTAMP", false, true}, {"amount", "NUMERIC", false, false}}},
 }
 
 // manage is the state of connections, variables and river definitions.
@@ -36,11 +63,29 @@ type manage struct {
 	envVars   map[string]any
 	riverVars map[string][]map[string]any // by river ID
 	defs      map[string]*definition      // by river ID
+	files     []UploadedFile
+	groups    []RiverGroup
 }
 
 type connection struct {
 	Connection
 	updated time.Time
+}
+
+// tables are c's tables, schema "public" filled in.
+func (c *connection) tables() []Table {
+	ts := c.Tables
+	if len(ts) == 0 {
+		ts = defaultTables
+	}
+	out := make([]Table, len(ts))
+	for i, t := range ts {
+		if t.Schema == "" {
+			t.Schema = "public"
+		}
+		out[i] = t
+	}
+	return out
 }
 
 // WithConnection seeds a connection.

@@ -97,12 +97,15 @@ func (s *Server) cancel(w http.ResponseWriter, fam family, riverID, runID, group
 	writeJSON(w, http.StatusOK, map[string]string{"run_id": runID, "message": "Run cancel requested"})
 }
 
-func (s *Server) consoleRivers(w http.ResponseWriter, _ *http.Request, _ *token) {
+func (s *Server) consoleRivers(w http.ResponseWriter, r *http.Request, _ *token) {
+	group := r.URL.Query().Get("group") // a group's name
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	items := make([]map[string]any, 0, len(s.order))
 	for _, id := range s.order {
-		items = append(items, consoleRiverJSON(s.rivers[id]))
+		if rv := s.rivers[id]; group == "" || rv.GroupName == group {
+			items = append(items, consoleRiverJSON(rv))
+		}
 	}
 	writeJSON(w, http.StatusOK, items)
 }

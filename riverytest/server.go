@@ -61,6 +61,8 @@ type Server struct {
 	clients  []*rivery.Client
 	admin    string
 	envs     []Environment // besides EnvironmentID
+	firstEnv *Environment  // EnvironmentID's, once changed
+	audit    []AuditEvent  // oldest first
 	boomi    boomiPlatform
 	seq      int
 	closed   bool

@@ -142,6 +142,21 @@ type operation struct {
 	activate    bool
 	polls       int
 	errMessage  string
+	// kind is the operation_type of an operation that is not a river's
+	// activation (a pull request's task, "delete_environment"); result is
+	// what its D carries; canceled ends it E.
+	kind     string
+	result   any
+	canceled bool
+}
+
+// newOperation starts an operation of kind that ends D with result, or E
+// with errMessage when it is set; the caller holds s.mu.
+func (s *Server) newOperation(kind string, result any, errMessage string) *operation {
+	s.seq++
+	op := &operation{id: fmt.Sprintf("%024x", 0xd000+s.seq), kind: kind, result: result, errMessage: errMessage}
+	s.ops[op.id] = op
+	return op
 }
 
 // startRun creates a run of rv; the caller holds s.mu.

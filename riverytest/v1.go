@@ -66,12 +66,12 @@ func writePage[T any](w http.ResponseWriter, r *http.Request, items []T, extra .
 }
 
 func (s *Server) v1Rivers(w http.ResponseWriter, r *http.Request, _ *token) {
-	name, group := r.URL.Query().Get("name"), r.URL.Query().Get("group_id")
+	name, group, groupName := r.URL.Query().Get("name"), r.URL.Query().Get("group_id"), r.URL.Query().Get("group_name")
 	s.mu.Lock()
 	items := make([]map[string]any, 0, len(s.order))
 	for _, id := range s.order {
 		rv := s.rivers[id]
-		if (name == "" || rv.Name == name) && (group == "" || rv.GroupID == group) {
+		if (name == "" || rv.Name == name) && (group == "" || rv.GroupID == group) && (groupName == "" || rv.GroupName == groupName) {
 			items = append(items, riverListJSON(rv))
 		}
 	}
@@ -336,6 +336,10 @@ func (s *Server) v1Operation(w http.ResponseWriter, r *http.Request, _ *token) {
 	}
 	op.polls++
 	status, msg := "R", any(nil)
+	if op.kind != "" {
+		writeJSON(w, http.StatusOK, op.json(op.settle()))
+		return
+	}
 	if op.polls >= 2 {
 		status = "D"
 		if op.errMessage != "" {
@@ -347,6 +351,21 @@ func (s *Server) v1Operation(w http.ResponseWriter, r *http.Request, _ *token) {
 	writeJSON(w, http.StatusOK, op.json(status, msg))
 }
 
+// settle is the status and message of an operation of a kind seen by its
+// latest poll: R on the first, then D, or E with its message (or as
+// canceled).
+func (op *operation) settle() (string, any) {
+	switch {
+	case op.canceled:
+		return "E", "Pull request canceled"
+	case op.polls < 2:
+		return "R", nil
+	case op.errMessage != "":
+		return "E", op.errMessage
+	}
+	return "D", ""
+}
+
 // json is the operation in the reference's shape.
 func (op *operation) json(status string, msg any) map[string]any {
 	kind, result := "disable_river", any(nil)
@@ -355,6 +374,12 @@ func (op *operation) json(status string, msg any) map[string]any {
 	}
 	if status == "D" {
 		result = map[string]any{"results": map[string]any{}}
+	}
+	if op.kind != "" {
+		kind, result = op.kind, nil
+		if status == "D" {
+			result = op.result
+		}
 	}
 	return map[string]any{
 		"operation_id": op.id, "operation_type": kind, "status": status, "error_message": msg, "result": result,

@@ -118,6 +118,9 @@ func (c *cli) options() ([]rivery.Option, error) {
 		// next status check.
 		opts = append(opts, rivery.WithLogger(slog.New(attemptHandler{c})))
 	}
+	if c.dryRun {
+		opts = append(opts, c.dryRunOptions()...)
+	}
 	return opts, nil
 }
 

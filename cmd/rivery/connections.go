@@ -29,5 +29,7 @@ func (c *cli) connectionsCmd() *cobra.Command {
 				printable(conn.ID), printable(conn.Name), printable(conn.Type), printable(conn.TypeName), formatTime(conn.UpdatedAt))
 			return err
 		})
-	return c.group("connections", "List and show connections, credentials redacted (v1 API).", list, get)
+	return c.group("connections", "List, show, create, change, delete and test connections, credentials redacted (v1 API).", list, get,
+		c.connectionsCreateCmd(), c.connectionsUpdateCmd(), c.connectionsDeleteCmd(), c.connectionsTestCmd(), c.connectionsTablesCmd(),
+		c.connectionsMetadataCmd(), c.connectionsCancelPullCmd(), c.connectionsUploadKeyCmd(), c.connectionsTypeCmd(), c.connectionsSectionsCmd())
 }

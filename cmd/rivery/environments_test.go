@@ -22,7 +22,7 @@ func TestEnvironmentsList(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &envs); code != exitOK || err != nil || len(envs) != 2 || envs[1].Name != "Staging" {
 		t.Errorf("environments list --json: %d %q", code, out)
 	}
-	if code, _, errOut := invoke("environments"); code != exitError || !strings.Contains(errOut, "environments needs a subcommand: list") {
+	if code, _, errOut := invoke("environments"); code != exitError || !strings.Contains(errOut, "environments needs a subcommand: create, delete, list or update") {
 		t.Errorf("environments: %d %q", code, errOut)
 	}
 	// A token without environment:list gets 403.

@@ -64,6 +64,7 @@ func (e exitOnly) Error() string { return fmt.Sprintf("exit status %d", int(e)) 
 // command defines the ones it honors, bound to these fields) and what the
 // command set up.
 type cli struct {
+	stdin          io.Reader // where a destructive command asks for confirmation
 	stdout, stderr io.Writer
 	client         *rivery.Client
 
@@ -89,6 +90,11 @@ type cli struct {
 	// skipped trigger named.
 	skipped bool
 
+	// dryRun is a destructive command's --dry-run; dry is the transport
+	// that stops its write.
+	dryRun bool
+	dry    *dryRunTransport
+
 	// bound is the --timeout in force, once deadline set one.
 	bound time.Duration
 	// bounded is the context deadline made, to tell its end from others.
@@ -101,9 +107,15 @@ type cli struct {
 	live  *progress
 }
 
-// run executes args and returns the exit status.
+// run executes args and returns the exit status, reading stdin when a
+// destructive command asks for confirmation on a terminal.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	c := &cli{stdout: stdout, stderr: stderr}
+	return runWith(ctx, args, os.Stdin, stdout, stderr)
+}
+
+// runWith is run with another stdin.
+func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr}
 	root := c.root()
 	root.SetArgs(args)
 	root.SetOut(stdout)

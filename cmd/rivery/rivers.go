@@ -13,9 +13,10 @@ import (
 )
 
 func (c *cli) riversCmd() *cobra.Command {
-	return c.group("rivers", "List, show, copy, version, export and apply rivers.",
+	return c.group("rivers", "List, show, copy, version, export, apply and delete rivers, and list their groups.",
 		c.riversListCmd(), c.riversGetCmd(), c.riversSearchCmd(), c.riversCopyCmd(),
-		c.riversVersionsCmd(), c.riversRestoreCmd(), c.riversExportCmd(), c.riversApplyCmd())
+		c.riversVersionsCmd(), c.riversRestoreCmd(), c.riversExportCmd(), c.riversApplyCmd(),
+		c.riversDeleteCmd(), c.riversGroupsCmd())
 }
 
 // riverTypes maps the console API's type IDs to the v1 API's names, so a
@@ -38,15 +39,41 @@ var riverTable = tableOf("RIVER ID\tNAME\tTYPE\tSTATUS\tGROUP", func(r *rivery.R
 })
 
 func (c *cli) riversListCmd() *cobra.Command {
-	var name, group string
+	var name, group, groupName string
 	cmd := listCmd(c, spec{use: "list", short: "List the environment's rivers."},
 		func(ctx context.Context, _ []string) iter.Seq2[*rivery.River, error] {
-			opts := &rivery.ListRiversOptions{ListOptions: rivery.ListOptions{PerPage: 500}, Name: name, GroupID: group}
+			opts := &rivery.ListRiversOptions{ListOptions: rivery.ListOptions{PerPage: 500}, Name: name, GroupID: group, GroupName: groupName}
 			return mapped(c.client.Rivers.All(ctx, opts), oneType)
 		}, riverTable)
 	cmd.Flags().StringVar(&name, "name", "", "only rivers with this name (v1 API)")
 	cmd.Flags().StringVar(&group, "group", "", "only rivers of this river `group-id` (v1 API)")
+	cmd.Flags().StringVar(&groupName, "group-name", "", "only rivers of the river group of this `name`")
 	return cmd
+}
+
+func (c *cli) riversDeleteCmd() *cobra.Command {
+	return changeCmd(c, spec{
+		use:     "delete <river>",
+		short:   "Delete a river; asks first on a terminal, needs --yes otherwise (v1 API).",
+		confirm: func(args []string) string { return "delete river " + args[0] },
+	}, func(ctx context.Context, args []string) (deleted, error) {
+		_, err := c.client.Rivers.Delete(ctx, args[0])
+		return deleted{Deleted: "river", ID: args[0]}, err
+	}, deletedLine)
+}
+
+func (c *cli) riversGroupsCmd() *cobra.Command {
+	return listCmd(c, spec{use: "groups", short: "List the environment's river groups (v1 API)."},
+		func(ctx context.Context, _ []string) iter.Seq2[*rivery.RiverGroup, error] {
+			return c.client.Rivers.AllGroups(ctx, nil)
+		},
+		tableOf("GROUP ID\tNAME\tDEFAULT", func(g *rivery.RiverGroup) []string {
+			def := ""
+			if g.Default {
+				def = "default"
+			}
+			return []string{g.ID, g.Name, def}
+		}))
 }
 
 func (c *cli) riversGetCmd() *cobra.Command {

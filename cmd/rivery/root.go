@@ -70,6 +70,7 @@ func (c *cli) root() *cobra.Command {
 		c.connectionsCmd(),
 		c.varsCmd(),
 		c.environmentsCmd(),
+		c.auditCmd(),
 		c.tokensCmd(),
 		c.whoamiCmd(),
 		c.fakeCmd(),

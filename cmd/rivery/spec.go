@@ -34,7 +34,11 @@ type spec struct {
 	// check runs after parsing and before connecting: usage errors that
 	// involve more than one flag or argument.
 	check func(args []string) error
-	run   func(ctx context.Context, args []string) error
+	// confirm makes a changeCmd destructive: it says what the command is
+	// about to do ("delete connection <id>"), asked on a terminal, and
+	// adds --yes and --dry-run.
+	confirm func(args []string) string
+	run     func(ctx context.Context, args []string) error
 }
 
 // positional is one named positional of a spec's use line.
@@ -304,8 +308,8 @@ func showCmd[T any](c *cli, s spec, get func(ctx context.Context, args []string)
 }
 
 // actionCmd is a command that changes something and says what it did in
-// one line on stdout. (A destructive command would ask here, on a
-// terminal, or want --yes.)
+// one line on stdout. A command that prints what it got back (with --json)
+// or destroys something (asked first, --yes, --dry-run) is a changeCmd.
 func actionCmd(c *cli, s spec, do func(ctx context.Context, args []string) (string, error)) *cobra.Command {
 	s.flags |= apiFlags
 	s.run = func(ctx context.Context, args []string) error {

@@ -68,7 +68,7 @@ func TypeForms() []Form {
 var idKeys = map[string]bool{
 	"run_id": true, "run_group_id": true, "river_cross_id": true, "cross_id": true, "_id": true, "id": true,
 	"river_id": true, "operation_id": true, "token_id": true, "version_id": true, "task_id": true, "step_id": true,
-	"sub_river_id": true, "account_id": true, "environment_id": true, "connection_id": true,
+	"sub_river_id": true, "account_id": true, "environment_id": true, "connection_id": true, "event_id": true,
 }
 
 // essentialKeys are the other fields the SDK acts on: statuses, paging,
@@ -76,8 +76,8 @@ var idKeys = map[string]bool{
 // A container under one is walked; a scalar is kept.
 var essentialKeys = map[string]bool{
 	"status": true, "river_run_status": true, "task_status": true, "step_status": true,
-	"items": true, "runs": true, "steps": true, "fields": true, "next_page": true, "previous_page": true,
-	"name": true, "connection_type": true, "logs_url": true,
+	"items": true, "runs": true, "steps": true, "fields": true, "next_page": true, "previous_page": true, "next_token": true,
+	"name": true, "connection_type": true, "logs_url": true, "data_source_section": true,
 }
 
 // verbatimKeys hold what the SDK passes on as it came (error bodies and
@@ -85,8 +85,10 @@ var essentialKeys = map[string]bool{
 // extended JSON: kept whole.
 var verbatimKeys = map[string]bool{
 	"detail": true, "details": true, "message": true, "error": true, "error_description": true, "river_run_message": true,
-	"variables": true, "value": true, "token": true, "$oid": true, "$date": true, "$numberLong": true,
-	"result": true, // an operation's result, passed on as it came
+	"error_message": true,
+	"variables":     true, "value": true, "token": true, "$oid": true, "$date": true, "$numberLong": true,
+	"result":    true, // an operation's result, passed on as it came
+	"file_path": true, // an uploaded key file's path, sent back in a connection
 }
 
 // keyedLists are objects that are lists keyed by name (the logic steps):
