@@ -65,6 +65,13 @@ type call struct {
 	// answer that leaves out zero, as 204 does, instead of an unreadable
 	// one.
 	empty bool
+	// idempotent marks a POST that may be sent again, as a GET may: one
+	// whose effect is the same however often it lands (clearing a
+	// dataframe, overwriting a CDC position).
+	idempotent bool
+	// gone makes a 404 to a retry success, when an earlier attempt may
+	// have reached the server: a DELETE that attempt applied.
+	gone bool
 }
 
 // callState follows one call through its attempts.
@@ -75,6 +82,7 @@ type callState struct {
 	empty              bool // call.empty
 	attempts           int
 	maybeApplied       bool
+	reachedBefore      bool   // an attempt before this one may have reached the server
 	handled            bool   // the response handler ran for this attempt
 	errBody            []byte // the last non-2xx body, capped
 	badBody            error  // a complete 2xx body that did not decode: not retried
@@ -113,7 +121,7 @@ func (c *Client) send(ctx context.Context, cl call, auth []string, o *callObs) (
 	if err != nil {
 		return nil, err
 	}
-	st := &callState{method: cl.method, obs: o, nonIdempotent: cl.write || cl.method == http.MethodPost || cl.method == http.MethodPatch, empty: cl.empty}
+	st := &callState{method: cl.method, obs: o, nonIdempotent: !cl.idempotent && (cl.write || cl.method == http.MethodPost || cl.method == http.MethodPatch), empty: cl.empty}
 	r := &st.resp // one allocation for both
 	var body any  // untyped nil when there is no body, so GETs send none
 	if cl.body != nil {
@@ -164,6 +172,9 @@ func (c *Client) send(ctx context.Context, cl call, auth []string, o *callObs) (
 		reqErr.scrub = c.auth
 		return r, reqErr
 	}
+	if cl.gone && resp.StatusCode == http.StatusNotFound && st.reachedBefore {
+		return r, nil // an earlier attempt deleted it
+	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		if !st.handled { // retries ran out on a retryable status
 			_ = c.finish(ctx, st, resp, call{})
@@ -201,6 +212,7 @@ func (c *Client) beforeAttempt(_ retryablehttp.Logger, req *http.Request, retryN
 		return
 	}
 	st.attempts = retryNumber + 1
+	st.reachedBefore = st.maybeApplied
 	st.handled = false
 	st.atEOF, st.closed = false, false
 	st.trace.reset()
