@@ -60,6 +60,8 @@ type Server struct {
 	act      activityConfig
 
 	noTokenRoutes bool
+
+	pf platformState // CDC, dataframes, Logicode files, teams, users
 }
 
 // Option shapes a new Server.

@@ -131,6 +131,12 @@ type operation struct {
 	activate    bool
 	polls       int
 	errMessage  string
+	// An operation of another kind than a river's activation: its
+	// operation_type, what it does when it ends D (s.mu held), and its
+	// result then.
+	kind   string
+	apply  func()
+	result any
 }
 
 // startRun creates a run of rv; the caller holds s.mu.
