@@ -206,7 +206,10 @@ func (s *Server) storagePut(w http.ResponseWriter, r *http.Request, path string)
 		return
 	}
 	h := sha256.New()
-	keep := &capped{left: MaxKeptUpload}
+	keep := &capped{left: MaxKeptUpload, over: r.ContentLength > MaxKeptUpload}
+	if !keep.over {
+		keep.b = make([]byte, 0, r.ContentLength)
+	}
 	n, err := io.Copy(io.MultiWriter(h, keep), r.Body)
 	if err != nil || n != r.ContentLength {
 		w.WriteHeader(http.StatusBadRequest)
