@@ -72,6 +72,28 @@ func parseCDCConfig(raw json.RawMessage) (*CDCConfig, error) {
 	return cfg, nil
 }
 
+// ParseCDCConfig reads a CDC config as Config returns it from the API
+// ({"config": {...}}) or as the inner object alone: what a file written
+// from a CDCConfig's JSON holds. It makes no request.
+func ParseCDCConfig(data []byte) (*CDCConfig, error) {
+	cfg, err := parseCDCConfig(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: CDC config: %w", ErrInvalidArgument, err)
+	}
+	return cfg, nil
+}
+
+// MarshalJSON writes {"config": {...}}: the datasource type, the time it
+// was last updated (when known) and the offset, as ParseCDCConfig reads
+// it back.
+func (c CDCConfig) MarshalJSON() ([]byte, error) {
+	b := c.body()
+	if !c.LastUpdated.IsZero() {
+		b.Config["last_updated"] = c.LastUpdated.UTC().Format(time.RFC3339Nano)
+	}
+	return json.Marshal(b)
+}
+
 // body is what SetConfig sends: {"config": {datasource_type, offset...}}.
 func (c *CDCConfig) body() wire.SetCDCConfig {
 	fields := maps.Clone(c.Offset)

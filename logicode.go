@@ -26,9 +26,9 @@ type LogicodeService service
 // URL is the presigned URL Get returns (about a minute long) and prints as
 // "[redacted]"; it is empty in what Upload returns.
 type LogicodeFile struct {
-	ID   string // file_id: what a Logicode step names
-	Name string // filename
-	URL  PresignedURL
+	ID   string       `json:"file_id"`  // what a Logicode step names
+	Name string       `json:"filename"` // the file's name
+	URL  PresignedURL `json:"url,omitempty"`
 }
 
 func logicodeFromWire(w *wire.LogicodeFile) *LogicodeFile {
@@ -178,14 +178,16 @@ const pathLogicode = "/v1/logicode_file"
 
 // LogicodeResource is a machine size a Logicode step can run on.
 type LogicodeResource struct {
-	ID          string
-	Name        string
-	Alias       string // e.g. "XS"
-	Description string
-	RAM, CPU    float64
+	ID          string  `json:"id"`
+	Name        string  `json:"name"`
+	Alias       string  `json:"alias"` // e.g. "XS"
+	Description string  `json:"description,omitempty"`
+	RAM         float64 `json:"ram"` // GB
+	CPU         float64 `json:"cpu"`
 	// NetworkUnitsSec and ComputeUnitsSec are what a second of the step
 	// costs in processing units.
-	NetworkUnitsSec, ComputeUnitsSec float64
+	NetworkUnitsSec float64 `json:"network_units_sec"`
+	ComputeUnitsSec float64 `json:"compute_units_sec"`
 }
 
 // Resources lists the machine sizes Logicode steps can run on:

@@ -22,23 +22,23 @@ const maxAccountPage = 200
 
 // Team is a team of the account: an item of GET A/teams.
 type Team struct {
-	ID          string
-	AccountID   string
-	Name        string // display_name
-	RemoteName  string // remote_display_name: its name in the directory it comes from
-	Description string
+	ID          string `json:"id"`
+	AccountID   string `json:"account_id,omitempty"`
+	Name        string `json:"name"`                  // display_name
+	RemoteName  string `json:"remote_name,omitempty"` // remote_display_name: its name in the directory it comes from
+	Description string `json:"description,omitempty"`
 	// Source is where the team comes from: "rivery" (made in Rivery) or a
 	// directory, e.g. "active_directory".
-	Source string
+	Source string `json:"source,omitempty"`
 	// Roles maps an environment ID to the team's role there, e.g.
 	// "viewer", "deployment_admin".
-	Roles map[string]string
+	Roles map[string]string `json:"roles,omitempty"`
 	// AllEnvironmentsAdmin is set for a team that administers every
 	// environment (is_all_environment_admin).
-	AllEnvironmentsAdmin bool
-	CreatedAt            time.Time // zero when not sent
-	// Raw is the team as the server sent it.
-	Raw json.RawMessage
+	AllEnvironmentsAdmin bool      `json:"all_environments_admin"`
+	CreatedAt            time.Time `json:"created_at,omitzero"` // zero when not sent
+	// Raw is the team as the server sent it (not in the Team's own JSON).
+	Raw json.RawMessage `json:"-"`
 }
 
 // UnmarshalJSON reads a team.

@@ -20,29 +20,29 @@ type UsersService service
 // User is a user of the account: an item of GET A/users, or
 // GET A/users/{id}.
 type User struct {
-	ID    string // user_id (or _id)
-	Email string
-	Name  string // user_name (or first and last name)
+	ID    string `json:"id"` // user_id (or _id)
+	Email string `json:"email"`
+	Name  string `json:"name,omitempty"` // user_name (or first and last name)
 	// Status is as the server says it, e.g. "active" or "pending" (the
 	// console's older lists: "Active", "Invitation pending").
-	Status string
+	Status string `json:"status,omitempty"`
 	// Admin is set for an account admin (is_admin, or role "admin").
-	Admin bool
+	Admin bool `json:"admin"`
 	// SuperAdmin is set for a Rivery super admin (is_super_admin).
-	SuperAdmin bool
+	SuperAdmin bool `json:"super_admin,omitempty"`
 	// Source is where the user comes from: "rivery" or a directory, e.g.
 	// "active_directory".
-	Source    string
-	InvitedBy string
+	Source    string `json:"source,omitempty"`
+	InvitedBy string `json:"invited_by,omitempty"`
 	// Roles maps an environment ID to the user's role there.
-	Roles map[string]string
+	Roles map[string]string `json:"roles,omitempty"`
 	// TeamIDs are the teams the user is in (groups).
-	TeamIDs   []string
-	CreatedAt time.Time // zero when not sent, as the other times
-	UpdatedAt time.Time
-	LastLogin time.Time
-	// Raw is the user as the server sent it.
-	Raw json.RawMessage
+	TeamIDs   []string  `json:"team_ids,omitempty"`
+	CreatedAt time.Time `json:"created_at,omitzero"` // zero when not sent, as the other times
+	UpdatedAt time.Time `json:"updated_at,omitzero"`
+	LastLogin time.Time `json:"last_login,omitzero"`
+	// Raw is the user as the server sent it (not in the User's own JSON).
+	Raw json.RawMessage `json:"-"`
 }
 
 // UnmarshalJSON reads a user in the v1 API's shape or the console's older

@@ -60,6 +60,20 @@ func WithUser(u User) Option {
 	return func(s *Server) { s.addUser(u) }
 }
 
+// AddTeam adds a team.
+func (s *Server) AddTeam(t Team) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.addTeam(t)
+}
+
+// AddUser adds a user and returns its ID.
+func (s *Server) AddUser(u User) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.addUser(u).ID
+}
+
 func (s *Server) addTeam(t Team) {
 	s.seq++
 	if t.ID == "" {
