@@ -153,14 +153,7 @@ func dataframeRequest(name string, settings *DataframeSettings) dataframeBody {
 // List returns one page of the environment's dataframes:
 // GET E/dataframes.
 func (s *DataframesService) List(ctx context.Context, opts *ListOptions) ([]*Dataframe, *Response, error) {
-	if err := opts.validate(); err != nil {
-		return nil, nil, err
-	}
-	sc, err := s.client.v1Scope(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	return listPage[*Dataframe](ctx, s.client, s.client.envURL(sc, "dataframes"), opts)
+	return scopedPage[*Dataframe](ctx, s.client, opts, func(sc scope) string { return s.client.envURL(sc, "dataframes") })
 }
 
 // All iterates over every dataframe of the environment, page after page

@@ -28,7 +28,9 @@ type DataframeSettings struct {
 	StorageType   string // storage_type, e.g. "aws"
 	DefaultBucket string // default_bucket: a bucket, or a variable such as "{aws_file_zone}"
 	// Extra holds every other key as it came (and a known key whose value
-	// was not a string); it is sent back as it is.
+	// was not a string); it is sent back as it is. Settings the SDK cannot
+	// read at all (a string that holds no JSON object) are kept whole
+	// under the key "", and sent back as they came while no field is set.
 	Extra map[string]json.RawMessage
 
 	form settingsForm

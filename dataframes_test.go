@@ -88,6 +88,20 @@ func TestDataframeSettingsGoBackInTheirForm(t *testing.T) {
 	}
 	checkJSON(t, put.all()[1].Body, `{"name": "customers", "connection_settings": {"connection": "66c0ffee00000000000c0043", "default_bucket": "{aws_file_zone}", "storage_type": "aws", "region": {"$oid": "eu"}}}`)
 
+	// Settings that are not JSON at all go back as they came.
+	c2, mock2 := setup(t, v1()...)
+	var odd recorder
+	mock2.RegisterResponder(http.MethodGet, dfURL+"/odd", odd.reply(200, `{"name": "odd", "connection_settings": "zone=acme; bucket=x"}`))
+	mock2.RegisterResponder(http.MethodPut, dfURL+"/odd", odd.reply(200, `{"name": "odd"}`))
+	oddDF, _, err := c2.Dataframes.Get(ctx, "odd")
+	if err != nil || oddDF.Settings == nil || oddDF.Settings.ConnectionID != "" {
+		t.Fatalf("%+v %v", oddDF, err)
+	}
+	if _, _, err := c2.Dataframes.Update(ctx, "odd", oddDF.Settings); err != nil {
+		t.Fatal(err)
+	}
+	checkJSON(t, odd.all()[1].Body, `{"name": "odd", "connection_settings": "zone=acme; bucket=x"}`)
+
 	// A string holding the object goes back as a string holding it.
 	for _, form := range []string{`"{\"connection\": \"66c0ffee00000000000c0044\"}"`, `{"connection": "66c0ffee00000000000c0044"}`} {
 		c, mock := setup(t, v1()...)

@@ -175,3 +175,75 @@ func ExampleTeamsService_All() {
 	// analytics active_directory false
 	// platform rivery true
 }
+
+// Change where a dataframe keeps its data: read it, change a field of its
+// settings, and put them back (in the form the API sent them); then empty
+// it, and delete it.
+func ExampleDataframesService_Update() {
+	srv := riverytest.NewServer(riverytest.WithDataframe(riverytest.Dataframe{
+		Name: "daily_orders", Settings: map[string]any{"connection": "66c0ffee00000000000c0042", "default_bucket": "acme-landing-zone"},
+	}))
+	defer srv.Close()
+	client := srv.ClientV1()
+	ctx := context.Background()
+
+	df, _, err := client.Dataframes.Get(ctx, "daily_orders")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	df.Settings.DefaultBucket = "acme-archive-zone"
+	if _, _, err := client.Dataframes.Update(ctx, df.Name, df.Settings); err != nil {
+		fmt.Println(err)
+		return
+	}
+	op, _, err := client.Dataframes.Clear(ctx, df.Name)
+	if err == nil {
+		op, err = client.Rivers.WaitForOperation(ctx, op, nil)
+	}
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if _, err := client.Dataframes.Delete(ctx, df.Name); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("cleared:", op.Status, "then deleted")
+	// Output: cleared: D then deleted
+}
+
+// The Python template of a new Logicode step, read without holding it
+// anywhere but the writer.
+func ExampleLogicodeService_Template() {
+	srv := riverytest.NewServer()
+	defer srv.Close()
+	client := srv.ClientV1()
+	ctx := context.Background()
+
+	var template strings.Builder
+	if _, err := client.Logicode.Template(ctx, &template); err != nil {
+		fmt.Println(err)
+		return
+	}
+	first, _, _ := strings.Cut(template.String(), "\n")
+	fmt.Println(first)
+	// Output: # Logicode step
+}
+
+// A user's role in each environment.
+func ExampleUsersService_Permissions() {
+	srv := riverytest.NewServer()
+	defer srv.Close()
+	userID := srv.AddUser(riverytest.User{Email: "maya@example.com", Roles: map[string]string{riverytest.DefaultEnvironmentID: "admin"}})
+	client := srv.ClientV1()
+	ctx := context.Background()
+
+	roles, _, err := client.Users.Permissions(ctx, userID)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(roles[riverytest.DefaultEnvironmentID])
+	// Output: admin
+}

@@ -231,3 +231,23 @@ func TestTeamsAndUsersOnRiverytest(t *testing.T) {
 		t.Errorf("200 a page: %v", err)
 	}
 }
+
+// Teams.Get is GET A/teams/{id}; no answer of it is published, so the
+// list item's shape is read, and Raw keeps it whole.
+func TestTeamsGetExactRequest(t *testing.T) {
+	t.Parallel()
+	c, mock := setup(t, v1()...)
+	var rec recorder
+	const item = `{"_id": "66e0000000000000000e0001", "account_id": "5f1a2b3c4d5e6f7081920a1b", "display_name": "Analytics", "environments": {"6a7b8c9d0e1f2a3b4c5d6e7f": {"role": "viewer"}}, "is_all_environment_admin": 0, "source": "rivery", "created_at": null, "members": 3}`
+	mock.RegisterResponder(http.MethodGet, v1Account+"/teams/66e0000000000000000e0001", rec.reply(200, item))
+	team, _, err := c.Teams.Get(context.Background(), "66e0000000000000000e0001")
+	if err != nil || team.ID != "66e0000000000000000e0001" || team.Roles["6a7b8c9d0e1f2a3b4c5d6e7f"] != "viewer" || team.AllEnvironmentsAdmin ||
+		!team.CreatedAt.IsZero() || string(team.Raw) != item {
+		t.Fatalf("%+v %v", team, err)
+	}
+	req := rec.only(t)
+	if req.Method != http.MethodGet || req.URL != v1Account+"/teams/66e0000000000000000e0001" || len(req.Body) != 0 {
+		t.Errorf("sent %s %s %q", req.Method, req.URL, req.Body)
+	}
+	checkHeaders(t, req, false)
+}

@@ -106,14 +106,7 @@ func (o *ListUsersOptions) validate() error {
 // List returns one page of the account's users: GET A/users, with opts'
 // filters. PerPage is at most 200 (20 when not set).
 func (s *UsersService) List(ctx context.Context, opts *ListUsersOptions) ([]*User, *Response, error) {
-	if err := opts.validate(); err != nil {
-		return nil, nil, err
-	}
-	sc, err := s.client.v1Scope(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	return listPage[*User](ctx, s.client, s.client.accountURL(sc.account, "users"), opts)
+	return scopedPage[*User](ctx, s.client, opts, func(sc scope) string { return s.client.accountURL(sc.account, "users") })
 }
 
 // All iterates over every user that opts selects, page after page (GET
