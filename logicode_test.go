@@ -242,3 +242,21 @@ func TestLogicodeOnRiverytest(t *testing.T) {
 		t.Errorf("unknown file: %v", err)
 	}
 }
+
+// An empty file is a PUT with Content-Length: 0 (before, the empty body
+// went chunked, without a length, and the store answered 411).
+func TestLogicodeUploadsAnEmptyFile(t *testing.T) {
+	t.Parallel()
+	srv := riverytest.NewServer()
+	defer srv.Close()
+	c := srv.ClientV1()
+	for _, content := range []io.Reader{strings.NewReader(""), io.MultiReader()} {
+		f, err := c.Logicode.Upload(context.Background(), "empty.py", content, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st, _ := srv.LogicodeFileState(f.ID); !st.Uploaded || st.Size != 0 {
+			t.Errorf("stored %+v", st)
+		}
+	}
+}

@@ -112,20 +112,15 @@ func (c *Client) presignedDo(ctx context.Context, p presignedCall, shown string,
 	if p.once {
 		ctx = st.trace.withTrace(ctx)
 	}
-	var body any
-	if p.open != nil {
+	var body any // none for an empty PUT: net/http then sends Content-Length: 0, not a chunked body
+	if p.open != nil && p.size > 0 {
 		body = retryablehttp.ReaderFunc(p.open)
 	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, p.method, p.url, body)
 	if err != nil {
 		return nil, fmt.Errorf("%w: building the request to the %s", ErrInvalidArgument, p.what)
 	}
-	if p.open != nil {
-		req.ContentLength = p.size
-		if p.size == 0 {
-			req.Body = http.NoBody
-		}
-	}
+	req.ContentLength = p.size
 	req.Header["User-Agent"] = c.headers.userAgent // and no Authorization
 	var errBody []byte
 	handled := false
