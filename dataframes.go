@@ -70,10 +70,6 @@ func (d *Dataframe) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Keyed reports whether the dataframe's name is set (a null list item
-// decodes to none).
-func (d *Dataframe) Keyed() bool { return d.Name != "" }
-
 // MarshalJSON writes the typed fields, with the settings redacted.
 func (d Dataframe) MarshalJSON() ([]byte, error) {
 	type shown struct {

@@ -35,10 +35,6 @@ type Dataframe struct {
 	Retention     Lax[*Retention] `json:"retention"`
 }
 
-// Keyed reports whether the dataframe's name is set, so that it is not an
-// empty (null) list item.
-func (d *Dataframe) Keyed() bool { return d.Name != "" }
-
 // Retention is a dataframe's retention block.
 type Retention struct {
 	ClearRiverEnd Text `json:"clear_river_end"`
@@ -98,9 +94,6 @@ type Team struct {
 	CreatedAt              Time                            `json:"created_at"`
 }
 
-// Keyed reports whether the team's ID is set.
-func (t *Team) Keyed() bool { return t.MongoID != "" || t.TeamID != "" || t.ID != "" }
-
 // User is an item of GET A/users, the answer of GET A/users/{id}, and the
 // answer of POST A/users/privileged. The console's older list shape
 // (user_email with _id as {"$oid"}, insert_time as {"$date"}) is read too.
@@ -125,9 +118,6 @@ type User struct {
 	UpdatedAt    Time                            `json:"updated_at"`
 	LastLogin    Time                            `json:"last_login"`
 }
-
-// Keyed reports whether the user's ID or email is set.
-func (u *User) Keyed() bool { return u.UserID != "" || u.MongoID != "" || u.Email != "" }
 
 // UserPermissions is GET A/users/{id}/permissions: environment ID to role
 // (a plain string here, or {"role"} as teams and users carry it).
