@@ -85,7 +85,6 @@ func TestNewTypesPrintNoSecret(t *testing.T) {
 		Extra: map[string]json.RawMessage{"secret_key": json.RawMessage(`"` + bucket + `-key"`)}}
 	df := rivery.Dataframe{Name: "daily_orders", ID: "66d0000000000000000d0002", Settings: settings,
 		Raw: json.RawMessage(`{"name": "daily_orders", "connection_settings": {"connection": "` + conn + `", "default_bucket": "` + bucket + `"}}`)}
-	upErr := &rivery.UploadError{FileID: "0e8c2d3f4a5b46c7d8e9f0a1b2c3d4e5", Err: errors.New("the store answered 500")}
 	for name, v := range map[string]any{
 		"PresignedURL":            u,
 		"*PresignedURL":           &u,
@@ -99,7 +98,6 @@ func TestNewTypesPrintNoSecret(t *testing.T) {
 		"[]*Dataframe":            []*rivery.Dataframe{&df},
 		"CreateDataframeRequest":  rivery.CreateDataframeRequest{Name: "x", Settings: settings},
 		"*CreateDataframeRequest": &rivery.CreateDataframeRequest{Name: "x", Settings: settings},
-		"UploadError":             upErr,
 	} {
 		for how, text := range printings(v) {
 			for _, secret := range []string{sig, conn, bucket, "5d1f0e2a9b8c"} {
