@@ -93,20 +93,12 @@ func (o *ListTeamsOptions) validate() error {
 	if o == nil {
 		return nil
 	}
-	if err := validateAccountPage(&o.ListOptions, o.SortOrder); err != nil {
-		return err
-	}
-	for _, id := range o.TeamIDs {
-		if err := validateID("team ID", id); err != nil {
-			return err
-		}
-	}
-	return nil
+	return validateAccountPage(&o.ListOptions, o.SortOrder, o.TeamIDs)
 }
 
 // validateAccountPage checks the paging of an account list (at most 200
-// a page) and its sort order.
-func validateAccountPage(o *ListOptions, order SortOrder) error {
+// a page), its sort order and the team IDs it filters on.
+func validateAccountPage(o *ListOptions, order SortOrder, teamIDs []string) error {
 	if err := o.validate(); err != nil {
 		return err
 	}
@@ -115,6 +107,11 @@ func validateAccountPage(o *ListOptions, order SortOrder) error {
 	}
 	if order != "" && order != SortAscending && order != SortDescending {
 		return fmt.Errorf("%w: sort order %q is neither %q nor %q", ErrInvalidArgument, truncate(string(order)), SortAscending, SortDescending)
+	}
+	for _, id := range teamIDs {
+		if err := validateID("team ID", id); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -92,15 +92,7 @@ func (o *ListUsersOptions) validate() error {
 	if o == nil {
 		return nil
 	}
-	if err := validateAccountPage(&o.ListOptions, o.SortOrder); err != nil {
-		return err
-	}
-	for _, id := range o.TeamIDs {
-		if err := validateID("team ID", id); err != nil {
-			return err
-		}
-	}
-	return nil
+	return validateAccountPage(&o.ListOptions, o.SortOrder, o.TeamIDs)
 }
 
 // List returns one page of the account's users: GET A/users, with opts'
