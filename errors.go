@@ -229,12 +229,16 @@ type fieldErrorWire struct {
 }
 
 // readErrorBody reads the message out of an error body: v1's "detail" as a
-// string or a validation list, the console's "message", or plain text.
+// string or a validation list, the console's "message", a bare JSON
+// string, or plain text.
 // parseErrorBody makes what it returns safe to print.
 func readErrorBody(body []byte) (string, []FieldError) {
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 {
 		return "", nil
+	}
+	if s, ok := jsonString(trimmed); ok { // a bare JSON string: "Dataframe x already exist"
+		return s, nil
 	}
 	var eb errorBody
 	if trimmed[0] != '{' || json.Unmarshal(trimmed, &eb) != nil {

@@ -1,6 +1,7 @@
 package rivery_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,10 +9,12 @@ import (
 	"io"
 	"io/fs"
 	"iter"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -31,6 +34,9 @@ import (
 // internal/drift) and asserts the summary does not change.
 
 // fixtureCall is how one fixture is met: the answer's status and the call.
+// envRoles is what Users.Permissions returns, for essential.
+type envRoles map[string]string
+
 type fixtureCall struct {
 	file    string
 	status  int
@@ -173,6 +179,27 @@ func fixtureCalls() []fixtureCall {
 	}
 	groups := func(ctx context.Context, c *rivery.Client) (any, error) { return drop(c.Rivers.Groups(ctx, nil)) }
 
+	// CDC, dataframes, Logicode, teams and users (issue #29).
+	cdcConfig := func(ctx context.Context, c *rivery.Client) (any, error) { return drop(c.CDC.Config(ctx, riverID)) }
+	cdcEnable := func(ctx context.Context, c *rivery.Client) (any, error) { return drop(c.CDC.Enable(ctx, riverID)) }
+	dataframes := func(ctx context.Context, c *rivery.Client) (any, error) { return drop(c.Dataframes.List(ctx, nil)) }
+	logicodeFile := func(ctx context.Context, c *rivery.Client) (any, error) {
+		return drop(c.Logicode.Get(ctx, "0e8c2d3f4a5b46c7d8e9f0a1b2c3d4e5"))
+	}
+	logicodeResources := func(ctx context.Context, c *rivery.Client) (any, error) { return drop(c.Logicode.Resources(ctx)) }
+	teams := func(ctx context.Context, c *rivery.Client) (any, error) { return drop(c.Teams.List(ctx, nil)) }
+	users := func(ctx context.Context, c *rivery.Client) (any, error) { return drop(c.Users.List(ctx, nil)) }
+	user := func(ctx context.Context, c *rivery.Client) (any, error) {
+		return drop(c.Users.Get(ctx, "5f887c764c40e5598f717676"))
+	}
+	permissions := func(ctx context.Context, c *rivery.Client) (any, error) {
+		roles, _, err := c.Users.Permissions(ctx, "5f887c764c40e5598f717676")
+		return envRoles(roles), err
+	}
+	invite := func(ctx context.Context, c *rivery.Client) (any, error) {
+		return drop(c.Users.Invite(ctx, &rivery.InviteUserRequest{Email: "ops@example.com", FirstName: "Ops", LastName: "Lead", SuperAdmin: true}))
+	}
+
 	calls := []fixtureCall{
 		{"console_check_run.json", 200, true, getRun},
 		{"console_check_run_canceled.json", 200, true, getRun},
@@ -242,6 +269,17 @@ func fixtureCalls() []fixtureCall {
 		{"v1_pull_request.json", 200, false, startPull},
 		{"v1_river_groups_page1.json", 200, false, groups},
 		{"v1_river_groups_page2.json", 200, false, groups},
+
+		{"v1_cdc_config.json", 200, false, cdcConfig},
+		{"v1_operation_enable_cdc.json", 202, false, cdcEnable},
+		{"v1_dataframes_page.json", 200, false, dataframes},
+		{"v1_logicode_file.json", 200, false, logicodeFile},
+		{"v1_logicode_resources.json", 200, false, logicodeResources},
+		{"v1_teams_page.json", 200, false, teams},
+		{"v1_users_page.json", 200, false, users},
+		{"v1_user.json", 200, false, user},
+		{"v1_user_permissions.json", 200, false, permissions},
+		{"v1_user_privileged.json", 200, false, invite},
 
 		{"shapes/bdi_error_401.json", 401, false, getRun},
 		{"shapes/bdi_error_422.json", 422, false, listRuns},
@@ -382,6 +420,20 @@ func essential(v any) string {
 		return x.Path
 	case *rivery.RiverGroup:
 		return x.ID
+	case *rivery.CDCConfig:
+		return x.DatasourceType
+	case *rivery.Dataframe:
+		return x.Name
+	case *rivery.LogicodeFile:
+		return x.ID
+	case envRoles: // the environments a user has a role in; a role itself may drift
+		return fmt.Sprint(slices.Sorted(maps.Keys(x)))
+	case rivery.LogicodeResource:
+		return x.ID
+	case *rivery.Team:
+		return x.ID
+	case *rivery.User:
+		return x.ID
 	case *rivery.Statistics, string:
 		return "ok"
 	}
@@ -392,6 +444,12 @@ func essential(v any) string {
 // keep), times to the second: what a form that only changes how a value
 // is written must leave as it was.
 func everything(v reflect.Value) string {
+	if v.IsValid() && v.Type() == reflect.TypeOf(json.RawMessage(nil)) {
+		var b bytes.Buffer // raw JSON passed on: its spacing is not a value
+		if json.Compact(&b, v.Bytes()) == nil {
+			return b.String()
+		}
+	}
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {

@@ -65,6 +65,10 @@ type call struct {
 	// answer that leaves out zero, as 204 does, instead of an unreadable
 	// one.
 	empty bool
+	// idempotent marks a POST that may be sent again, as a GET may: one
+	// whose effect is the same however often it lands (clearing a
+	// dataframe, overwriting a CDC position).
+	idempotent bool
 	// gone makes a 404 a success when an earlier attempt of the call may
 	// have reached the server: a DELETE retried after its answer was lost
 	// finds the work done. A 404 to the first attempt stays an error.
@@ -124,7 +128,7 @@ func (c *Client) send(ctx context.Context, cl call, auth []string, adm admission
 		c.notSent(adm)
 		return nil, err
 	}
-	st := &callState{method: cl.method, obs: o, nonIdempotent: cl.write || cl.method == http.MethodPost || cl.method == http.MethodPatch, empty: cl.empty, poll: adm.poll, ticket: adm.ticket}
+	st := &callState{method: cl.method, obs: o, nonIdempotent: !cl.idempotent && (cl.write || cl.method == http.MethodPost || cl.method == http.MethodPatch), empty: cl.empty, poll: adm.poll, ticket: adm.ticket}
 	r := &st.resp // one allocation for both
 	var body any  // untyped nil when there is no body, so GETs send none
 	if cl.body != nil {
@@ -181,12 +185,12 @@ func (c *Client) send(ctx context.Context, cl call, auth []string, adm admission
 		reqErr.scrub = c.auth
 		return r, reqErr
 	}
+	if cl.gone && resp.StatusCode == http.StatusNotFound && st.reachedBefore {
+		return r, nil // an earlier attempt deleted it
+	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		if !st.handled { // retries ran out on a retryable status
 			_ = c.finish(ctx, st, resp, call{})
-		}
-		if cl.gone && resp.StatusCode == http.StatusNotFound && st.reachedBefore {
-			return r, nil // a retried delete: the lost attempt did the work
 		}
 		retryAfter, _ := retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 		apiErr := newAPIError(cl.method, target, resp, st.errBody, retryAfter)

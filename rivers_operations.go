@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -105,15 +106,46 @@ func (s *RiversService) setActive(ctx context.Context, riverID, action string) (
 	if err != nil {
 		return nil, nil, err
 	}
+	op, resp, err := s.client.startOperation(ctx, call{method: http.MethodPost, url: s.client.riverURL(sc, riverID, action), body: emptyObject})
+	if err == nil && op == nil { // empty: already in that state
+		op = &Operation{Status: OperationDone}
+	}
+	return op, resp, err
+}
+
+// startOperation makes cl, a call that starts an asynchronous operation,
+// and reads the operation it answers; nil (with no error) when the answer
+// is empty (a 204, or a 2xx without a body or with {} or null).
+func (c *Client) startOperation(ctx context.Context, cl call) (*Operation, *Response, error) {
 	var w wire.Operation
-	resp, err := s.client.do(ctx, call{method: http.MethodPost, url: s.client.riverURL(sc, riverID, action), body: emptyObject, out: &w, empty: true})
+	cl.out, cl.empty = &w, true
+	resp, err := c.do(ctx, cl)
 	if err != nil {
 		return nil, resp, err
 	}
-	if w.OperationID == "" && w.Status == "" { // empty: already in that state
-		return &Operation{Status: OperationDone}, resp, nil
+	if w.OperationID == "" && w.Status == "" {
+		return nil, resp, nil
 	}
 	return operationFromWire(&w), resp, nil
+}
+
+// followable makes cl, which starts an operation, and returns the
+// operation to follow: a 202 must name one (an acceptance with nothing to
+// follow is an error: nothing tells when the change is made); any other
+// empty 2xx (a 204) says there was nothing to do, and comes back as an
+// operation already ended D.
+func (c *Client) followable(ctx context.Context, cl call) (*Operation, *Response, error) {
+	op, resp, err := c.startOperation(ctx, cl)
+	switch {
+	case err != nil:
+		return nil, resp, err
+	case op == nil && resp.StatusCode == http.StatusAccepted:
+		return nil, resp, &RequestError{Method: cl.method, URL: cl.url, Attempts: 1, MaybeApplied: cl.method != http.MethodGet && !cl.idempotent,
+			Err: errors.New("accepted (202) with no operation to follow")}
+	case op == nil:
+		return &Operation{Status: OperationDone}, resp, nil
+	}
+	return op, resp, nil
 }
 
 // WaitForOperation polls GET E/operations/{id} until op ends, with the

@@ -6,16 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"sort"
 	"strconv"
 	"time"
 
-	"github.com/hashicorp/go-retryablehttp"
-
-	"github.com/rivery-go/rivery/internal/retry"
 	"github.com/rivery-go/rivery/internal/wire"
 )
 
@@ -151,94 +147,11 @@ func (s *RiversService) ReadStepLog(ctx context.Context, log *StepLog) ([]byte, 
 	if log == nil {
 		return nil, nil, fmt.Errorf("%w: nil StepLog", ErrInvalidArgument)
 	}
-	u, err := url.Parse(log.URL)
-	switch {
-	case err != nil || !u.IsAbs() || u.Host == "":
-		return nil, nil, fmt.Errorf("%w: step log URL is not an absolute URL", ErrInvalidArgument)
-	case u.User != nil:
-		return nil, nil, fmt.Errorf("%w: step log URL carries user information", ErrInvalidArgument)
-	case u.Scheme != "https" && (u.Scheme != "http" || !isLoopback(u.Hostname())):
-		return nil, nil, fmt.Errorf("%w: step log URL must be https, not %s://%s", ErrInvalidArgument, truncate(u.Scheme), truncate(u.Host))
-	}
-	shown := (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String()
-	if s.client.obs == nil {
-		return s.readStepLog(ctx, log.URL, shown, nil)
-	}
-	o := s.client.startCall(ctx, s.client.endpointOf(http.MethodGet, log.URL, routeLogsURL), false)
-	body, r, err := s.readStepLog(o.ctx, log.URL, shown, o)
-	o.end(err)
-	return body, r, err
-}
-
-// readStepLog is ReadStepLog's GET of rawURL (shown in errors as shown),
-// its attempts reported to o when not nil.
-func (s *RiversService) readStepLog(ctx context.Context, rawURL, shown string, o *callObs) ([]byte, *Response, error) {
-	var st *callState
-	if o != nil {
-		// The client's hooks report the attempts of a call that carries a
-		// callState; its path is the route, never the presigned one.
-		st = &callState{method: http.MethodGet, path: routeLogsURL, obs: o}
-		st.host = o.ev.ServerAddress
-		ctx = retry.WithCall(ctx, st)
-	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%w: building the step log request", ErrInvalidArgument)
-	}
-	req.Header["User-Agent"] = s.client.headers.userAgent // and no Authorization
 	var body []byte
-	var readErr error
-	handled := false
-	tooLarge := bodyTooLarge(limitLarge)
-	req.SetResponseHandler(func(resp *http.Response) error {
-		body, readErr, handled = nil, nil, true
-		if st != nil {
-			st.handled = true
-		}
-		switch {
-		case resp.StatusCode < 200 || resp.StatusCode > 299:
-			body, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-			return nil
-		case resp.ContentLength > limitLarge:
-			readErr = tooLarge
-			return nil
-		}
-		body, readErr = io.ReadAll(io.LimitReader(resp.Body, limitLarge+1))
-		if readErr != nil {
-			return readErr // a cut-off body is retried like a transport failure
-		}
-		if len(body) > limitLarge {
-			readErr = tooLarge
-		}
-		return nil
-	})
-	resp, err := s.client.rc.Do(req) //nolint:bodyclose // closed below
-	var r *Response
-	if resp != nil {
-		r = &Response{Response: resp, RequestID: requestID(resp.Header)}
-		defer func() {
-			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxDrain))
-			_ = resp.Body.Close()
-		}()
-	}
-	fail := func(err error) error {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			err = ctxErr
-		} else if uerr := (*url.Error)(nil); errors.As(err, &uerr) {
-			err = uerr.Err
-		}
-		return &RequestError{Method: http.MethodGet, URL: shown, Attempts: 1, Err: err}
-	}
-	switch {
-	case err != nil:
-		return nil, r, fail(err)
-	case resp.StatusCode < 200 || resp.StatusCode > 299:
-		if !handled { // retries ran out on a retryable status
-			body, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-		}
-		return nil, r, newAPIError(http.MethodGet, shown, resp, body, 0)
-	case readErr != nil:
-		return nil, r, fail(readErr)
+	r, err := s.client.presigned(ctx, presignedCall{method: http.MethodGet, url: log.URL, what: "step log URL",
+		route: routeLogsURL, read: bufferBody(&body, limitLarge)})
+	if err != nil {
+		return nil, r, err
 	}
 	return body, r, nil
 }

@@ -42,6 +42,16 @@ type Client struct {
 	Environments *EnvironmentsService
 	// AuditEvents reads the environment's audit log (v1 API).
 	AuditEvents *AuditEventsService
+	// CDC manages rivers' change data capture (v1 API).
+	CDC *CDCService
+	// Dataframes manages the environment's dataframes (v1 API).
+	Dataframes *DataframesService
+	// Logicode manages Logicode files (v1 API).
+	Logicode *LogicodeService
+	// Teams lists the account's teams (v1 API).
+	Teams *TeamsService
+	// Users lists and invites the account's users (v1 API).
+	Users *UsersService
 
 	common service
 
@@ -229,6 +239,11 @@ func (c *Client) bindServices() {
 	c.RiverVariables = (*RiverVariablesService)(&c.common)
 	c.Environments = (*EnvironmentsService)(&c.common)
 	c.AuditEvents = (*AuditEventsService)(&c.common)
+	c.CDC = (*CDCService)(&c.common)
+	c.Dataframes = (*DataframesService)(&c.common)
+	c.Logicode = (*LogicodeService)(&c.common)
+	c.Teams = (*TeamsService)(&c.common)
+	c.Users = (*UsersService)(&c.common)
 }
 
 // newHTTPClient copies the caller's client (or builds one with TLS 1.2 at

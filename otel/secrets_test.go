@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"log/slog"
 	"reflect"
@@ -33,6 +34,13 @@ const (
 	subRiverA   = "63b724fc690def001131d2b1"
 	subRiverB   = "63b724fc690def001131d2b2"
 	otherEnv    = "64b0c0ffee000000000e0002"
+	// Dataframes, Logicode, teams: a dataframe's settings are secret, and
+	// so is a Logicode file's code.
+	dataframe      = "daily_orders"
+	dfConnection   = "66c0ffee00000000000c0042"
+	dfBucket       = "acme-landing-zone-S5k1"
+	logicodeSecret = "API_KEY = 'lc-secret-R2d7Vq'\n"
+	teamID         = "7e0000000000000000000077"
 )
 
 // world is what the calls of TestNoSecretsInTelemetry share.
@@ -49,6 +57,11 @@ type world struct {
 	// The administration calls'.
 	scratchEnv, connID, eventID string
 	pull                        *rivery.Operation
+	// The platform calls'.
+	files   []rivery.PresignedURL
+	file    *rivery.LogicodeFile
+	fileURL rivery.PresignedURL
+	user    *rivery.User
 }
 
 // secretCall is one call type: a service method (Service.Method, as the
@@ -387,7 +400,7 @@ func secretCalls() []secretCall {
 		{"Tokens.Scopes", func(ctx context.Context, w *world) error { _, _, err := w.v1.Tokens.Scopes(ctx); return err }},
 		{"Tokens.Delete", func(ctx context.Context, w *world) error { _, err := w.v1.Tokens.Delete(ctx, w.created.ID); return err }},
 	}
-	return append(calls, adminCalls()...)
+	return append(append(calls, adminCalls()...), platformCalls()...)
 }
 
 // adminCalls drive the calls that administer an environment (issue 26):
@@ -506,6 +519,122 @@ func adminCalls() []secretCall {
 	}
 }
 
+// platformCalls drive CDC, dataframes, Logicode files, teams and users.
+func platformCalls() []secretCall {
+	settings := func() *rivery.DataframeSettings {
+		return &rivery.DataframeSettings{ConnectionID: dfConnection, DatasourceID: "s3", StorageType: "aws", DefaultBucket: dfBucket}
+	}
+	return []secretCall{
+		{"CDC.Enable", func(ctx context.Context, w *world) error {
+			op, _, err := w.v1.CDC.Enable(ctx, riverID)
+			if err == nil {
+				_, err = w.v1.Rivers.WaitForOperation(ctx, op, nil)
+			}
+			return err
+		}},
+		{"CDC.SetConfig", func(ctx context.Context, w *world) error {
+			_, err := w.v1.CDC.SetConfig(ctx, riverID, &rivery.CDCConfig{DatasourceType: "mysql", Offset: map[string]any{"binlog_file": "mysql-bin.000042"}})
+			return err
+		}},
+		{"CDC.Config", func(ctx context.Context, w *world) error { _, _, err := w.v1.CDC.Config(ctx, riverID); return err }},
+		{"CDC.DeleteConfig", func(ctx context.Context, w *world) error { _, err := w.v1.CDC.DeleteConfig(ctx, riverID); return err }},
+		{"CDC.Disable", func(ctx context.Context, w *world) error { _, _, err := w.v1.CDC.Disable(ctx, riverID); return err }},
+		{"Dataframes.Create", func(ctx context.Context, w *world) error {
+			_, _, err := w.v1.Dataframes.Create(ctx, &rivery.CreateDataframeRequest{Name: "landing", Settings: settings()})
+			return err
+		}},
+		{"Dataframes.List", func(ctx context.Context, w *world) error {
+			_, _, err := w.v1.Dataframes.List(ctx, &rivery.ListOptions{PerPage: 1})
+			return err
+		}},
+		{"Dataframes.All", func(ctx context.Context, w *world) error {
+			return drain(w.v1.Dataframes.All(ctx, &rivery.ListOptions{PerPage: 1}))
+		}},
+		{"Dataframes.Get", func(ctx context.Context, w *world) error {
+			_, _, err := w.v1.Dataframes.Get(ctx, "landing")
+			return err
+		}},
+		{"Dataframes.Update", func(ctx context.Context, w *world) error {
+			_, _, err := w.v1.Dataframes.Update(ctx, "landing", settings())
+			return err
+		}},
+		{"Dataframes.Export", func(ctx context.Context, w *world) error {
+			var err error
+			w.files, err = w.v1.Dataframes.Export(ctx, dataframe, nil)
+			return err
+		}},
+		{"Dataframes.CopyFile", func(ctx context.Context, w *world) error {
+			_, _, err := w.v1.Dataframes.CopyFile(ctx, w.files[0], io.Discard)
+			return err
+		}},
+		{"Dataframes.Download", func(ctx context.Context, w *world) error {
+			_, err := w.boomi.Dataframes.Download(ctx, dataframe, io.Discard, nil)
+			return err
+		}},
+		{"Dataframes.Clear", func(ctx context.Context, w *world) error {
+			op, _, err := w.v1.Dataframes.Clear(ctx, dataframe)
+			if err == nil {
+				_, err = w.v1.Rivers.WaitForOperation(ctx, op, nil)
+			}
+			return err
+		}},
+		{"Dataframes.Delete", func(ctx context.Context, w *world) error {
+			_, err := w.v1.Dataframes.Delete(ctx, "landing")
+			return err
+		}},
+		{"Logicode.Upload", func(ctx context.Context, w *world) error {
+			var err error
+			w.file, err = w.v1.Logicode.Upload(ctx, "step.py", strings.NewReader(logicodeSecret), int64(len(logicodeSecret)))
+			return err
+		}},
+		{"Logicode.Get", func(ctx context.Context, w *world) error {
+			f, _, err := w.v1.Logicode.Get(ctx, w.file.ID)
+			if err == nil {
+				w.fileURL = f.URL
+			}
+			return err
+		}},
+		{"Logicode.Read", func(ctx context.Context, w *world) error {
+			_, err := w.boomi.Logicode.Read(ctx, w.file.ID, io.Discard)
+			return err
+		}},
+		{"Logicode.Template", func(ctx context.Context, w *world) error {
+			_, err := w.v1.Logicode.Template(ctx, io.Discard)
+			return err
+		}},
+		{"Logicode.Requirements", func(ctx context.Context, w *world) error {
+			_, err := w.v1.Logicode.Requirements(ctx, io.Discard)
+			return err
+		}},
+		{"Logicode.Resources", func(ctx context.Context, w *world) error { _, _, err := w.v1.Logicode.Resources(ctx); return err }},
+		{"Teams.List", func(ctx context.Context, w *world) error {
+			_, _, err := w.v1.Teams.List(ctx, &rivery.ListTeamsOptions{Name: "analytics", TeamIDs: []string{teamID}})
+			return err
+		}},
+		{"Teams.All", func(ctx context.Context, w *world) error {
+			return drain(w.v1.Teams.All(ctx, &rivery.ListTeamsOptions{ListOptions: rivery.ListOptions{PerPage: 1}}))
+		}},
+		{"Teams.Get", func(ctx context.Context, w *world) error { _, _, err := w.v1.Teams.Get(ctx, teamID); return err }},
+		{"Users.Invite", func(ctx context.Context, w *world) error {
+			var err error
+			w.user, _, err = w.v1.Users.Invite(ctx, &rivery.InviteUserRequest{Email: "ops@example.com", FirstName: "Ops", LastName: "Lead", SuperAdmin: true})
+			return err
+		}},
+		{"Users.List", func(ctx context.Context, w *world) error {
+			_, _, err := w.v1.Users.List(ctx, &rivery.ListUsersOptions{Email: "ops@example.com"})
+			return err
+		}},
+		{"Users.All", func(ctx context.Context, w *world) error {
+			return drain(w.v1.Users.All(ctx, &rivery.ListUsersOptions{ListOptions: rivery.ListOptions{PerPage: 1}}))
+		}},
+		{"Users.Get", func(ctx context.Context, w *world) error { _, _, err := w.v1.Users.Get(ctx, w.user.ID); return err }},
+		{"Users.Permissions", func(ctx context.Context, w *world) error {
+			_, _, err := w.v1.Users.Permissions(ctx, w.user.ID)
+			return err
+		}},
+	}
+}
+
 // The calls the test must cover: every method of every service field of
 // Client, and the Client methods that call the API.
 func callTypes() []string {
@@ -604,6 +733,10 @@ func TestNoSecretsInTelemetry(t *testing.T) {
 		riverytest.WithConnection(riverytest.Connection{ID: "66a1b2c3d4e5f60718293a4b", Name: "orders db",
 			Settings: map[string]any{"host": "db.example.com", "password": connSecret, "connection_string": "postgres://u:" + connSecret + "@db/x"}}),
 		riverytest.WithEnvironment(riverytest.Environment{ID: otherEnv, Name: "staging"}),
+		riverytest.WithDataframe(riverytest.Dataframe{Name: dataframe, SettingsForm: "fragment",
+			Settings: map[string]any{"connection": dfConnection, "default_bucket": dfBucket},
+			Files:    []riverytest.File{{Content: []byte("PAR1 orders")}, {Size: 4096}}}),
+		riverytest.WithTeam(riverytest.Team{ID: teamID, Name: "analytics"}),
 	)
 	defer srv.Close()
 	tm := newTelemetry(t)
@@ -613,7 +746,8 @@ func TestNoSecretsInTelemetry(t *testing.T) {
 		window: rivery.Window{Start: time.Now().Add(-time.Hour), End: time.Now().Add(time.Hour)}}
 	creds := srv.BoomiCredentials()
 	secrets := []string{srv.AdminToken(), creds.APIToken, "eyJ", "Bearer", "Basic ", "X-Amz", "Signature",
-		connSecret, varSecret, riverSecret, keySecret, "?", "&", "start_time", "items_per_page", "page="}
+		connSecret, varSecret, riverSecret, keySecret, "?", "&", "start_time", "items_per_page", "page=",
+		dfConnection, dfBucket, "lc-secret", "presigned/files"}
 
 	ctx := context.Background()
 	var seen []string
@@ -635,6 +769,11 @@ func TestNoSecretsInTelemetry(t *testing.T) {
 		if w.created != nil && w.created.Value != "" {
 			secrets = append(secrets, w.created.Value)
 		}
+		for _, u := range append(w.files, w.fileURL) {
+			if _, query, ok := strings.Cut(string(u), "?"); ok {
+				secrets = append(secrets, query, string(u))
+			}
+		}
 		for _, text := range texts {
 			for _, s := range secrets {
 				if s != "" && strings.Contains(text, s) {
@@ -654,7 +793,7 @@ func TestNoSecretsInTelemetry(t *testing.T) {
 			}
 		}
 	}
-	if !slices.Contains(seen, "{logs_url}") || !slices.Contains(seen, "/auth/jwt/generate/{boomi_account_id}") {
+	if !slices.Contains(seen, "{logs_url}") || !slices.Contains(seen, "{presigned_url}") || !slices.Contains(seen, "/auth/jwt/generate/{boomi_account_id}") {
 		t.Errorf("routes seen: %q", seen)
 	}
 

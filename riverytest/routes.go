@@ -74,6 +74,7 @@ func (s *Server) routes() http.Handler {
 	s.activityRoutes(mux)
 	s.manageRoutes(mux)
 	s.adminRoutes(mux)
+	s.platformRoutes(mux)
 
 	s.handle(mux, "/", RouteUnknown, v1, anyToken, func(w http.ResponseWriter, _ *http.Request, _ *token) {
 		writeError(w, v1, http.StatusNotFound, "Not Found")

@@ -71,6 +71,8 @@ type Server struct {
 	lim      limits // rate limits and time scale
 
 	noTokenRoutes bool
+
+	pf platformState // CDC, dataframes, Logicode files, teams, users
 }
 
 // Option shapes a new Server.

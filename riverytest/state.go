@@ -144,10 +144,12 @@ type operation struct {
 	errMessage  string
 	// kind is the operation_type of an operation that is not a river's
 	// activation (a pull request's task, "delete_environment"); result is
-	// what its D carries; canceled ends it E.
+	// what its D carries; canceled ends it E; apply, when set, is what it
+	// does when it ends D (s.mu held).
 	kind     string
 	result   any
 	canceled bool
+	apply    func()
 }
 
 // newOperation starts an operation of kind that ends D with result, or E

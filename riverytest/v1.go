@@ -15,6 +15,12 @@ import (
 // previous_page are absolute URLs; extra holds more top-level keys and
 // their values, in pairs (as the versions list's statistics).
 func writePage[T any](w http.ResponseWriter, r *http.Request, items []T, extra ...any) {
+	writePageUpTo(w, r, 500, items, extra...)
+}
+
+// writePageUpTo is writePage for a list whose pages hold at most most
+// items (teams and users: 200).
+func writePageUpTo[T any](w http.ResponseWriter, r *http.Request, most int, items []T, extra ...any) {
 	q := r.URL.Query()
 	page, per := 1, 20
 	var bad []fieldError
@@ -27,8 +33,8 @@ func writePage[T any](w http.ResponseWriter, r *http.Request, items []T, extra .
 	}
 	if v := q.Get("items_per_page"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 500 {
-			bad = append(bad, fieldError{"less_than_equal", []string{"query", "items_per_page"}, "Input should be a whole number from 1 to 500", v})
+		if err != nil || n < 1 || n > most {
+			bad = append(bad, fieldError{"less_than_equal", []string{"query", "items_per_page"}, "Input should be a whole number from 1 to " + strconv.Itoa(most), v})
 		}
 		per = n
 	}
@@ -337,7 +343,12 @@ func (s *Server) v1Operation(w http.ResponseWriter, r *http.Request, _ *token) {
 	op.polls++
 	status, msg := "R", any(nil)
 	if op.kind != "" {
-		writeJSON(w, http.StatusOK, op.json(op.settle()))
+		status, msg := op.settle()
+		if status == "D" && op.apply != nil {
+			op.apply()
+			op.apply = nil
+		}
+		writeJSON(w, http.StatusOK, op.json(status, msg))
 		return
 	}
 	if op.polls >= 2 {

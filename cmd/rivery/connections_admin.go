@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -89,26 +88,6 @@ type deleted struct {
 	Deleted   string         `json:"deleted"` // what: "connection", "river", "environment"
 	ID        string         `json:"id"`
 	Operation *operationJSON `json:"operation,omitempty"`
-}
-
-// operationJSON is an operation as the CLI prints it with --json.
-type operationJSON struct {
-	ID           string          `json:"operation_id,omitempty"`
-	Type         string          `json:"operation_type,omitempty"`
-	Status       string          `json:"status"`
-	ErrorMessage string          `json:"error_message,omitempty"`
-	Result       json.RawMessage `json:"result,omitempty"`
-}
-
-func opJSON(op *rivery.Operation) *operationJSON {
-	if op == nil {
-		return nil
-	}
-	out := &operationJSON{ID: op.ID, Type: op.Type, Status: string(op.Status), ErrorMessage: op.ErrorMessage}
-	if json.Valid([]byte(op.Result)) {
-		out.Result = json.RawMessage(op.Result)
-	}
-	return out
 }
 
 func deletedLine(d deleted) string { return "deleted " + d.Deleted + " " + d.ID }

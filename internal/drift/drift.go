@@ -68,7 +68,7 @@ func TypeForms() []Form {
 var idKeys = map[string]bool{
 	"run_id": true, "run_group_id": true, "river_cross_id": true, "cross_id": true, "_id": true, "id": true,
 	"river_id": true, "operation_id": true, "token_id": true, "version_id": true, "task_id": true, "step_id": true,
-	"sub_river_id": true, "account_id": true, "environment_id": true, "connection_id": true, "event_id": true,
+	"sub_river_id": true, "account_id": true, "environment_id": true, "connection_id": true, "event_id": true, "user_id": true, "file_id": true,
 }
 
 // essentialKeys are the other fields the SDK acts on: statuses, paging,
@@ -77,7 +77,9 @@ var idKeys = map[string]bool{
 var essentialKeys = map[string]bool{
 	"status": true, "river_run_status": true, "task_status": true, "step_status": true,
 	"items": true, "runs": true, "steps": true, "fields": true, "next_page": true, "previous_page": true, "next_token": true,
-	"name": true, "connection_type": true, "logs_url": true, "data_source_section": true,
+	"name": true, "connection_type": true, "logs_url": true, "url": true, "data_source_section": true,
+	"environments": true, // a user's roles, keyed by environment
+	"logicode":     true, // the list of Logicode resources
 }
 
 // verbatimKeys hold what the SDK passes on as it came (error bodies and
@@ -89,6 +91,7 @@ var verbatimKeys = map[string]bool{
 	"variables":     true, "value": true, "token": true, "$oid": true, "$date": true, "$numberLong": true,
 	"result":    true, // an operation's result, passed on as it came
 	"file_path": true, // an uploaded key file's path, sent back in a connection
+	"config":    true, // a river's CDC position, written back as read
 }
 
 // keyedLists are objects that are lists keyed by name (the logic steps):

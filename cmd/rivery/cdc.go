@@ -1,0 +1,150 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rivery-go/rivery"
+)
+
+func (c *cli) cdcCmd() *cobra.Command {
+	return c.group("cdc", "Turn a river's change data capture on and off, and read or set its position (v1 API).",
+		c.cdcGetCmd(), c.cdcSetCmd(), c.cdcDeleteCmd(), c.cdcToggleCmd(true), c.cdcToggleCmd(false))
+}
+
+func (c *cli) cdcGetCmd() *cobra.Command {
+	return showCmd(c, spec{use: "get <river>", short: "Show a river's CDC position; --json prints it as cdc set reads it (v1 API).",
+		long: "The API answers 400 while the river's log reading is off, and until the connector has read a change."},
+		func(ctx context.Context, args []string) (*rivery.CDCConfig, error) {
+			cfg, _, err := c.client.CDC.Config(ctx, args[0])
+			return cfg, err
+		},
+		func(w io.Writer, cfg *rivery.CDCConfig) error {
+			rows := [][]string{{"datasource_type", cfg.DatasourceType}, {"last_updated", formatTime(cfg.LastUpdated)}}
+			for _, k := range slices.Sorted(maps.Keys(cfg.Offset)) {
+				v, _ := json.Marshal(cfg.Offset[k])
+				if s, ok := cfg.Offset[k].(string); ok {
+					v = []byte(s)
+				}
+				rows = append(rows, []string{k, string(v)})
+			}
+			return writeTable(w, "FIELD\tVALUE", rows)
+		})
+}
+
+// done is what a command that changes one thing prints with --json.
+type done struct {
+	Done   string `json:"done"`
+	Target string `json:"target"`
+}
+
+// doneCmd is a command that changes one thing: it says so in a line, or
+// with --json as {"done", "target"}.
+func doneCmd(c *cli, s spec, do func(ctx context.Context, args []string) (done, error)) *cobra.Command {
+	return showCmd(c, s, func(ctx context.Context, args []string) (done, error) { return do(ctx, args) },
+		func(w io.Writer, d done) error {
+			_, err := fmt.Fprintln(w, printable(d.Done+" "+d.Target))
+			return err
+		})
+}
+
+func (c *cli) cdcSetCmd() *cobra.Command {
+	var file string
+	cmd := doneCmd(c, spec{use: "set <river>", short: "Set a river's CDC position from a file (v1 API).",
+		long:    "The file holds {\"config\": {...}} (what cdc get --json prints) or the inner object: datasource_type and the offset's fields. The API does not check them.",
+		example: "  rivery cdc get 63b724fc690def001131d242 --json > position.json\n  rivery cdc set 63b724fc690def001131d242 --file position.json"},
+		func(ctx context.Context, args []string) (done, error) {
+			data, err := os.ReadFile(file) //nolint:gosec // the user names the file
+			if err != nil {
+				return done{}, err
+			}
+			cfg, err := rivery.ParseCDCConfig(data)
+			if err != nil {
+				return done{}, err
+			}
+			_, err = c.client.CDC.SetConfig(ctx, args[0], cfg)
+			return done{"set the CDC position of river", args[0]}, err
+		})
+	cmd.Flags().StringVar(&file, "file", "", "the position, as JSON")
+	_ = cmd.MarkFlagRequired("file")
+	return cmd
+}
+
+func (c *cli) cdcDeleteCmd() *cobra.Command {
+	return doneCmd(c, spec{use: "delete <river>", short: "Delete a river's CDC position: its next run reads from the log's end (v1 API)."},
+		func(ctx context.Context, args []string) (done, error) {
+			_, err := c.client.CDC.DeleteConfig(ctx, args[0])
+			return done{"deleted the CDC position of river", args[0]}, err
+		})
+}
+
+// waitFlags are --no-wait and --poll-interval of a command that starts an
+// operation.
+type waitFlags struct {
+	noWait bool
+	wait   bool // !noWait, for spec.waitLong
+	poll   time.Duration
+}
+
+func (f *waitFlags) define(cmd *cobra.Command) {
+	f.poll = rivery.DefaultMinInterval
+	cmd.Flags().BoolVar(&f.noWait, "no-wait", false, "print the operation the API starts and do not wait for it")
+	cmd.Flags().Var(&durationValue{d: &f.poll, positive: true}, "poll-interval", "first wait between operation status calls; it doubles up to 30s")
+}
+
+func (f *waitFlags) options() *rivery.WaitOptions {
+	return &rivery.WaitOptions{MinInterval: f.poll, MaxInterval: max(f.poll, rivery.DefaultMaxInterval)}
+}
+
+// follow waits for op unless --no-wait; an operation that ends E is the
+// error of an operation that failed.
+func (c *cli) follow(ctx context.Context, f *waitFlags, op *rivery.Operation) (*rivery.Operation, error) {
+	if f.noWait || op.Status.Done() {
+		return op, nil
+	}
+	return c.client.Rivers.WaitForOperation(ctx, op, f.options())
+}
+
+func (c *cli) cdcToggleCmd(enable bool) *cobra.Command {
+	var wf waitFlags
+	verb, what := "disable", "off"
+	if enable {
+		verb, what = "enable", "on"
+	}
+	cmd := showCmd(c, spec{use: verb + " <river>", short: "Turn a river's database log reading " + what + ", and wait until it is (v1 API).",
+		long:        "The API answers an operation, which is followed to its end (--no-wait prints it as it started); a river already " + what + " needs none.",
+		timeoutHelp: "give up after this long and exit 124 (default 1m; 30m when waiting)", waitLong: &wf.wait},
+		func(ctx context.Context, args []string) (operationJSON, error) {
+			toggle := c.client.CDC.Disable
+			if enable {
+				toggle = c.client.CDC.Enable
+			}
+			op, _, err := toggle(ctx, args[0])
+			if err == nil {
+				op, err = c.follow(ctx, &wf, op)
+			}
+			if op == nil {
+				return operationJSON{}, err
+			}
+			return *opJSON(op), err
+		},
+		func(w io.Writer, op operationJSON) error {
+			line := "CDC " + verb + "d"
+			if op.ID != "" {
+				line += " (operation " + op.ID + ", " + op.Status + ")"
+			}
+			_, err := fmt.Fprintln(w, printable(line))
+			return err
+		})
+	wf.define(cmd)
+	cmd.PreRun = func(*cobra.Command, []string) { wf.wait = !wf.noWait }
+	return cmd
+}
