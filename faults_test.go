@@ -290,9 +290,9 @@ func TestFaultSuiteWaitForRun(t *testing.T) {
 	}
 	srv.Fail(riverytest.RouteRunStatus, 1, riverytest.Fault{}) // one poll goes through
 	srv.Fail(riverytest.RouteRunStatus, 3, riverytest.Fault{Status: 502})
-	dctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
-	defer cancel()
-	last, err := c.Rivers.WaitForRun(dctx, slow.ID, run.ID, nil)
+	// The deadline passes once the poll that goes through has been seen.
+	dctx, expire := expiringContext(t)
+	last, err := c.Rivers.WaitForRun(dctx, slow.ID, run.ID, &rivery.WaitOptions{OnStatus: func(*rivery.Run) { expire() }})
 	lc.err(err)
 	if !errors.Is(err, context.DeadlineExceeded) || last == nil || last.Status.Terminal() {
 		t.Fatalf("WaitForRun at the deadline = %+v, %v; want the last run and DeadlineExceeded", last, err)
