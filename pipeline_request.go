@@ -122,7 +122,7 @@ func (c *Client) send(ctx context.Context, cl call, auth []string) (*Response, e
 	if st.nonIdempotent {
 		ctx = st.trace.withTrace(ctx)
 	}
-	req, err := newRequest(ctx, cl.method, target, body)
+	req, err := retryablehttp.NewRequestWithContext(ctx, cl.method, target, body)
 	if err != nil {
 		return nil, fmt.Errorf("%w: building request: %w", ErrInvalidArgument, err)
 	}
