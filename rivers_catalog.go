@@ -148,19 +148,6 @@ type ListRiversOptions struct {
 	GroupID string `url:"group_id,omitempty"`
 }
 
-// appendQuery writes group_id, items_per_page, name and page, in that
-// (sorted) order (see encodeQuery).
-func (o *ListRiversOptions) appendQuery(b []byte) []byte {
-	if o.GroupID != "" {
-		b = appendParam(b, "group_id", o.GroupID)
-	}
-	b = appendIntParam(b, "items_per_page", o.PerPage)
-	if o.Name != "" {
-		b = appendParam(b, "name", o.Name)
-	}
-	return appendIntParam(b, "page", o.Page)
-}
-
 func (o *ListRiversOptions) validate() error {
 	if o == nil {
 		return nil
