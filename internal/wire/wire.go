@@ -90,18 +90,9 @@ func (m *Millis) UnmarshalJSON(b []byte) error {
 	if string(b) == "null" {
 		return nil
 	}
-	b = bytes.Trim(b, `"`)
-	if len(b) <= 15 && strconv.IntSize == 64 { // an int holds it, and it is under 1e15
-		if ms, ok := digits(b); ok { // the usual shape: read without a float's parsing
-			if ms > 0 {
-				m.Time = writable(time.UnixMilli(int64(ms)).UTC())
-			}
-			return nil
-		}
-	}
-	// A fraction, an exponent, a sign, 16 digits or more: as a float (a
-	// value in (0, 1) is the epoch itself).
-	f, err := strconv.ParseFloat(string(b), 64)
+	// Read as a float, whatever its shape (digits, a fraction, an exponent,
+	// a sign): a value in (0, 1) is the epoch itself.
+	f, err := strconv.ParseFloat(string(bytes.Trim(b, `"`)), 64)
 	if err == nil && f > 0 && f < 1e15 {
 		m.Time = writable(time.UnixMilli(int64(f)).UTC())
 	}
