@@ -54,29 +54,6 @@ func TestAttemptTimeoutOnOwnTransport(t *testing.T) {
 	}
 }
 
-// A kept connection serves calls that span more than one timeout, with
-// pauses under the pool's idle limit (3/4 of it): each request's write
-// moves the deadline, so the first request's deadline ends nothing.
-func TestDeadlineDoesNotEndTheNextRequest(t *testing.T) {
-	t.Parallel()
-	srv, conns := countingServer(t)
-	c, err := rivery.NewClient(testToken, rivery.WithBaseURL(srv.URL), rivery.WithoutRetries(),
-		rivery.WithTimeout(time.Second), rivery.WithAccountID(accountID), rivery.WithEnvironmentID(envID))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	for i := range 4 {
-		if _, _, err := c.Rivers.GetRun(context.Background(), riverID, runID); err != nil {
-			t.Fatalf("call %d: %v", i, err)
-		}
-		time.Sleep(400 * time.Millisecond) // 4 calls span 1.2 s, past the first deadline
-	}
-	if n := conns.Load(); n != 1 {
-		t.Errorf("opened %d connections, want 1", n)
-	}
-}
-
 // Clients built WithSharedTransport share one pool: a second client reuses
 // the first one's connection, and the first one's Close leaves it open.
 func TestSharedTransport(t *testing.T) {
