@@ -2,6 +2,7 @@ package rivery_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -229,4 +230,35 @@ func asRequestError(t *testing.T, err error) *rivery.RequestError {
 		t.Fatalf("error %v (%T) is not a *RequestError", err, err)
 	}
 	return reqErr
+}
+
+// expiringContext returns a context whose deadline passes when expire is
+// called rather than at a time: a test ends a call at the point it chooses
+// (say, once a status has been seen), however slow the machine. Once
+// expired, Err is context.DeadlineExceeded, as a real deadline's is; it
+// reports no deadline time, having none.
+func expiringContext(t *testing.T) (ctx context.Context, expire func()) {
+	t.Helper()
+	e := &expiring{Context: context.Background(), done: make(chan struct{})}
+	var once sync.Once
+	expire = func() { once.Do(func() { close(e.done) }) }
+	t.Cleanup(expire)
+	return e, expire
+}
+
+// expiring is expiringContext's context.
+type expiring struct {
+	context.Context // Background: values and no deadline
+	done            chan struct{}
+}
+
+func (e *expiring) Done() <-chan struct{} { return e.done }
+
+func (e *expiring) Err() error {
+	select {
+	case <-e.done:
+		return context.DeadlineExceeded
+	default:
+		return nil
+	}
 }

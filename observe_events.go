@@ -253,3 +253,8 @@ func traceHeaderAllowed(key, value string) bool {
 	}
 	return true
 }
+
+// isAlnum reports whether b is an ASCII letter or digit.
+func isAlnum(b byte) bool {
+	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9'
+}

@@ -30,33 +30,36 @@ func shortCtx(t *testing.T) context.Context {
 }
 
 // ctxUntil returns a context canceled once srv has seen n requests on route
-// and 50 ms more have passed (room for a request too many to show), or
-// after 10 s: however slow the machine, the calls allowed get through.
-func ctxUntil(t *testing.T, srv *riverytest.Server, route riverytest.Route, n int) context.Context {
+// and the client is waiting on l for one more (a token reserved beyond the
+// burst: l holds less than none), or after 10 s. However slow the machine,
+// the calls allowed get through first, and the test does not guess how
+// long a request too many would take to show.
+func ctxUntil(t *testing.T, srv *riverytest.Server, route riverytest.Route, n int, l *rate.Limiter) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	t.Cleanup(cancel)
 	go func() {
-		for len(srv.RequestsTo(route)) < n && ctx.Err() == nil {
+		for (len(srv.RequestsTo(route)) < n || l.Tokens() > -0.5) && ctx.Err() == nil {
 			time.Sleep(time.Millisecond)
 		}
-		time.Sleep(50 * time.Millisecond)
 		cancel()
 	}()
 	return ctx
 }
 
-// WaitForRun's status calls count against the limit: with a burst of 2 and
-// no refill, a wait makes two calls, then waits until its context ends.
+// WaitForRun's status calls count against the limit: with a burst of 3 and
+// no refill, a wait makes two calls after the trigger, then waits until its
+// context ends.
 func TestRateLimitCountsWaitForRunPolls(t *testing.T) {
 	t.Parallel()
 	srv := riverytest.NewServer(riverytest.WithRiver(riverytest.River{ID: riverID, Polls: 10}))
 	defer srv.Close()
-	c := srv.ClientV1(rivery.WithRateLimit(time.Hour, 3))
+	l := rate.NewLimiter(rate.Every(time.Hour), 3) // WithRateLimit(time.Hour, 3), watched
+	c := srv.ClientV1(rivery.WithRateLimiter(l))
 	run, _, err := c.Rivers.Run(context.Background(), riverID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.Rivers.WaitForRun(ctxUntil(t, srv, riverytest.RouteRunStatus, 2), riverID, run.ID, nil)
+	_, err = c.Rivers.WaitForRun(ctxUntil(t, srv, riverytest.RouteRunStatus, 2, l), riverID, run.ID, nil)
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("WaitForRun: error = %v, want context.Canceled", err)
 	}
@@ -71,9 +74,10 @@ func TestRateLimitCountsRetries(t *testing.T) {
 	t.Parallel()
 	srv := riverytest.NewServer(riverytest.WithRiver(riverytest.River{ID: riverID}))
 	defer srv.Close()
-	c := srv.ClientV1(rivery.WithRateLimit(time.Hour, 2))
+	l := rate.NewLimiter(rate.Every(time.Hour), 2) // WithRateLimit(time.Hour, 2), watched
+	c := srv.ClientV1(rivery.WithRateLimiter(l))
 	srv.Fail(riverytest.RouteRiver, 5, riverytest.Fault{Status: 503})
-	_, _, err := c.Rivers.Get(ctxUntil(t, srv, riverytest.RouteRiver, 2), riverID)
+	_, _, err := c.Rivers.Get(ctxUntil(t, srv, riverytest.RouteRiver, 2, l), riverID)
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("error = %v, want context.Canceled", err)
 	}

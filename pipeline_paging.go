@@ -22,12 +22,6 @@ type ListOptions struct {
 	PerPage int `url:"items_per_page,omitempty"` // 1 to 500
 }
 
-// appendQuery writes items_per_page and page (see encodeQuery).
-func (o *ListOptions) appendQuery(b []byte) []byte {
-	b = appendIntParam(b, "items_per_page", o.PerPage)
-	return appendIntParam(b, "page", o.Page)
-}
-
 func (o *ListOptions) validate() error {
 	if o == nil {
 		return nil

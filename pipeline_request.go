@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
-	"strconv"
 	"sync"
 	"time"
 
@@ -146,7 +145,7 @@ func (c *Client) send(ctx context.Context, cl call, auth []string, adm admission
 	if st.nonIdempotent {
 		ctx = st.trace.withTrace(ctx)
 	}
-	req, err := newRequest(ctx, cl.method, target, body)
+	req, err := retryablehttp.NewRequestWithContext(ctx, cl.method, target, body)
 	if err != nil {
 		c.notSent(adm)
 		return nil, fmt.Errorf("%w: building request: %w", ErrInvalidArgument, err)
@@ -310,16 +309,8 @@ func fullURL(u string, q any) (string, error) {
 }
 
 func encodeQuery(q any) (string, error) {
-	switch v := q.(type) {
-	case url.Values:
+	if v, ok := q.(url.Values); ok {
 		return v.Encode(), nil
-	// The plain list options, without reflection. Exact types only: a type
-	// that embeds one of them has fields of its own that its promoted
-	// appendQuery would leave out.
-	case *ListOptions:
-		return string(v.appendQuery(make([]byte, 0, 64))), nil
-	case *ListRiversOptions:
-		return string(v.appendQuery(make([]byte, 0, 64))), nil
 	}
 	v, err := query.Values(q)
 	if err != nil {
@@ -328,38 +319,11 @@ func encodeQuery(q any) (string, error) {
 	return v.Encode(), nil
 }
 
-// ListOptions and ListRiversOptions write their own query (appendQuery),
-// byte for byte as go-querystring and url.Values.Encode would: keys
-// sorted, values escaped, empty values left out.
-// TestQueryAppendersMatchQuerystring checks that.
-
 // nilPointer reports whether v is a nil pointer of some type (an options
 // struct not given).
 func nilPointer(v any) bool {
 	rv := reflect.ValueOf(v)
 	return rv.Kind() == reflect.Pointer && rv.IsNil()
-}
-
-// appendKey appends key= to a query, with an & when it is not the first.
-func appendKey(b []byte, key string) []byte {
-	if len(b) > 0 {
-		b = append(b, '&')
-	}
-	b = append(b, key...)
-	return append(b, '=')
-}
-
-// appendParam appends key=value (escaped) to a query.
-func appendParam(b []byte, key, value string) []byte {
-	return append(appendKey(b, key), url.QueryEscape(value)...)
-}
-
-// appendIntParam is appendParam for a number, left out when it is 0.
-func appendIntParam(b []byte, key string, n int) []byte {
-	if n == 0 {
-		return b
-	}
-	return strconv.AppendInt(appendKey(b, key), int64(n), 10)
 }
 
 // encoder is a reusable JSON encoder writing into its own buffer.

@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/http"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -17,13 +16,9 @@ const maxConnsPerHost = 32
 // its connections rather than by http.Client.Timeout, which costs a timer,
 // a context and a copy of the request on every call. Each write of a
 // request sets the connection's deadline to timeout from then, for reads
-// and writes alike, unless the deadline in place is already within
-// timeout/deadlineSlack of that (resetting it costs two clock reads and
-// two timer updates under the poller's lock). So an attempt ends at most
-// timeout after the last byte of its request was written, and not before
-// timeout minus timeout/deadlineSlack (59.94 s of the default 60 s): a
-// server that never answers, or stops sending in the middle of a body,
-// fails the attempt with an i/o timeout.
+// and writes alike. So an attempt ends timeout after the last write of its
+// request began: a server that never answers, or stops sending in the
+// middle of a body, fails the attempt with an i/o timeout.
 // Connecting is bounded separately: dialing by min(timeout, 30 s), the TLS
 // handshake by min(timeout, 10 s). The transport speaks HTTP/1.1 only,
 // where a connection carries one request at a time, so its deadline is that
@@ -53,7 +48,7 @@ func defaultTransport(timeout time.Duration) *http.Transport {
 		if err != nil {
 			return nil, err
 		}
-		return &deadlineConn{Conn: conn, timeout: timeout, epoch: time.Now()}, nil
+		return &deadlineConn{Conn: conn, timeout: timeout}, nil
 	}
 	t.TLSHandshakeTimeout = min(timeout, maxHandshakeTimeout)
 	t.IdleConnTimeout = min(t.IdleConnTimeout, timeout/4*3) // not timeout*3: a huge timeout would overflow
@@ -62,30 +57,17 @@ func defaultTransport(timeout time.Duration) *http.Transport {
 	return t
 }
 
-// deadlineSlack: a write leaves the connection's deadline in place when it
-// was set less than timeout/deadlineSlack before.
-const deadlineSlack = 1024
-
 // deadlineConn sets its deadline to timeout from each write: the
 // per-attempt timeout of the request being written.
 type deadlineConn struct {
 	net.Conn
 	timeout time.Duration
-	epoch   time.Time // when the connection was made: the origin of setAt
-	// setAt is when the deadline was last set, as time since epoch (0:
-	// never). Writes may come from two goroutines (a TLS connection
-	// answers a key update from its reader), hence the atomic.
-	setAt atomic.Int64
 }
 
 // Write sets the deadline, then writes.
 func (c *deadlineConn) Write(p []byte) (int, error) {
-	now := time.Since(c.epoch)
-	if last := time.Duration(c.setAt.Load()); last == 0 || now-last >= c.timeout/deadlineSlack {
-		if err := c.SetDeadline(c.epoch.Add(now).Add(c.timeout)); err != nil { // Add saturates: a huge timeout stays far off
-			return 0, err
-		}
-		c.setAt.Store(int64(now))
+	if err := c.SetDeadline(time.Now().Add(c.timeout)); err != nil { // Add saturates: a huge timeout stays far off
+		return 0, err
 	}
 	return c.Conn.Write(p)
 }

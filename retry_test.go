@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -222,15 +223,30 @@ func TestRetryAfterHonoured(t *testing.T) {
 // Canceling the context interrupts a backoff wait.
 func TestContextCancelInterruptsBackoff(t *testing.T) {
 	t.Parallel()
-	c, mock := setup(t, rivery.WithRetry(3, time.Minute, time.Minute))
-	mock.RegisterResponder(http.MethodGet, consoleBase+"/api/check_run", httpmock.NewStringResponder(503, ""))
+	// Canceled once the SDK is about to wait the minute before the second
+	// attempt (WithRetryNotify), not after a time.
+	waiting := make(chan struct{}, 1)
+	c, mock := setup(t, rivery.WithRetry(3, time.Minute, time.Minute),
+		rivery.WithRetryNotify(func(rivery.RetryInfo) {
+			select {
+			case waiting <- struct{}{}:
+			default:
+			}
+		}))
+	var attempts atomic.Int32
+	mock.RegisterResponder(http.MethodGet, consoleBase+"/api/check_run", func(*http.Request) (*http.Response, error) {
+		attempts.Add(1)
+		return httpmock.NewStringResponse(503, ""), nil
+	})
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(20*time.Millisecond, cancel)
+	defer cancel()
 	done := make(chan error, 1)
 	go func() {
 		_, _, err := c.Rivers.GetRun(ctx, riverID, runID)
 		done <- err
 	}()
+	<-waiting
+	cancel()
 	select {
 	case err := <-done:
 		if !errors.Is(err, context.Canceled) {
@@ -238,6 +254,9 @@ func TestContextCancelInterruptsBackoff(t *testing.T) {
 		}
 		if asRequestError(t, err).Err != context.Canceled { //nolint:errorlint // the context's own error, unwrapped, is the point
 			t.Errorf("the cause is not the context's own error: %v", err)
+		}
+		if n := attempts.Load(); n != 1 {
+			t.Errorf("%d attempts, want 1: the wait for the second was cut short", n)
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("GetRun kept waiting after its context was canceled")
@@ -247,10 +266,14 @@ func TestContextCancelInterruptsBackoff(t *testing.T) {
 func TestContextDeadlineDuringRequest(t *testing.T) {
 	t.Parallel()
 	c, mock := setup(t)
-	mock.RegisterResponder(http.MethodPost, consoleBase+"/api/run",
-		httpmock.NewStringResponder(200, fixture(t, "console_run.json")).Delay(time.Minute))
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
-	defer cancel()
+	// The deadline passes once the request is in flight (the responder has
+	// it), however long the machine took to get there.
+	ctx, expire := expiringContext(t)
+	mock.RegisterResponder(http.MethodPost, consoleBase+"/api/run", func(req *http.Request) (*http.Response, error) {
+		expire()
+		<-req.Context().Done()
+		return nil, req.Context().Err()
+	})
 	_, _, err := c.Rivers.Run(ctx, riverID)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("error = %v, want context.DeadlineExceeded", err)

@@ -176,22 +176,6 @@ type ListRiversOptions struct {
 	GroupName string `url:"group_name,omitempty"`
 }
 
-// appendQuery writes group_id, group_name, items_per_page, name and page,
-// in that (sorted) order (see encodeQuery).
-func (o *ListRiversOptions) appendQuery(b []byte) []byte {
-	if o.GroupID != "" {
-		b = appendParam(b, "group_id", o.GroupID)
-	}
-	if o.GroupName != "" {
-		b = appendParam(b, "group_name", o.GroupName)
-	}
-	b = appendIntParam(b, "items_per_page", o.PerPage)
-	if o.Name != "" {
-		b = appendParam(b, "name", o.Name)
-	}
-	return appendIntParam(b, "page", o.Page)
-}
-
 func (o *ListRiversOptions) validate() error {
 	if o == nil {
 		return nil

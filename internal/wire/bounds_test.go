@@ -63,30 +63,47 @@ func TestAppendStringEdges(t *testing.T) {
 	}
 }
 
-// Millis reads digits itself and everything else as a float: both ways
-// must give what the float reading gives, at every length around the
-// 15-digit edge and in every other shape.
-func TestMillisDigitsAsFloat(t *testing.T) {
+// Millis reads every shape as a float: integers exactly at every length
+// around the 15-digit edge (checked against an integer reading), and the
+// other shapes as a float reads them.
+func TestMillisShapes(t *testing.T) {
 	t.Parallel()
-	asFloat := func(s string) time.Time {
-		f, err := strconv.ParseFloat(strings.Trim(s, `"`), 64)
-		if err != nil || f <= 0 || f >= 1e15 {
-			return time.Time{}
-		}
-		return writable(time.UnixMilli(int64(f)).UTC())
+	epoch, ms := time.UnixMilli(0).UTC(), func(v int64) time.Time { return time.UnixMilli(v).UTC() }
+	want := map[string]time.Time{
+		`0.5`:                  epoch, // (0, 1) is the epoch itself
+		`"0.5"`:                epoch,
+		`1e-3`:                 epoch,
+		`0.999`:                epoch,
+		`1.5`:                  ms(1),
+		`17e11`:                ms(17e11),
+		`"1764237600000"`:      ms(1764237600000),
+		`1764237600000.9`:      ms(1764237600000),
+		`"+5"`:                 ms(5),
+		`"007"`:                ms(7),
+		`-5`:                   {},
+		`"0x10"`:               {},
+		`""`:                   {},
+		`"12a"`:                {},
+		`18446744073709551617`: {}, // 2^64+1: wraps to 1 in an int64, but is far past 1e15
 	}
-	ins := []string{`0.5`, `"0.5"`, `1e-3`, `0.999`, `1.5`, `17e11`, `"1764237600000"`, `"+5"`, `-5`, `"0x10"`, `""`, `"12a"`, `"007"`, `1764237600000.9`}
-	ins = append(ins, "18446744073709551617") // 2^64+1: wraps to 1 in an int64
 	for n := 1; n <= 20; n++ {
-		ins = append(ins, strings.Repeat("1", n), strings.Repeat("9", n), "2"+strings.Repeat("0", n-1))
+		for _, in := range []string{strings.Repeat("1", n), strings.Repeat("9", n), "2" + strings.Repeat("0", n-1)} {
+			v, err := strconv.ParseInt(in, 10, 64)
+			switch {
+			case err != nil, v > 253402300799999: // past 9999-12-31T23:59:59.999Z: unwritable, so unknown
+				want[in] = time.Time{}
+			default:
+				want[in] = ms(v)
+			}
+		}
 	}
-	for _, in := range ins {
+	for in, w := range want {
 		var m Millis
 		if err := json.Unmarshal([]byte(in), &m); err != nil {
 			t.Fatalf("Millis(%s): %v", in, err)
 		}
-		if want := asFloat(in); !m.Equal(want) {
-			t.Errorf("Millis(%s) = %v, want %v", in, m.Time, want)
+		if !m.Equal(w) || !m.IsZero() && m.Location() != time.UTC {
+			t.Errorf("Millis(%s) = %v, want %v", in, m.Time, w)
 		}
 	}
 }

@@ -109,19 +109,10 @@ func (m *Millis) UnmarshalJSON(b []byte) error {
 	if string(b) == "null" {
 		return nil
 	}
-	orig := b
-	b = bytes.Trim(b, `"`)
-	if len(b) <= 15 && strconv.IntSize == 64 { // an int holds it, and it is under 1e15
-		if ms, ok := digits(b); ok { // the usual shape: read without a float's parsing
-			if ms > 0 {
-				m.Time = writable(time.UnixMilli(int64(ms)).UTC())
-			}
-			return nil
-		}
-	}
-	// A fraction, an exponent, a sign, 16 digits or more: as a float (a
-	// value in (0, 1) is the epoch itself).
-	f, err := strconv.ParseFloat(string(b), 64)
+	// A number, whatever its shape (digits, a fraction, an exponent, a
+	// sign, in a string or not), is read as a float: a value in (0, 1) is
+	// the epoch itself.
+	f, err := strconv.ParseFloat(string(bytes.Trim(b, `"`)), 64)
 	if err == nil {
 		if f > 0 && f < 1e15 {
 			m.Time = writable(time.UnixMilli(int64(f)).UTC())
@@ -130,10 +121,10 @@ func (m *Millis) UnmarshalJSON(b []byte) error {
 	}
 	// Not a number: a {"$date"} object or a time written out.
 	switch {
-	case len(orig) > 0 && orig[0] == '{':
-		m.Time = mongoDate(orig)
-	case len(orig) > 0 && orig[0] == '"':
-		if s, ok := unquote(orig); ok {
+	case len(b) > 0 && b[0] == '{':
+		m.Time = mongoDate(b)
+	case len(b) > 0 && b[0] == '"':
+		if s, ok := unquote(b); ok {
 			m.Time = ParseTime(s)
 		}
 	}
