@@ -210,11 +210,9 @@ func WithUserAgent(product string) Option {
 // WithTimeout bounds each HTTP attempt (DefaultTimeout when not given).
 // Zero means no per-attempt limit; the context passed to each call still
 // applies. On the SDK's own transport the bound is a deadline on the
-// connection, set each time a request is written unless the deadline in
-// place is within d/1024 of where it would go: the attempt ends at most d,
-// and at least d - d/1024, after its request was sent (connecting is
-// bounded by the smaller of d and 30 s, the TLS handshake by the smaller
-// of d and 10 s). With
+// connection, set each time a request is written: the attempt ends d after
+// its request was sent (connecting is bounded by the smaller of d and 30 s,
+// the TLS handshake by the smaller of d and 10 s). With
 // WithHTTPClient, it is that client's http.Client.Timeout, from dialing to
 // reading the body.
 func WithTimeout(d time.Duration) Option {

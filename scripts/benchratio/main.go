@@ -1,9 +1,10 @@
 // Command benchratio reads `go test -bench 'Floor'` output on stdin and
-// prints, per call and API family, the median ratios of issue #17 over the
-// rounds (-count) and whether each goal holds: allocations at most 1.10x
-// the floor and 1.0x the floor with a 60 s client timeout, throughput at
-// least 0.95x the floor from 1 and from 16 goroutines. scripts/bench.sh
-// runs it.
+// prints, per call and API family, the median ratios over the rounds
+// (-count) and whether each guard rail holds: allocations at most 1.15x the
+// floor and 1.0x the floor with a 60 s client timeout, throughput at least
+// 0.90x the floor from 1 and from 16 goroutines (issue #24: what limits a
+// program is Rivery's budget of requests, not a microsecond of CPU).
+// scripts/bench.sh runs it.
 package main
 
 import (
@@ -52,18 +53,18 @@ func main() {
 		return "FAILS"
 	}
 
-	fmt.Println("=== Allocations per call, median over the rounds (goals: sdk/floor <= 1.10, sdk/floor60s <= 1.00)")
+	fmt.Println("=== Allocations per call, median over the rounds (goals: sdk/floor <= 1.15, sdk/floor60s <= 1.00)")
 	fmt.Printf("%-34s %8s %8s %9s  %-17s %-17s\n", "call/family", "sdk", "floor", "floor60s", "sdk/floor", "sdk/floor60s")
 	for _, k := range allocKeys {
 		get := func(impl string) []float64 { return vals["BenchmarkFloorAllocs/"+k+"/impl="+impl]["allocs/op"] }
 		sdk, fl, fl60 := get("sdk"), get("floor"), get("floor60s")
 		r, r60 := median(ratios(sdk, fl)), median(ratios(sdk, fl60))
 		fmt.Printf("%-34s %8.0f %8.0f %9.0f  %5.3fx %-10s %5.3fx %s\n", k, median(sdk), median(fl), median(fl60),
-			r, verdict(r <= 1.10), r60, verdict(r60 <= 1.00))
+			r, verdict(r <= 1.15), r60, verdict(r60 <= 1.00))
 	}
 
 	fmt.Println()
-	fmt.Println("=== Throughput ratio (floor time / SDK time), paired, over the rounds (goal: median >= 0.95)")
+	fmt.Println("=== Throughput ratio (floor time / SDK time), paired, over the rounds (goal: median >= 0.90)")
 	fmt.Printf("%-38s %7s %15s %15s %6s  %s\n", "call/family/goroutines", "median", "IQR", "min-max", "rounds", "goal")
 	for _, k := range pairKeys {
 		v := slices.Sorted(slices.Values(vals["BenchmarkFloorPaired/"+k]["throughput-ratio"]))
@@ -72,7 +73,7 @@ func main() {
 		}
 		m := median(v)
 		fmt.Printf("%-38s %7.3f %7.3f-%-7.3f %7.3f-%-7.3f %6d  %s\n", k, m, quantile(v, 0.25), quantile(v, 0.75),
-			v[0], v[len(v)-1], len(v), verdict(m >= 0.95))
+			v[0], v[len(v)-1], len(v), verdict(m >= 0.90))
 	}
 	fmt.Println()
 	if failed > 0 {
