@@ -149,6 +149,36 @@ func (v *choiceValue) Set(s string) error {
 
 func (*choiceValue) Type() string { return "string" }
 
+// budgetValue is --request-budget N/PERIOD: at most N requests in any
+// PERIOD.
+type budgetValue struct {
+	n   *int
+	per *time.Duration
+}
+
+func (v *budgetValue) String() string {
+	if *v.n == 0 {
+		return ""
+	}
+	return strconv.Itoa(*v.n) + "/" + shortDuration(*v.per)
+}
+
+func (v *budgetValue) Set(s string) error {
+	count, period, ok := strings.Cut(s, "/")
+	n, err := strconv.Atoi(count)
+	if !ok || err != nil || n < 1 {
+		return errors.New("want N/PERIOD such as 15/1m: N a whole number, 1 or more")
+	}
+	per, err := time.ParseDuration(period)
+	if err != nil || per <= 0 {
+		return errors.New("want N/PERIOD such as 15/1m: PERIOD a positive duration")
+	}
+	*v.n, *v.per = n, per
+	return nil
+}
+
+func (*budgetValue) Type() string { return "N/PERIOD" }
+
 // countValue is a whole number, zero or more.
 type countValue struct{ n *int }
 

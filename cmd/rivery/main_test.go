@@ -229,7 +229,7 @@ func TestUsage(t *testing.T) {
 		{[]string{"run", "a/b"}, exitError, `rivery: invalid argument: "a/b" is neither a river ID nor a console URL`},
 		{[]string{"run", ".."}, exitError, `river ID ".." is not an ID`},
 		{[]string{"run", okRiver, "--bogus"}, exitError, "unknown flag --bogus for run"},
-		{[]string{"run", "--help"}, exitOK, "Usage:\n  rivery run <river> [flags]"},
+		{[]string{"run", "--help"}, exitOK, "Usage:\n  rivery run <river>... [flags]"},
 		{[]string{"runs"}, exitError, "runs needs a subcommand: cancel, get, list"},
 		{[]string{"tokens", "create", "--name", "x"}, exitError, `required flag(s) "scope" not set`},
 		{[]string{"runs", "start"}, exitError, `unknown subcommand "start" of runs (want cancel, get, list, logs, step-log, steps, tasks or vars)`},

@@ -133,6 +133,10 @@ func (c *cli) readRivers(pos []positional, args []string) error {
 		if err != nil {
 			return err
 		}
+		if c.console != nil && c.console.AccountID != "" && u.AccountID != "" &&
+			(u.AccountID != c.console.AccountID || u.EnvironmentID != c.console.EnvironmentID || u.Region != c.console.Region) {
+			return usagef("the console URLs name different environments or regions: give rivers of one environment")
+		}
 		if c.console == nil || u.AccountID != "" {
 			c.console = u
 		}
