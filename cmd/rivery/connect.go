@@ -114,6 +114,9 @@ func (c *cli) options() ([]rivery.Option, error) {
 	if c.budgetN > 0 {
 		opts = append(opts, rivery.WithRequestBudget(c.budgetN, c.budgetPer))
 	}
+	if c.trace != nil {
+		opts = append(opts, rivery.WithObserver(c.trace)) // only when tracing: no cost otherwise
+	}
 	if !c.quiet {
 		opts = append(opts, rivery.WithRetryNotify(c.retryLine))
 	}

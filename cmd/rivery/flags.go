@@ -36,6 +36,7 @@ func (c *cli) globalFlags(fs *pflag.FlagSet, timeoutHelp string) {
 	fs.StringVar(&c.environment, "environment", "", "address this environment of the account: RIVERY_ACCOUNT_ID's, the console URL's, or the token's (asked of GET /api/me); overrides RIVERY_ENVIRONMENT_ID")
 	fs.BoolVarP(&c.verbose, "verbose", "v", false, "say what a console URL gave, and print each HTTP call on stderr")
 	fs.BoolVarP(&c.quiet, "quiet", "q", false, "print no progress or retry lines on stderr")
+	fs.BoolVar(&c.traceOut, "trace-stdout", false, "when the command ends, write its trace on stderr as one line of OTLP/JSON (stdout keeps only the command's output)")
 }
 
 // output is the output chosen with -o/--output, --json or --jsonl.

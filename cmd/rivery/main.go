@@ -102,6 +102,11 @@ type cli struct {
 	// and environment are known), where several waits share one poller.
 	v1 bool
 
+	// traceOut is --trace-stdout; trace records the command's spans when
+	// it or the OTEL_* variables ask for a trace (trace.go).
+	traceOut bool
+	trace    *tracer
+
 	// errMu orders the lines written to stderr by the waiting goroutines
 	// and the live lines' ticker; live holds those lines, while run --wait
 	// shows them on a terminal.
@@ -123,7 +128,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if c.cmd == nil {
 		c.cmd = cmd
 	}
-	return c.exit(ctx, err)
+	code := c.exit(ctx, err)
+	c.flushTrace(ctx, code)
+	return code
 }
 
 // exit reports err on stderr and maps it to an exit status.

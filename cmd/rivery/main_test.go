@@ -17,7 +17,16 @@ import (
 	"github.com/rivery-go/rivery/riverytest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) {
+	// The tests that trace set the OTEL_* variables they need; none may
+	// come from the machine's environment.
+	for _, kv := range os.Environ() {
+		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "OTEL_") {
+			_ = os.Unsetenv(name)
+		}
+	}
+	goleak.VerifyTestMain(m)
+}
 
 // The tests set RIVERY_* variables, so none runs in parallel.
 

@@ -111,6 +111,7 @@ func (c *cli) start(ctx context.Context, s spec, pos []positional, args []string
 		}
 	}
 	if s.flags&apiFlags != 0 {
+		ctx = c.startTrace(ctx)
 		long := s.waitLong != nil && *s.waitLong
 		var cancel context.CancelFunc
 		ctx, cancel = c.deadline(ctx, long)
