@@ -114,7 +114,7 @@ func TestBoardOnATerminal(t *testing.T) {
 	}
 	bin := buildBinary(t)
 	fake(t, true)
-	code, got, out := onTerminal(t, bin, "run", okRiver, failRiver, slowRiver, "--wait", "--timeout", "3s", "--poll-interval", "100ms")
+	code, got, out := onTerminal(t, bin, "run", okRiver, failRiver, slowRiver, "--wait", "--timeout", "5s", "--poll-interval", "100ms")
 	if code != exitTimeout || !strings.Contains(out, " of river "+slowRiver+": ") {
 		t.Errorf("exit %d, stdout %q", code, out)
 	}
@@ -125,7 +125,7 @@ func TestBoardOnATerminal(t *testing.T) {
 		"\r\nriver "+slowRiver+"  run ",
 		"1 of 3 rivers waiting, 1 ",
 		"  last check ",
-		"rivery: timed out after 3s: 1 of 3 rivers had not ended",
+		"rivery: timed out after 5s: 1 of 3 rivers had not ended",
 	)
 }
 

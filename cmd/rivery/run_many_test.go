@@ -115,7 +115,7 @@ func TestRunSeveralRiversExitCodes(t *testing.T) {
 		{"all succeed", []string{okRiver, "demo"}, false, nil, exitOK, []string{"succeeded", "succeeded"}},
 		{"one fails", []string{okRiver, failRiver}, false, nil, exitFailed, []string{"succeeded", "failed"}},
 		{"a trigger fails, the others are waited for", []string{okRiver, missingRiver, failRiver}, false, nil, exitError, []string{"succeeded", "error", "failed"}},
-		{"a timeout beats an error", []string{missingRiver, slowRiver, okRiver}, false, []string{"--timeout", "300ms"}, exitTimeout, []string{"error", "timed_out", "succeeded"}},
+		{"a timeout beats an error", []string{missingRiver, slowRiver, okRiver}, false, []string{"--timeout", "2s"}, exitTimeout, []string{"error", "timed_out", "succeeded"}},
 		{"without --wait: triggered", []string{okRiver, slowRiver}, true, nil, exitOK, []string{"triggered", "triggered"}},
 		{"without --wait: an error", []string{okRiver, missingRiver}, true, nil, exitError, []string{"triggered", "error"}},
 	} {
@@ -151,7 +151,7 @@ func TestRunSeveralRiversCancelOnExit(t *testing.T) {
 	srv := fake(t, true)
 	other := "63b724fc690def001131d245"
 	srv.AddRiver(riverytest.River{ID: other, Name: "slow too", Duration: time.Hour})
-	code, out, errOut := invoke("run", okRiver, slowRiver, other, "--wait", pollFlagArg, "--timeout", "300ms", "--cancel-on-exit", "--json")
+	code, out, errOut := invoke("run", okRiver, slowRiver, other, "--wait", pollFlagArg, "--timeout", "2s", "--cancel-on-exit", "--json")
 	if code != exitTimeout {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}
@@ -167,13 +167,13 @@ func TestRunSeveralRiversCancelOnExit(t *testing.T) {
 	if n := len(srv.RequestsTo(riverytest.RouteCancelRun)); n != 2 {
 		t.Errorf("%d cancel calls, want 2", n)
 	}
-	if !strings.Contains(errOut, "rivery: timed out after 300ms: 2 of 3 rivers had not ended; canceled 2 runs on Rivery\n") {
+	if !strings.Contains(errOut, "rivery: timed out after 2s: 2 of 3 rivers had not ended; canceled 2 runs on Rivery\n") {
 		t.Errorf("stderr:\n%s", errOut)
 	}
 
 	// Text: one line per river on stdout; without --cancel-on-exit the
 	// runs left are named on stderr.
-	code, out, errOut = invoke("run", okRiver, slowRiver, "--wait", pollFlagArg, "--timeout", "300ms")
+	code, out, errOut = invoke("run", okRiver, slowRiver, "--wait", pollFlagArg, "--timeout", "2s")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if code != exitTimeout || len(lines) != 2 || !strings.HasSuffix(lines[0], " of river "+okRiver+": succeeded") ||
 		!strings.Contains(lines[1], " of river "+slowRiver+": ") || !strings.HasSuffix(lines[1], " when the wait stopped; left running") {
