@@ -14,10 +14,9 @@ func TestArgumentValidation(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"run", okRiver, "b"}, `run takes <river>; "b" is one argument too many`},
-		{[]string{"run", okRiver, "b", "c"}, `run takes <river>; "b" is one argument too many`},
-		{[]string{"run", "--", okRiver, "--json"}, `run takes <river>; "--json" is one argument too many`},
-		{[]string{"run", okRiver, "--", "--json"}, `run takes <river>; "--json" is one argument too many`},
+		{[]string{"run", okRiver, failRiver, ".."}, `river ID ".." is not an ID`}, // every river is checked before any trigger
+		{[]string{"rivers", "get", "--", okRiver, "--json"}, `rivers get takes <river>; "--json" is one argument too many`},
+		{[]string{"rivers", "get", okRiver, "--", "--json"}, `rivers get takes <river>; "--json" is one argument too many`},
 		{[]string{"runs", "get", okRiver}, "runs get needs <run-id>"},
 		{[]string{"runs", "get", okRiver, "r", "x"}, `runs get takes <river> <run-id>; "x" is one argument too many`},
 		{[]string{"runs", "list", okRiver, "x"}, `runs list takes <river>; "x" is one argument too many`},

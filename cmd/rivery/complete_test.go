@@ -87,7 +87,7 @@ func TestCompletionFromTheAPI(t *testing.T) {
 	if got := complete(t, "tokens", "delete", ""); len(got) != 1 || !strings.HasSuffix(got[0], "\tadmin") {
 		t.Errorf("tokens: %q", got)
 	}
-	if got := complete(t, "r"); strings.Join(got, ",") != "rivers\tList, show, copy, version, export, apply and delete rivers, and list their groups.,run\tTrigger a river; with --wait, wait for what it started and exit 1 unless it succeeded.,runs\tRead, list and cancel a river's runs." {
+	if got := complete(t, "r"); strings.Join(got, ",") != "rivers\tList, show, copy, version, export, apply and delete rivers, and list their groups.,run\tTrigger rivers; with --wait, wait for what they started and exit 1 unless all succeeded.,runs\tRead, list and cancel a river's runs." {
 		t.Errorf("commands: %q", got)
 	}
 	// Without a token: no candidates, and nothing but them on stdout.

@@ -110,6 +110,13 @@ func (c *cli) options() ([]rivery.Option, error) {
 	if c.environment != "" && !c.needAccount {
 		opts = append(opts, rivery.WithEnvironmentID(c.environment))
 	}
+	c.v1 = account != "" || c.environment != ""
+	if c.budgetN > 0 {
+		opts = append(opts, rivery.WithRequestBudget(c.budgetN, c.budgetPer))
+	}
+	if c.trace != nil {
+		opts = append(opts, rivery.WithObserver(c.trace)) // only when tracing: no cost otherwise
+	}
 	if !c.quiet {
 		opts = append(opts, rivery.WithRetryNotify(c.retryLine))
 	}
@@ -136,8 +143,7 @@ func urlSummary(region rivery.Region, account, env string) string {
 	return strings.Join(parts, "; ")
 }
 
-// retryLine reports a retry on stderr, naming what went wrong. The CLI
-// makes one call at a time.
+// retryLine reports a retry on stderr, naming what went wrong.
 func (c *cli) retryLine(i rivery.RetryInfo) {
 	cause := "a network error"
 	switch {

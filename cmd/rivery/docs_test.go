@@ -95,6 +95,8 @@ func TestDocsWalkthrough(t *testing.T) {
 		"of river demo-fail: failed (demo failure: table orders is locked)",
 		`"timed_out": true`, `"cancel_requested": true`, `"status": "running"`,
 		"cancel requested for run ", "demo-slow\n", "deleted token ",
+		"\nsucceeded\nfailed\n",                                  // two rivers at once
+		"\nrivery run\nPOST /api/run\n", "\nrivery.WaitForRun\n", // the span names of a trace
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the walkthrough printed no %q:\n%s\n---\n%s", want, out, errOut)

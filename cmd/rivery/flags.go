@@ -36,6 +36,7 @@ func (c *cli) globalFlags(fs *pflag.FlagSet, timeoutHelp string) {
 	fs.StringVar(&c.environment, "environment", "", "address this environment of the account: RIVERY_ACCOUNT_ID's, the console URL's, or the token's (asked of GET /api/me); overrides RIVERY_ENVIRONMENT_ID")
 	fs.BoolVarP(&c.verbose, "verbose", "v", false, "say what a console URL gave, and print each HTTP call on stderr")
 	fs.BoolVarP(&c.quiet, "quiet", "q", false, "print no progress or retry lines on stderr")
+	fs.BoolVar(&c.traceOut, "trace-stdout", false, "when the command ends, write its trace on stderr as one line of OTLP/JSON (stdout keeps only the command's output)")
 }
 
 // output is the output chosen with -o/--output, --json or --jsonl.
@@ -148,6 +149,36 @@ func (v *choiceValue) Set(s string) error {
 }
 
 func (*choiceValue) Type() string { return "string" }
+
+// budgetValue is --request-budget N/PERIOD: at most N requests in any
+// PERIOD.
+type budgetValue struct {
+	n   *int
+	per *time.Duration
+}
+
+func (v *budgetValue) String() string {
+	if *v.n == 0 {
+		return ""
+	}
+	return strconv.Itoa(*v.n) + "/" + shortDuration(*v.per)
+}
+
+func (v *budgetValue) Set(s string) error {
+	count, period, ok := strings.Cut(s, "/")
+	n, err := strconv.Atoi(count)
+	if !ok || err != nil || n < 1 {
+		return errors.New("want N/PERIOD such as 15/1m: N a whole number, 1 or more")
+	}
+	per, err := time.ParseDuration(period)
+	if err != nil || per <= 0 {
+		return errors.New("want N/PERIOD such as 15/1m: PERIOD a positive duration")
+	}
+	*v.n, *v.per = n, per
+	return nil
+}
+
+func (*budgetValue) Type() string { return "N/PERIOD" }
 
 // countValue is a whole number, zero or more.
 type countValue struct{ n *int }

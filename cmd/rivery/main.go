@@ -11,7 +11,8 @@
 //
 // Exit status: 0 on success, 1 when a waited-for run did not succeed, 2 on a
 // usage or API error, 124 when --timeout ran out, 130 on SIGINT and 143 on
-// SIGTERM (128 + the signal's number).
+// SIGTERM (128 + the signal's number). With several rivers, the worst of
+// their outcomes, in the order 0, 1, 2, 124, then the signal's (run_many.go).
 package main
 
 import (
@@ -100,11 +101,23 @@ type cli struct {
 	// bounded is the context deadline made, to tell its end from others.
 	bounded context.Context
 
-	// errMu orders the lines written to stderr by the waiting goroutine
-	// and the live status line's ticker; live is that line, while run
-	// --wait shows one.
+	// budgetN requests in any budgetPer: run's --request-budget (0: none).
+	budgetN   int
+	budgetPer time.Duration
+	// v1 is set by connect when the client uses the v1 API (the account
+	// and environment are known), where several waits share one poller.
+	v1 bool
+
+	// traceOut is --trace-stdout; trace records the command's spans when
+	// it or the OTEL_* variables ask for a trace (trace.go).
+	traceOut bool
+	trace    *tracer
+
+	// errMu orders the lines written to stderr by the waiting goroutines
+	// and the live lines' ticker; live holds those lines, while run --wait
+	// shows them on a terminal.
 	errMu sync.Mutex
-	live  *progress
+	live  liveView
 }
 
 // run executes args and returns the exit status, reading stdin when a
@@ -127,7 +140,9 @@ func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if c.cmd == nil {
 		c.cmd = cmd
 	}
-	return c.exit(ctx, err)
+	code := c.exit(ctx, err)
+	c.flushTrace(ctx, code)
+	return code
 }
 
 // exit reports err on stderr and maps it to an exit status.
@@ -162,10 +177,15 @@ func (c *cli) exit(ctx context.Context, err error) int {
 		return exitFailed
 	default:
 		c.report(err)
-		if errors.Is(err, rivery.ErrUnauthorized) {
-			fmt.Fprintf(c.stderr, "rivery: hint: a token is valid only in its own region, and this call went to %s; check the token's region (RIVERY_REGION: us, eu, il or au)\n", c.where())
-		}
+		c.regionHint(err)
 		return exitError
+	}
+}
+
+// regionHint follows a 401: a token works only in its own region.
+func (c *cli) regionHint(err error) {
+	if errors.Is(err, rivery.ErrUnauthorized) {
+		c.errLine(fmt.Sprintf("rivery: hint: a token is valid only in its own region, and this call went to %s; check the token's region (RIVERY_REGION: us, eu, il or au)", c.where()))
 	}
 }
 

@@ -17,7 +17,16 @@ import (
 	"github.com/rivery-go/rivery/riverytest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) {
+	// The tests that trace set the OTEL_* variables they need; none may
+	// come from the machine's environment.
+	for _, kv := range os.Environ() {
+		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "OTEL_") {
+			_ = os.Unsetenv(name)
+		}
+	}
+	goleak.VerifyTestMain(m)
+}
 
 // The tests set RIVERY_* variables, so none runs in parallel.
 
@@ -229,7 +238,7 @@ func TestUsage(t *testing.T) {
 		{[]string{"run", "a/b"}, exitError, `rivery: invalid argument: "a/b" is neither a river ID nor a console URL`},
 		{[]string{"run", ".."}, exitError, `river ID ".." is not an ID`},
 		{[]string{"run", okRiver, "--bogus"}, exitError, "unknown flag --bogus for run"},
-		{[]string{"run", "--help"}, exitOK, "Usage:\n  rivery run <river> [flags]"},
+		{[]string{"run", "--help"}, exitOK, "Usage:\n  rivery run <river>... [flags]"},
 		{[]string{"runs"}, exitError, "runs needs a subcommand: cancel, get, list"},
 		{[]string{"tokens", "create", "--name", "x"}, exitError, `required flag(s) "scope" not set`},
 		{[]string{"runs", "start"}, exitError, `unknown subcommand "start" of runs (want cancel, get, list, logs, step-log, steps, tasks or vars)`},

@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -81,18 +83,22 @@ func (p *progress) waitStarted(waitsFirst bool) {
 }
 
 // tick redraws the live line every second until finish.
-func (p *progress) tick() {
-	defer close(p.done)
+func (p *progress) tick() { everySecond(&p.c.errMu, p.redraw, p.stop, p.done) }
+
+// everySecond calls redraw with mu held every second until stop is
+// closed, then closes done.
+func everySecond(mu *sync.Mutex, redraw func(), stop <-chan struct{}, done chan<- struct{}) {
+	defer close(done)
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {
 		select {
-		case <-p.stop:
+		case <-stop:
 			return
 		case <-t.C:
-			p.c.errMu.Lock()
-			p.redraw()
-			p.c.errMu.Unlock()
+			mu.Lock()
+			redraw()
+			mu.Unlock()
 		}
 	}
 }
@@ -116,15 +122,30 @@ func (p *progress) show(r *rivery.Run) {
 	case p.live:
 		p.redraw()
 	case changed:
-		fmt.Fprintf(p.c.stderr, "%6.1fs  river %s  %s  %s\n", time.Since(p.begin).Seconds(), printable(p.river), p.label, printable(string(p.status)))
+		statusLine(p.c.stderr, p.begin, p.river, p.label, p.status)
 	}
+}
+
+// statusLine writes the plain line of a status change (for a log): the
+// time since begin, the river, the run and its status.
+func statusLine(w io.Writer, begin time.Time, river, label string, status rivery.RunStatus) {
+	fmt.Fprintf(w, "%6.1fs  river %s  %s  %s\n", time.Since(begin).Seconds(), printable(river), label, printable(string(status)))
+}
+
+// liveView holds the live lines on a terminal while run --wait waits: the
+// line of one run (progress) or the lines of several rivers (board).
+type liveView interface {
+	// above writes line above the live lines. Called with c.errMu held.
+	above(line string)
+	// polled records an HTTP call to path that ended at end after d.
+	polled(path string, end time.Time, d time.Duration)
 }
 
 // polled records a status call that ended at end after taking d: a call
 // that began well after the last one ended followed one of the SDK's
-// waits, which double.
-func (p *progress) polled(end time.Time, d time.Duration) {
-	if p == nil {
+// waits, which double. Calls to other paths are not status calls.
+func (p *progress) polled(path string, end time.Time, d time.Duration) {
+	if p == nil || !statusCall.MatchString(path) {
 		return
 	}
 	p.c.errMu.Lock()
@@ -169,12 +190,18 @@ func (p *progress) line(now time.Time) string {
 		return fmt.Sprintf("river %s  %s  %s  %s  next check %s", short(printable(p.river)), shortLabel(p.label, short),
 			printable(string(p.status)), elapsed(now.Sub(p.begin).Truncate(time.Second)), next)
 	}
+	return fitLine(p.width, build)
+}
+
+// fitLine is the line build writes, within width columns: with whole IDs
+// when it fits, else with IDs shortened, else cut.
+func fitLine(width int, build func(short func(string) string) string) string {
 	s := build(func(id string) string { return id })
-	if utf8.RuneCountInString(s) >= p.width {
+	if utf8.RuneCountInString(s) >= width {
 		s = build(shortID)
 	}
-	if r := []rune(s); len(r) >= p.width {
-		s = string(r[:max(p.width-1, 0)])
+	if r := []rune(s); len(r) >= width {
+		s = string(r[:max(width-1, 0)])
 	}
 	return s
 }
@@ -230,8 +257,12 @@ func termWidth(w any) int {
 }
 
 // statusCall matches the path of a status call: the console API's
-// check_run and the v1 API's run.
-var statusCall = regexp.MustCompile(`(/api/check_run|/rivers/[^/]+/runs/[^/]+)$`)
+// check_run and the v1 API's run; activitiesCall the environment-wide
+// activities call of the shared poller.
+var (
+	statusCall     = regexp.MustCompile(`(/api/check_run|/rivers/[^/]+/runs/[^/]+)$`)
+	activitiesCall = regexp.MustCompile(`/environments/[^/]+/activities$`)
+)
 
 // attemptHandler receives the SDK's record of each HTTP attempt (method,
 // host, path, status, attempt, duration: never headers, queries or
@@ -270,8 +301,14 @@ func (h attemptHandler) Handle(_ context.Context, r slog.Record) error {
 		}
 		h.c.errLine(fmt.Sprintf("rivery: %s %s%s: %s in %v", method, host, path, outcome, d.Round(time.Millisecond)))
 	}
-	if p := h.c.live; p != nil && !retried && statusCall.MatchString(path) {
-		p.polled(r.Time, d)
+	if retried {
+		return nil
+	}
+	h.c.errMu.Lock()
+	live := h.c.live // the shared poller's calls come from a goroutine of its own
+	h.c.errMu.Unlock()
+	if live != nil {
+		live.polled(path, r.Time, d)
 	}
 	return nil
 }

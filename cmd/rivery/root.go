@@ -19,8 +19,9 @@ environment, manage tokens, and serve a fake Rivery for tests of any tool.
 the region (its host) and the account and environment IDs, unless the
 variables below set them.
 
-The flags --timeout, --environment, --verbose (-v) and --quiet (-q) work
-before or after the command's name, on every command that calls the API.
+The flags --timeout, --environment, --verbose (-v), --quiet (-q) and
+--trace-stdout work before or after the command's name, on every command
+that calls the API.
 Results go to stdout (--json or --output json for one JSON document), and
 progress, retries and errors to stderr.
 
@@ -33,11 +34,15 @@ Environment:
   RIVERY_BASE_URL        one base URL for both API families (a proxy, or rivery fake)
   RIVERY_ACCOUNT_ID      with RIVERY_ENVIRONMENT_ID (or --environment): use the v1 API for every call
   RIVERY_ENVIRONMENT_ID
+  OTEL_EXPORTER_OTLP_ENDPOINT  POST the command's trace to this OTLP/HTTP receiver
+                         (+ /v1/traces, as JSON; OTEL_EXPORTER_OTLP_HEADERS its headers);
+                         --trace-stdout writes it on stderr instead or too
 
 Exit status: 0 success, 1 the run did not succeed, 2 usage or API error,
-124 --timeout ran out, 130 SIGINT, 143 SIGTERM. When a run was started, a stop
-by timeout or signal prints its ID (and with --json the run, with "timed_out"
-or "stopped" true); with --cancel-on-exit it is also canceled on Rivery.`
+124 --timeout ran out, 130 SIGINT, 143 SIGTERM; for several rivers, the
+worst in that order. When a run was started, a stop by timeout or signal
+prints its ID (and with --json the run, with "timed_out" or "stopped"
+true); with --cancel-on-exit it is also canceled on Rivery.`
 
 // root builds the command tree. Adding a command is a spec (spec.go) and
 // one line here, or in its group's list.

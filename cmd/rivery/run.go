@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,26 +23,50 @@ func (c *cli) runCmd() *cobra.Command {
 	var wait, cancelOnExit bool
 	poll := rivery.DefaultMinInterval
 	cmd := c.leaf(spec{
-		use:   "run <river>",
-		short: "Trigger a river; with --wait, wait for what it started and exit 1 unless it succeeded.",
+		use:   "run <river>...",
+		short: "Trigger rivers; with --wait, wait for what they started and exit 1 unless all succeeded.",
 		long: `With --wait it waits for the run (every run, when the trigger started a run
 group) and shows its progress on stderr: a live line on a terminal, a line
 per status change otherwise. A trigger skipped because a run is in flight
-waits for that run. The outcome is printed once, on stdout.`,
+waits for that run. The outcome is printed once, on stdout.
+
+Given several rivers, it triggers them all at once and, with --wait, waits
+for every run; waits in one environment of the v1 API share one poller. It
+prints one outcome per river (--json: one array) and exits with the worst:
+0 all succeeded, 1 a run ended otherwise, 2 a trigger or status call
+failed, 124 --timeout ran out, 130/143 a signal. A river whose trigger fails
+does not stop the others.`,
 		example: `  rivery run 63b724fc690def001131d242 --wait --timeout 45m --cancel-on-exit
-  rivery run https://console.rivery.io/dashboard/<account>/<environment>/river/<river> --json`,
+  rivery run https://console.rivery.io/dashboard/<account>/<environment>/river/<river> --json
+  rivery run <river> <river> <river> --wait --request-budget 15/1m --json`,
 		flags:       apiFlags | outputOne,
 		timeoutHelp: "give up after this long and exit 124 (default 1m; 30m with --wait)",
 		waitLong:    &wait,
+		check:       distinctRivers,
 		run: func(ctx context.Context, args []string) error {
-			return c.runRiver(ctx, args[0], wait, poll, cancelOnExit)
+			if len(args) == 1 {
+				return c.runRiver(ctx, args[0], wait, poll, cancelOnExit)
+			}
+			return c.runRivers(ctx, args, wait, poll, cancelOnExit)
 		},
 	})
 	fs := cmd.Flags()
-	fs.BoolVar(&wait, "wait", false, "wait for the run to end; exit 1 if it does not succeed")
+	fs.BoolVar(&wait, "wait", false, "wait for the runs to end; exit 1 if one does not succeed")
 	fs.Var(&durationValue{d: &poll, positive: true}, "poll-interval", "first wait between status calls; it doubles up to 30s")
-	fs.BoolVar(&cancelOnExit, "cancel-on-exit", false, "on a timeout or signal, cancel the started run on Rivery (within 10s)")
+	fs.BoolVar(&cancelOnExit, "cancel-on-exit", false, "on a timeout or signal, cancel the started runs on Rivery (within 10s)")
+	fs.Var(&budgetValue{n: &c.budgetN, per: &c.budgetPer}, "request-budget", "send at most N requests in any PERIOD, triggers and status calls alike (15/1m: Rivery's documented limit)")
 	return cmd
+}
+
+// distinctRivers refuses a river given twice: one command waits for one
+// run of each river.
+func distinctRivers(args []string) error {
+	for i, id := range args {
+		if slices.Contains(args[:i], id) {
+			return usagef("river %s is given twice", id)
+		}
+	}
+	return nil
 }
 
 // runRiver triggers riverID and, with wait, waits for what it started.
@@ -100,23 +125,14 @@ func runLabel(r *rivery.Run) string {
 // its ID, and with --json the run on stdout; with cancelRun it first asks
 // Rivery to cancel it. The error it returns carries the cause.
 func (c *cli) stopped(ctx context.Context, riverID string, run *rivery.Run, cancelRun bool) error {
-	cause := fmt.Errorf("%w after %v", errTimeout, c.bound)
-	var sig signalError
-	if errors.As(context.Cause(ctx), &sig) {
-		cause = sig
-	}
+	cause := c.stopCause(ctx)
 	out := c.runJSON(run)
 	out.TimedOut, out.Stopped = errors.Is(cause, errTimeout), !errors.Is(cause, errTimeout)
 	label := runLabel(run)
 	left := fmt.Sprintf("%s of river %s was %s and is left running", label, riverID, run.Status)
 	if cancelRun {
 		gctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cancelGrace)
-		var err error
-		if run.Group != nil {
-			_, err = c.client.Rivers.CancelRunGroup(gctx, riverID, run.GroupID)
-		} else {
-			_, err = c.client.Rivers.CancelRun(gctx, riverID, run.ID)
-		}
+		err := c.cancelRun(gctx, riverID, run)
 		cancel()
 		ok := err == nil
 		out.CancelRequested = &ok
@@ -132,6 +148,27 @@ func (c *cli) stopped(ctx context.Context, riverID string, run *rivery.Run, canc
 		}
 	}
 	return fmt.Errorf("%w: %s", cause, left)
+}
+
+// cancelRun asks Rivery to cancel run of riverID: its whole group when it
+// stands for a run group.
+func (c *cli) cancelRun(ctx context.Context, riverID string, run *rivery.Run) error {
+	var err error
+	if run.Group != nil {
+		_, err = c.client.Rivers.CancelRunGroup(ctx, riverID, run.GroupID)
+	} else {
+		_, err = c.client.Rivers.CancelRun(ctx, riverID, run.ID)
+	}
+	return err
+}
+
+// stopCause is why ctx ended: the signal, or the --timeout.
+func (c *cli) stopCause(ctx context.Context) error {
+	var sig signalError
+	if errors.As(context.Cause(ctx), &sig) {
+		return sig
+	}
+	return fmt.Errorf("%w after %v", errTimeout, c.bound)
 }
 
 // printRun prints r: one line, and one more per run of its group; or its

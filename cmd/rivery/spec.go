@@ -115,6 +115,7 @@ func (c *cli) start(ctx context.Context, s spec, pos []positional, args []string
 		}
 	}
 	if s.flags&apiFlags != 0 {
+		ctx = c.startTrace(ctx)
 		long := s.waitLong != nil && *s.waitLong
 		var cancel context.CancelFunc
 		ctx, cancel = c.deadline(ctx, long)
@@ -136,6 +137,10 @@ func (c *cli) readRivers(pos []positional, args []string) error {
 		u, err := rivery.ParseConsoleURL(args[i])
 		if err != nil {
 			return err
+		}
+		if c.console != nil && c.console.AccountID != "" && u.AccountID != "" &&
+			(u.AccountID != c.console.AccountID || u.EnvironmentID != c.console.EnvironmentID || u.Region != c.console.Region) {
+			return usagef("the console URLs name different environments or regions: give rivers of one environment")
 		}
 		if c.console == nil || u.AccountID != "" {
 			c.console = u
