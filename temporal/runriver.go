@@ -184,7 +184,7 @@ func trigger(ctx workflow.Context, in *RunRiverInput) (*rivery.Run, error) {
 		}
 		if found != nil {
 			log.Info("rivery: adopted the run the lost trigger started", "RiverID", in.RiverID, "RunID", found.ID)
-			return found, nil
+			return finalState(ctx, in, found)
 		}
 		if ctx.Err() != nil {
 			return nil, ctx.Err() // canceled, and no run was started
@@ -193,6 +193,29 @@ func trigger(ctx workflow.Context, in *RunRiverInput) (*rivery.Run, error) {
 			return nil, runError(in, "", "trigger (no run found after "+strconv.Itoa(attempt)+" attempts)", err)
 		}
 	}
+}
+
+// versionReadAdopted is the change ID of finalState: histories recorded
+// before it returned an ended, adopted run as listed, and replay so.
+const versionReadAdopted = "rivery.read-adopted-run"
+
+// finalState returns an adopted run as it is: a run that has already ended
+// is read with GetRun first, as the recovery lookup lists runs without their
+// end time. A canceled workflow skips the read (it ends canceled anyway).
+func finalState(ctx workflow.Context, in *RunRiverInput, run *rivery.Run) (*rivery.Run, error) {
+	if !run.Status.Terminal() || ctx.Err() != nil ||
+		workflow.GetVersion(ctx, versionReadAdopted, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return run, nil
+	}
+	actx := workflow.WithActivityOptions(ctx, activityOptions(in, readPolicy()))
+	var final rivery.Run
+	if err := workflow.ExecuteActivity(actx, ActivityGetRun, in.RiverID, run.ID).Get(actx, &final); err != nil {
+		if temporal.IsCanceledError(err) {
+			return run, nil // RunRiver ends canceled
+		}
+		return nil, runError(in, run.ID, "reading the adopted run", err)
+	}
+	return &final, nil
 }
 
 // findRun runs the recovery lookup; it goes on when the workflow is
