@@ -123,7 +123,7 @@ func RunRiver(ctx workflow.Context, in RunRiverInput) (*rivery.Run, error) {
 			return nil, cancelOnRivery(ctx, &in, run)
 		}
 	}
-	log.Info("rivery: following run", "RiverID", in.RiverID, "RunID", run.ID)
+	log.Info("rivery: following run", logRiverID, in.RiverID, logRunID, run.ID)
 	actx := workflow.WithActivityOptions(ctx, activityOptions(&in, readPolicy()))
 	interval := in.MinPollInterval
 	for polls := 0; !run.Status.Terminal(); polls++ {
@@ -177,13 +177,13 @@ func trigger(ctx workflow.Context, in *RunRiverInput) (*rivery.Run, error) {
 		if triggerNotApplied(err) {
 			return nil, runError(in, "", "trigger", err)
 		}
-		log.Warn("rivery: trigger outcome unknown, looking for the run", "RiverID", in.RiverID, "Since", since, "Error", err)
+		log.Warn("rivery: trigger outcome unknown, looking for the run", logRiverID, in.RiverID, "Since", since, "Error", err)
 		found, ferr := findRun(ctx, in, since)
 		if ferr != nil {
 			return nil, ferr
 		}
 		if found != nil {
-			log.Info("rivery: adopted the run the lost trigger started", "RiverID", in.RiverID, "RunID", found.ID)
+			log.Info("rivery: adopted the run the lost trigger started", logRiverID, in.RiverID, logRunID, found.ID)
 			return finalState(ctx, in, found)
 		}
 		if ctx.Err() != nil {
@@ -239,7 +239,7 @@ func cancelOnRivery(ctx workflow.Context, in *RunRiverInput, run *rivery.Run) er
 	}
 	dctx, _ := workflow.NewDisconnectedContext(ctx)
 	dctx = workflow.WithActivityOptions(dctx, activityOptions(in, readPolicy()))
-	workflow.GetLogger(ctx).Info("rivery: workflow canceled, canceling the run", "RiverID", in.RiverID, "RunID", run.ID)
+	workflow.GetLogger(ctx).Info("rivery: workflow canceled, canceling the run", logRiverID, in.RiverID, logRunID, run.ID)
 	if err := workflow.ExecuteActivity(dctx, ActivityCancelRun, in.RiverID, run.ID).Get(dctx, nil); err != nil {
 		return runError(in, run.ID, "cancel", err)
 	}
