@@ -36,12 +36,15 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, client.Dial)
 	stop()
 	os.Exit(code)
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// dialer connects to Temporal: client.Dial, or a fake in tests.
+type dialer func(client.Options) (client.Client, error)
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, dial dialer) int {
 	fs := flag.NewFlagSet("start", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	chain := fs.Bool("chain", false, "run the rivers one after the other")
@@ -55,7 +58,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "start:", err)
 		return 2
 	}
-	c, err := client.Dial(client.Options{HostPort: os.Getenv("TEMPORAL_ADDRESS"), Namespace: os.Getenv("TEMPORAL_NAMESPACE")})
+	c, err := dial(client.Options{HostPort: os.Getenv("TEMPORAL_ADDRESS"), Namespace: os.Getenv("TEMPORAL_NAMESPACE")})
 	if err != nil {
 		fmt.Fprintln(stderr, "start: connecting to Temporal:", err)
 		return 2
