@@ -1,11 +1,8 @@
 package riverytemporal_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"flag"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -20,17 +17,15 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
-	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
-	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
-	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/rivery-go/rivery"
 	"github.com/rivery-go/rivery/riverytest"
 	riverytemporal "github.com/rivery-go/rivery/temporal"
+	"github.com/rivery-go/rivery/temporal/internal/testkit"
 )
 
 var update = flag.Bool("update", false, "rewrite the recorded histories in testdata/replay")
@@ -217,34 +212,9 @@ func (r *recorder) history(workflowType string, input any, result *commonpb.Payl
 	return h
 }
 
-// replay replays h as the workflow execution it records (its ID and run
-// ID, read from its first event): RunRivers names its children after its
-// own ID, so a history replayed under another ID fails.
 func replay(t *testing.T, h *historypb.History) error {
 	t.Helper()
-	// No deadlock detection: a loaded machine may take over its 1 s.
-	r, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{DisableDeadlockDetection: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.RegisterWorkflowWithOptions(riverytemporal.RunRiver, workflow.RegisterOptions{Name: riverytemporal.WorkflowRunRiver})
-	r.RegisterWorkflowWithOptions(riverytemporal.RunRivers, workflow.RegisterOptions{Name: riverytemporal.WorkflowRunRivers})
-	logger := log.NewStructuredLogger(slog.New(slog.DiscardHandler))
-	exec := execution(h)
-	if exec.ID == "" {
-		return r.ReplayWorkflowHistory(logger, h) // the replayer's own ID
-	}
-	return r.ReplayWorkflowHistoryWithOptions(logger, h, worker.ReplayWorkflowHistoryOptions{OriginalExecution: exec})
-}
-
-// execution returns the workflow execution a history records, from its
-// WorkflowExecutionStarted event (empty if the server did not say).
-func execution(h *historypb.History) workflow.Execution {
-	if len(h.GetEvents()) == 0 {
-		return workflow.Execution{}
-	}
-	a := h.GetEvents()[0].GetWorkflowExecutionStartedEventAttributes()
-	return workflow.Execution{ID: a.GetWorkflowId(), RunID: a.GetOriginalExecutionRunId()}
+	return testkit.Replay(h)
 }
 
 // RunRiver's histories, recorded from the test environment, replay without
@@ -362,18 +332,7 @@ func save(t *testing.T, name string, h *historypb.History) {
 	if !*update {
 		return
 	}
-	b, err := protojson.Marshal(h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// protojson varies its spacing from build to build: indent the JSON
-	// afresh, so that a rewrite changes only what changed.
-	var out bytes.Buffer
-	if err := json.Indent(&out, b, "", "  "); err != nil {
-		t.Fatal(err)
-	}
-	out.WriteByte('\n')
-	if err := os.WriteFile(filepath.Join("testdata", "replay", name+".json"), out.Bytes(), 0o600); err != nil {
+	if err := testkit.WriteHistory(filepath.Join("testdata", "replay", name+".json"), h); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/rivery-go/rivery"
 	"github.com/rivery-go/rivery/riverytest"
 	riverytemporal "github.com/rivery-go/rivery/temporal"
+	"github.com/rivery-go/rivery/temporal/internal/testkit"
 )
 
 const (
@@ -49,7 +50,7 @@ type env struct {
 	srv   *riverytest.Server
 	acts  *riverytemporal.Activities
 	queue string
-	logs  *logRecorder
+	logs  *testkit.LogRecorder
 	calls *callLog
 }
 
@@ -73,7 +74,7 @@ func newEnv(t testing.TB, opts envOptions) *env {
 		t:     t,
 		srv:   riverytest.NewServer(srvOpts...),
 		queue: "rivery-" + strings.ToLower(strings.NewReplacer("/", "-", " ", "-").Replace(t.Name())),
-		logs:  &logRecorder{},
+		logs:  &testkit.LogRecorder{},
 		calls: &callLog{},
 	}
 	t.Cleanup(e.srv.Close)
@@ -206,47 +207,3 @@ func (rt *recordingTransport) RoundTrip(r *http.Request) (*http.Response, error)
 	rt.log.mu.Unlock()
 	return rt.next.RoundTrip(r)
 }
-
-// logRecord is one line a logger was given.
-type logRecord struct {
-	msg     string
-	keyvals []any
-}
-
-// values returns the values logged under key, in order.
-func (r logRecord) values(key string) []any {
-	var out []any
-	for i := 0; i+1 < len(r.keyvals); i += 2 {
-		if r.keyvals[i] == key {
-			out = append(out, r.keyvals[i+1])
-		}
-	}
-	return out
-}
-
-// logRecorder is the Temporal client's log.Logger: it keeps the module's
-// lines (those starting "rivery:") and drops the rest.
-type logRecorder struct {
-	mu      sync.Mutex
-	records []logRecord
-}
-
-func (l *logRecorder) add(msg string, keyvals []any) {
-	if !strings.HasPrefix(msg, "rivery:") {
-		return
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.records = append(l.records, logRecord{msg, keyvals})
-}
-
-func (l *logRecorder) all() []logRecord {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]logRecord(nil), l.records...)
-}
-
-func (l *logRecorder) Debug(msg string, keyvals ...any) { l.add(msg, keyvals) }
-func (l *logRecorder) Info(msg string, keyvals ...any)  { l.add(msg, keyvals) }
-func (l *logRecorder) Warn(msg string, keyvals ...any)  { l.add(msg, keyvals) }
-func (l *logRecorder) Error(msg string, keyvals ...any) { l.add(msg, keyvals) }

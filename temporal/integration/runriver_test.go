@@ -42,20 +42,8 @@ func TestRunRiverSucceeds(t *testing.T) {
 	if n := len(e.srv.RequestsTo(riverytest.RouteRunStatus)); n != 4 {
 		t.Errorf("status requests: %d, want 4 (3 in progress, then the end)", n)
 	}
-	named := 0
-	for _, r := range e.logs.all() {
-		if ids := r.values("RunID"); len(ids) > 1 {
-			t.Errorf("%q logs RunID %d times: %v", r.msg, len(ids), r.keyvals)
-		}
-		for _, id := range r.values("rivery_run_id") {
-			named++
-			if id != run.ID {
-				t.Errorf("%q: rivery_run_id %v, want %s", r.msg, id, run.ID)
-			}
-		}
-	}
-	if named < 2 { // "run triggered" (activity) and "following run" (workflow)
-		t.Errorf("%d log lines name Rivery's run: %+v", named, e.logs.all())
+	if named := e.logs.CheckRunIDs(t, run.ID); named < 2 { // "run triggered" (activity), "following run" (workflow)
+		t.Errorf("%d log lines name Rivery's run: %+v", named, e.logs.Module())
 	}
 }
 
