@@ -19,6 +19,14 @@ const (
 	ActivityFindRunSince = "rivery.FindRunSince"
 )
 
+// Keys of the log lines the activities and workflows write. Temporal's
+// loggers already carry WorkflowID and RunID (the workflow's run), so
+// Rivery's IDs get names of their own.
+const (
+	logRiverID = "rivery_river_id"
+	logRunID   = "rivery_run_id"
+)
+
 // findPageSize is the page size of the recovery lookup: the v1 API's largest.
 const findPageSize = 500
 
@@ -43,7 +51,7 @@ func (a *Activities) TriggerRun(ctx context.Context, riverID string) (*rivery.Ru
 	if err != nil {
 		return nil, activityError(triggerCall, err)
 	}
-	activity.GetLogger(ctx).Info("rivery: run triggered", "RiverID", riverID, "RunID", run.ID)
+	activity.GetLogger(ctx).Info("rivery: run triggered", logRiverID, riverID, logRunID, run.ID)
 	return run, nil
 }
 
@@ -63,7 +71,7 @@ func (a *Activities) GetRun(ctx context.Context, riverID, runID string) (*rivery
 func (a *Activities) CancelRun(ctx context.Context, riverID, runID string) error {
 	_, err := a.Client.Rivers.CancelRun(ctx, riverID, runID)
 	if errors.Is(err, rivery.ErrBadRequest) {
-		activity.GetLogger(ctx).Info("rivery: run already ended, not canceled", "RiverID", riverID, "RunID", runID, "Error", err)
+		activity.GetLogger(ctx).Info("rivery: run already ended, not canceled", logRiverID, riverID, logRunID, runID, "Error", err)
 		return nil
 	}
 	return activityError(cancelCall, err)
@@ -108,7 +116,7 @@ func (a *Activities) FindRunSince(ctx context.Context, riverID string, since tim
 		opts.Page++
 	}
 	if oldest != nil {
-		activity.GetLogger(ctx).Info("rivery: found a run", "RiverID", riverID, "RunID", oldest.ID, "Since", since)
+		activity.GetLogger(ctx).Info("rivery: found a run", logRiverID, riverID, logRunID, oldest.ID, "Since", since)
 	}
 	return oldest, nil
 }

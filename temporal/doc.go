@@ -55,8 +55,10 @@
 // TaskQueueActivitiesPerSecond) holds every worker polling the task queue
 // to one shared budget. NewWorker sets it to DefaultActivitiesPerSecond
 // (0.25 a second, that is 15 a minute) unless the options set it. Use a
-// task queue of its own for these activities, per Rivery user (token). A
-// 429 answer still gets through (another program of the same user, a
-// burst, Rivery's 2 runs a minute per river): it becomes an activity retry
-// after the server's Retry-After.
+// task queue of its own for these activities, per Rivery user (token), and
+// give it one partition: the server splits the rate among a task queue's
+// partitions, and with its default of 4 the rivers get about two thirds of
+// it (see ActivityPartitions). A 429 answer still gets through (another
+// program of the same user, a burst, Rivery's 2 runs a minute per river):
+// it becomes an activity retry after the server's Retry-After.
 package riverytemporal

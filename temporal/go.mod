@@ -3,9 +3,9 @@ module github.com/rivery-go/rivery/temporal
 go 1.26.0
 
 require (
-	github.com/rivery-go/rivery v0.0.0
-	go.temporal.io/api v1.64.3
-	go.temporal.io/sdk v1.51.0
+	github.com/rivery-go/rivery v0.3.0
+	go.temporal.io/api v1.63.5
+	go.temporal.io/sdk v1.50.0
 	go.uber.org/goleak v1.3.0
 	google.golang.org/protobuf v1.36.11
 )
@@ -37,5 +37,3 @@ require (
 	google.golang.org/grpc v1.83.2 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
-
-replace github.com/rivery-go/rivery => ../

@@ -97,8 +97,13 @@ func started(t *testing.T, srv *riverytest.Server, riverID string, want int) {
 
 // newEnv returns a quiet test environment that tolerates a loaded machine.
 func newEnv() *testsuite.TestWorkflowEnvironment {
+	return newEnvLogging(log.NewStructuredLogger(slog.New(slog.DiscardHandler)))
+}
+
+// newEnvLogging is newEnv logging to logger.
+func newEnvLogging(logger log.Logger) *testsuite.TestWorkflowEnvironment {
 	var suite testsuite.WorkflowTestSuite
-	suite.SetLogger(log.NewStructuredLogger(slog.New(slog.DiscardHandler)))
+	suite.SetLogger(logger)
 	env := suite.NewTestWorkflowEnvironment()
 	// The test environment gives up on a workflow idle for 3 s of wall
 	// time by default: too short for an activity on a loaded machine.

@@ -3,11 +3,9 @@ package riverytemporal_test
 import (
 	"errors"
 	"flag"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -19,17 +17,15 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
-	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
-	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
-	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/rivery-go/rivery"
 	"github.com/rivery-go/rivery/riverytest"
 	riverytemporal "github.com/rivery-go/rivery/temporal"
+	"github.com/rivery-go/rivery/temporal/internal/testkit"
 )
 
 var update = flag.Bool("update", false, "rewrite the recorded histories in testdata/replay")
@@ -48,12 +44,16 @@ type step struct {
 // workflow (one command per workflow task) into a history.
 type recorder struct {
 	t      *testing.T
+	id     string // the workflow ID
 	steps  []step
 	timers map[string]time.Duration
 }
 
-func record(t *testing.T, f *fixture) *recorder {
-	r := &recorder{t: t, timers: map[string]time.Duration{}}
+// record records the activities and timers of the workflow f runs next,
+// as the workflow execution id.
+func record(t *testing.T, f *fixture, id string) *recorder {
+	r := &recorder{t: t, id: id, timers: map[string]time.Duration{}}
+	f.env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: id})
 	f.env.SetOnActivityCompletedListener(func(info *activity.Info, result converter.EncodedValue, err error) {
 		s := step{activityID: info.ActivityID, activityType: info.ActivityType.Name}
 		if err != nil {
@@ -152,7 +152,7 @@ func (r *recorder) history(workflowType string, input any, result *commonpb.Payl
 	add(enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, &historypb.WorkflowExecutionStartedEventAttributes{
 		WorkflowType: &commonpb.WorkflowType{Name: workflowType}, TaskQueue: tq,
 		Input: payloads(r.t, input), WorkflowTaskTimeout: durationpb.New(10 * time.Second), Attempt: 1,
-		OriginalExecutionRunId: "replay-run", FirstExecutionRunId: "replay-run",
+		OriginalExecutionRunId: "replay-run", FirstExecutionRunId: "replay-run", WorkflowId: r.id,
 	})
 	completed := task()
 	for _, s := range r.steps {
@@ -214,27 +214,7 @@ func (r *recorder) history(workflowType string, input any, result *commonpb.Payl
 
 func replay(t *testing.T, h *historypb.History) error {
 	t.Helper()
-	return replayAs(t, h, "")
-}
-
-// replayAs replays h as the workflow execution workflowID (the replayer's
-// default when empty): RunRivers names its children after its own ID.
-func replayAs(t *testing.T, h *historypb.History, workflowID string) error {
-	t.Helper()
-	// No deadlock detection: a loaded machine may take over its 1 s.
-	r, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{DisableDeadlockDetection: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.RegisterWorkflowWithOptions(riverytemporal.RunRiver, workflow.RegisterOptions{Name: riverytemporal.WorkflowRunRiver})
-	r.RegisterWorkflowWithOptions(riverytemporal.RunRivers, workflow.RegisterOptions{Name: riverytemporal.WorkflowRunRivers})
-	logger := log.NewStructuredLogger(slog.New(slog.DiscardHandler))
-	if workflowID == "" {
-		return r.ReplayWorkflowHistory(logger, h)
-	}
-	return r.ReplayWorkflowHistoryWithOptions(logger, h, worker.ReplayWorkflowHistoryOptions{
-		OriginalExecution: workflow.Execution{ID: workflowID, RunID: "replay-run"},
-	})
+	return testkit.Replay(h)
 }
 
 // RunRiver's histories, recorded from the test environment, replay without
@@ -256,7 +236,7 @@ func TestReplayRunRiverHistories(t *testing.T) {
 			if tc.fault != nil {
 				f.srv.Fail(riverytest.RouteRun, 1, *tc.fault)
 			}
-			rec := record(t, f)
+			rec := record(t, f, "runriver-"+tc.name)
 			in := riverytemporal.RunRiverInput{RiverID: tc.river.ID}
 			f.env.ExecuteWorkflow(riverytemporal.WorkflowRunRiver, in)
 			var result *commonpb.Payloads
@@ -279,15 +259,12 @@ func TestReplayRunRiverHistories(t *testing.T) {
 	}
 }
 
-// riversID is the workflow ID of the recorded RunRivers histories: their
-// children's IDs derive from it.
-const riversID = "rivers-replay"
-
 // recordChildren records the child workflows of a RunRivers that runs
-// one river at a time.
-func recordChildren(t *testing.T, f *fixture) *recorder {
-	r := &recorder{t: t, timers: map[string]time.Duration{}}
-	f.env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: riversID})
+// one river at a time, as the workflow execution id (its children's IDs
+// derive from it).
+func recordChildren(t *testing.T, f *fixture, id string) *recorder {
+	r := &recorder{t: t, id: id, timers: map[string]time.Duration{}}
+	f.env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: id})
 	f.env.SetOnChildWorkflowCompletedListener(func(info *workflow.Info, result converter.EncodedValue, err error) {
 		s := step{childID: info.WorkflowExecution.ID, childType: info.WorkflowType.Name}
 		if err != nil {
@@ -326,7 +303,7 @@ func TestReplayRunRiversHistories(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t, nil, riverytest.River{ID: riverA}, riverytest.River{ID: riverB, Outcome: "failed"},
 				riverytest.River{ID: riverC}, riverytest.River{ID: riverE})
-			rec := recordChildren(t, f)
+			rec := recordChildren(t, f, "runrivers-"+tc.name)
 			in := riverytemporal.RunRiversInput{Rivers: tc.nodes, Concurrency: 1}
 			f.env.ExecuteWorkflow(riverytemporal.WorkflowRunRivers, in)
 			var result *commonpb.Payloads
@@ -341,7 +318,7 @@ func TestReplayRunRiversHistories(t *testing.T) {
 				result = payloads(t, res)
 			}
 			h := rec.history(riverytemporal.WorkflowRunRivers, in, result, failure)
-			if err := replayAs(t, h, riversID); err != nil {
+			if err := replay(t, h); err != nil {
 				t.Fatalf("replay of the recorded history: %v\nworkflow error: %v\nsteps: %+v", err, f.env.GetWorkflowError(), rec.steps)
 			}
 			save(t, "runrivers-"+tc.name, h)
@@ -355,11 +332,7 @@ func save(t *testing.T, name string, h *historypb.History) {
 	if !*update {
 		return
 	}
-	b, err := protojson.MarshalOptions{Indent: "  "}.Marshal(h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join("testdata", "replay", name+".json"), append(b, '\n'), 0o600); err != nil {
+	if err := testkit.WriteHistory(filepath.Join("testdata", "replay", name+".json"), h); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -385,11 +358,7 @@ func TestReplaySavedHistories(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			id := ""
-			if strings.HasPrefix(filepath.Base(file), "runrivers-") {
-				id = riversID
-			}
-			if err := replayAs(t, h, id); err != nil {
+			if err := replay(t, h); err != nil {
 				t.Fatalf("replay: %v", err)
 			}
 		})

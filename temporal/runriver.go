@@ -123,7 +123,7 @@ func RunRiver(ctx workflow.Context, in RunRiverInput) (*rivery.Run, error) {
 			return nil, cancelOnRivery(ctx, &in, run)
 		}
 	}
-	log.Info("rivery: following run", "RiverID", in.RiverID, "RunID", run.ID)
+	log.Info("rivery: following run", logRiverID, in.RiverID, logRunID, run.ID)
 	actx := workflow.WithActivityOptions(ctx, activityOptions(&in, readPolicy()))
 	interval := in.MinPollInterval
 	for polls := 0; !run.Status.Terminal(); polls++ {
@@ -177,14 +177,14 @@ func trigger(ctx workflow.Context, in *RunRiverInput) (*rivery.Run, error) {
 		if triggerNotApplied(err) {
 			return nil, runError(in, "", "trigger", err)
 		}
-		log.Warn("rivery: trigger outcome unknown, looking for the run", "RiverID", in.RiverID, "Since", since, "Error", err)
+		log.Warn("rivery: trigger outcome unknown, looking for the run", logRiverID, in.RiverID, "Since", since, "Error", err)
 		found, ferr := findRun(ctx, in, since)
 		if ferr != nil {
 			return nil, ferr
 		}
 		if found != nil {
-			log.Info("rivery: adopted the run the lost trigger started", "RiverID", in.RiverID, "RunID", found.ID)
-			return found, nil
+			log.Info("rivery: adopted the run the lost trigger started", logRiverID, in.RiverID, logRunID, found.ID)
+			return finalState(ctx, in, found)
 		}
 		if ctx.Err() != nil {
 			return nil, ctx.Err() // canceled, and no run was started
@@ -193,6 +193,29 @@ func trigger(ctx workflow.Context, in *RunRiverInput) (*rivery.Run, error) {
 			return nil, runError(in, "", "trigger (no run found after "+strconv.Itoa(attempt)+" attempts)", err)
 		}
 	}
+}
+
+// versionReadAdopted is the change ID of finalState: histories recorded
+// before it returned an ended, adopted run as listed, and replay so.
+const versionReadAdopted = "rivery.read-adopted-run"
+
+// finalState returns an adopted run as it is: a run that has already ended
+// is read with GetRun first, as the recovery lookup lists runs without their
+// end time. A canceled workflow skips the read (it ends canceled anyway).
+func finalState(ctx workflow.Context, in *RunRiverInput, run *rivery.Run) (*rivery.Run, error) {
+	if !run.Status.Terminal() || ctx.Err() != nil ||
+		workflow.GetVersion(ctx, versionReadAdopted, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return run, nil
+	}
+	actx := workflow.WithActivityOptions(ctx, activityOptions(in, readPolicy()))
+	var final rivery.Run
+	if err := workflow.ExecuteActivity(actx, ActivityGetRun, in.RiverID, run.ID).Get(actx, &final); err != nil {
+		if temporal.IsCanceledError(err) {
+			return run, nil // RunRiver ends canceled
+		}
+		return nil, runError(in, run.ID, "reading the adopted run", err)
+	}
+	return &final, nil
 }
 
 // findRun runs the recovery lookup; it goes on when the workflow is
@@ -216,7 +239,7 @@ func cancelOnRivery(ctx workflow.Context, in *RunRiverInput, run *rivery.Run) er
 	}
 	dctx, _ := workflow.NewDisconnectedContext(ctx)
 	dctx = workflow.WithActivityOptions(dctx, activityOptions(in, readPolicy()))
-	workflow.GetLogger(ctx).Info("rivery: workflow canceled, canceling the run", "RiverID", in.RiverID, "RunID", run.ID)
+	workflow.GetLogger(ctx).Info("rivery: workflow canceled, canceling the run", logRiverID, in.RiverID, logRunID, run.ID)
 	if err := workflow.ExecuteActivity(dctx, ActivityCancelRun, in.RiverID, run.ID).Get(dctx, nil); err != nil {
 		return runError(in, run.ID, "cancel", err)
 	}

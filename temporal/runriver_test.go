@@ -294,3 +294,25 @@ func TestRunRiverCanceledBeforeTheTrigger(t *testing.T) {
 		t.Errorf("%d requests sent: %+v", n, f.srv.Requests())
 	}
 }
+
+// A lost trigger whose run has already ended when the lookup finds it: the
+// listed run lacks its end time, so the workflow reads the run's final
+// state before it returns it.
+func TestRunRiverAdoptedEndedRunIsReadBeforeItIsReturned(t *testing.T) {
+	f := newFixture(t, nil, riverytest.River{ID: riverA, Duration: time.Nanosecond}) // ended when listed
+	f.srv.Fail(riverytest.RouteRun, 1, riverytest.Fault{Apply: true, CloseConnection: true})
+	run, err := f.runRiver(t, riverA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	started(t, f.srv, riverA, 1)
+	if runs := f.srv.Runs(riverA); run.ID != runs[0].ID || run.Status != rivery.StatusSucceeded {
+		t.Errorf("run %+v, the fake's %+v", run, runs)
+	}
+	if run.EndedAt.IsZero() || run.EndedAt.Before(run.StartedAt) {
+		t.Errorf("adopted run ended at %v (started %v): its final state was not read", run.EndedAt, run.StartedAt)
+	}
+	if n := len(f.srv.RequestsTo(riverytest.RouteRunStatus)); n != 1 {
+		t.Errorf("status calls: %d, want 1", n)
+	}
+}

@@ -1,7 +1,6 @@
 package riverytemporal_test
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -9,78 +8,29 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/rivery-go/rivery"
 	"github.com/rivery-go/rivery/riverytest"
 	riverytemporal "github.com/rivery-go/rivery/temporal"
+	"github.com/rivery-go/rivery/temporal/internal/testkit"
 )
 
-// A DAG with one failing branch: its dependents are skipped, the other
-// branches run to the end, and every river's outcome is reported.
-//
-//	extract(A) -> load(B, fails) -> report(C)
-//	extract(A) -> index(D)
-//	audit(E)
+// A DAG with one failing branch (testkit.FailingDAG): its dependents are
+// skipped, the other branches run to the end, every river's outcome is
+// reported, and independent rivers run side by side within the bound.
 func TestRunRiversDAGWithAFailingBranch(t *testing.T) {
-	f := newFixture(t, nil,
-		riverytest.River{ID: riverA, Polls: 3},
-		riverytest.River{ID: riverB, Outcome: "failed", Message: "target table locked"},
-		riverytest.River{ID: riverC},
-		riverytest.River{ID: riverD, Polls: 5},
-		riverytest.River{ID: riverE, Polls: 1},
-	)
+	ids := [5]string{riverA, riverB, riverC, riverD, riverE}
+	rivers, nodes := testkit.FailingDAG(ids)
+	f := newFixture(t, nil, rivers...)
 	var running, most int
 	f.env.SetOnChildWorkflowStartedListener(func(*workflow.Info, workflow.Context, converter.EncodedValues) {
 		running++
 		most = max(most, running)
 	})
 	f.env.SetOnChildWorkflowCompletedListener(func(*workflow.Info, converter.EncodedValue, error) { running-- })
-	f.env.ExecuteWorkflow(riverytemporal.WorkflowRunRivers, riverytemporal.RunRiversInput{
-		Rivers: []riverytemporal.RiverNode{
-			{Name: "extract", RiverID: riverA},
-			{Name: "load", RiverID: riverB, After: []string{"extract"}},
-			{Name: "report", RiverID: riverC, After: []string{"load"}},
-			{Name: "index", RiverID: riverD, After: []string{"extract"}},
-			{Name: "audit", RiverID: riverE},
-		},
-		Concurrency: 2,
-	})
+	f.env.ExecuteWorkflow(riverytemporal.WorkflowRunRivers, riverytemporal.RunRiversInput{Rivers: nodes, Concurrency: 2})
 	if !f.env.IsWorkflowCompleted() {
 		t.Fatal("not completed")
 	}
-	err := f.env.GetWorkflowError()
-	appErr := appError(t, err)
-	if appErr.Type() != riverytemporal.ErrTypeRunFailed || !strings.Contains(err.Error(), "load, report") {
-		t.Errorf("err = %v (type %q)", err, appErr.Type())
-	}
-	var res riverytemporal.RunRiversResult
-	if err := appErr.Details(&res); err != nil {
-		t.Fatal(err)
-	}
-	want := map[string]riverytemporal.Outcome{
-		"extract": riverytemporal.OutcomeSucceeded,
-		"load":    riverytemporal.OutcomeFailed,
-		"report":  riverytemporal.OutcomeSkipped,
-		"index":   riverytemporal.OutcomeSucceeded,
-		"audit":   riverytemporal.OutcomeSucceeded,
-	}
-	if len(res.Rivers) != len(want) {
-		t.Fatalf("outcomes: %+v", res.Rivers)
-	}
-	for _, o := range res.Rivers {
-		if o.Outcome != want[o.Name] {
-			t.Errorf("%s: %s (%s), want %s", o.Name, o.Outcome, o.Error, want[o.Name])
-		}
-	}
-	load := res.Rivers[1]
-	if load.Run == nil || load.Run.Status != rivery.StatusFailed || !strings.Contains(load.Error, "target table locked") {
-		t.Errorf("load: %+v", load)
-	}
-	if res.Rivers[0].Run == nil || res.Rivers[0].Run.Status != rivery.StatusSucceeded {
-		t.Errorf("extract: %+v", res.Rivers[0])
-	}
-	for id, n := range map[string]int{riverA: 1, riverB: 1, riverC: 0, riverD: 1, riverE: 1} {
-		started(t, f.srv, id, n)
-	}
+	testkit.CheckFailingDAG(t, f.env.GetWorkflowError(), f.srv, ids)
 	if most > 2 {
 		t.Errorf("%d rivers ran at once, the bound is 2", most)
 	}

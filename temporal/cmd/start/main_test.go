@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"go.temporal.io/sdk/client"
 	"go.uber.org/goleak"
 )
 
@@ -14,7 +15,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 func TestStartNeedsARiver(t *testing.T) {
 	t.Setenv("RIVERY_RIVER_ID", "")
 	var out, errOut bytes.Buffer
-	if code := run(context.Background(), nil, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "RIVERY_RIVER_ID") {
+	if code := run(context.Background(), nil, &out, &errOut, client.Dial); code != 2 || !strings.Contains(errOut.String(), "RIVERY_RIVER_ID") {
 		t.Errorf("code %d, stderr %q", code, errOut.String())
 	}
 }

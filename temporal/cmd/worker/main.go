@@ -15,6 +15,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"os"
@@ -62,10 +63,30 @@ func run() error {
 	}
 	defer c.Close()
 	queue := envOr("RIVERY_TASK_QUEUE", "rivery")
+	warnOnPartitions(logger, c, os.Getenv("TEMPORAL_NAMESPACE"), queue)
 	w := riverytemporal.NewWorker(c, queue, &riverytemporal.Activities{Client: rc},
 		worker.Options{TaskQueueActivitiesPerSecond: rate})
 	logger.Info("worker: serving", "task_queue", queue, "activities_per_second", riverytemporal.WorkerOptions(worker.Options{TaskQueueActivitiesPerSecond: rate}).TaskQueueActivitiesPerSecond)
 	return w.Run(worker.InterruptCh())
+}
+
+// warnOnPartitions warns when the server splits the task queue's activity
+// rate among several partitions (riverytemporal.ActivityPartitions): the
+// rivers then get less than the rate, and a lone activity waits longer.
+func warnOnPartitions(logger *slog.Logger, c client.Client, namespace, queue string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	n, err := riverytemporal.ActivityPartitions(ctx, c, namespace, queue)
+	switch {
+	case err != nil:
+		logger.Warn("worker: could not read the task queue's partitions; with more than one, the activity rate is divided among them",
+			"task_queue", queue, "error", err)
+	case n > 1:
+		logger.Warn("worker: the task queue has several activity partitions and the server holds each to its share of the rate: "+
+			"the rivers get about two thirds of it. Set the dynamic config matching.numTaskqueueReadPartitions and "+
+			"matching.numTaskqueueWritePartitions to 1 for this task queue (docs/temporal.md)",
+			"task_queue", queue, "partitions", n)
+	}
 }
 
 // riveryClient builds the client from RIVERY_* variables, or serves the
