@@ -25,7 +25,8 @@ import (
 // DefaultRequestBudget requests per twice its interval unit (a minute with
 // the default intervals; see WaitOptions), counting the calls of the
 // program too from the first time a poller starts. Clients made with
-// InEnvironment share the budget. n is from 1 to 10,000.
+// InEnvironment share the budget. n is from 1 to 10,000. Requests outside
+// Rivery's API (presigned URLs, the Boomi token exchange) are not counted.
 func WithRequestBudget(n int, per time.Duration) Option {
 	return func(c *config) error {
 		switch {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"net/url"
 	"strings"
 
@@ -122,41 +121,17 @@ func (c *Client) presignedDo(ctx context.Context, p presignedCall, shown string,
 	}
 	req.ContentLength = p.size
 	req.Header["User-Agent"] = c.headers.userAgent // and no Authorization
-	var errBody []byte
-	handled := false
-	req.SetResponseHandler(func(resp *http.Response) error {
-		errBody, handled, st.handled = nil, true, true
-		if resp.StatusCode < 200 || resp.StatusCode > 299 {
-			errBody, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-			return nil
-		}
-		if p.read == nil {
-			return nil
-		}
-		return p.read(resp.Body, resp.ContentLength)
-	})
-	resp, err := c.retrier(st).Do(req) //nolint:bodyclose // closed below
+
+	resp, errBody, err := c.sendOutside(ctx, st, req, p.read) //nolint:bodyclose // sendOutside closes it
 	var r *Response
 	if resp != nil {
 		r = &Response{Response: resp, RequestID: requestID(resp.Header)}
-		defer func() {
-			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxDrain))
-			_ = resp.Body.Close()
-		}()
 	}
 	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			err = ctxErr
-		} else if uerr := (*url.Error)(nil); errors.As(err, &uerr) {
-			err = uerr.Err
-		}
 		return r, &RequestError{Method: p.method, URL: shown, Attempts: max(st.attempts, 1),
 			MaybeApplied: p.once && st.maybeApplied, Err: scrubQuery(err, p.url)}
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		if !handled { // retries ran out on a retryable status
-			errBody, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-		}
+	if !success(resp.StatusCode) {
 		apiErr := newAPIError(p.method, shown, resp, scrubQueryBytes(errBody, p.url), 0)
 		c.auth.sealAPIError(apiErr)
 		return r, apiErr
