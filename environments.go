@@ -148,14 +148,7 @@ func (s *EnvironmentsService) list(ctx context.Context, u string, q any) ([]*Env
 // ListFiltered is List with the environment list's filters:
 // GET A/environments[?include_deleted=true][&is_deployable_environments=true].
 func (s *EnvironmentsService) ListFiltered(ctx context.Context, opts *ListEnvironmentsOptions) ([]*Environment, *Response, error) {
-	if err := opts.validate(); err != nil {
-		return nil, nil, err
-	}
-	sc, err := s.client.v1Scope(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	return s.list(ctx, s.client.environmentsURL(sc.account), opts)
+	return scopedPage(ctx, s.client, opts, func(sc scope) string { return s.client.environmentsURL(sc.account) }, s.list)
 }
 
 // AllFiltered is All with the environment list's filters (see

@@ -124,21 +124,7 @@ func (c *Client) accountURL(account, collection string, segments ...string) stri
 // List returns one page of the account's teams: GET A/teams, with
 // opts' filters. PerPage is at most 200 (20 when not set).
 func (s *TeamsService) List(ctx context.Context, opts *ListTeamsOptions) ([]*Team, *Response, error) {
-	return scopedPage[*Team](ctx, s.client, opts, func(sc scope) string { return s.client.accountURL(sc.account, "teams") })
-}
-
-// scopedPage is one page of a v1 list whose URL needs the account or the
-// environment: it checks opts (nil means none), resolves the scope, and
-// GETs the page at first(scope) with opts as the query.
-func scopedPage[T any](ctx context.Context, c *Client, opts validator, first func(scope) string) ([]T, *Response, error) {
-	if err := opts.validate(); err != nil {
-		return nil, nil, err
-	}
-	sc, err := c.v1Scope(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	return listPage[T](ctx, c, first(sc), opts)
+	return scopedPage(ctx, s.client, opts, func(sc scope) string { return s.client.accountURL(sc.account, "teams") }, pageFetcher[*Team](s.client))
 }
 
 // All iterates over every team that opts selects, page after page (GET

@@ -177,23 +177,18 @@ func (r *CreateTokenRequest) validate() error {
 
 // List returns one page of the account's tokens: GET A/tokens.
 func (s *TokensService) List(ctx context.Context, opts *ListOptions) ([]*Token, *Response, error) {
-	if err := opts.validate(); err != nil {
-		return nil, nil, err
-	}
-	sc, err := s.client.v1Scope(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	return s.page(ctx, s.client.tokensURL(sc.account), opts)
+	return scopedPage(ctx, s.client, opts, s.listURL, s.page)
 }
 
 // All iterates over every token, page after page (GET A/tokens, then each
 // next_page), from the page opts selects. It stops at the first error,
 // which it yields.
 func (s *TokensService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*Token, error] {
-	first := func(sc scope) string { return s.client.tokensURL(sc.account) }
-	return allScoped(ctx, s.client, opts, first, s.page)
+	return scopedPages(ctx, s.client, opts, s.listURL, s.page)
 }
+
+// listURL is A/tokens.
+func (s *TokensService) listURL(sc scope) string { return s.client.tokensURL(sc.account) }
 
 // page fetches one page of tokens at u (see pageFunc). The items decode as
 // wire tokens, in one pass, and are then read as Token.UnmarshalJSON
