@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
-	"net/url"
 	"time"
 
 	"github.com/rivery-go/rivery/internal/wire"
@@ -114,11 +113,6 @@ func validateAccountPage(o *ListOptions, order SortOrder, teamIDs []string) erro
 		}
 	}
 	return nil
-}
-
-// accountURL is A/{collection}[/{segments}].
-func (c *Client) accountURL(account, collection string, segments ...string) string {
-	return joinURL([]string{c.v1, pathAccounts, url.PathEscape(account), "/", collection}, segments)
 }
 
 // List returns one page of the account's teams: GET A/teams, with

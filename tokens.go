@@ -188,7 +188,7 @@ func (s *TokensService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*T
 }
 
 // listURL is A/tokens.
-func (s *TokensService) listURL(sc scope) string { return s.client.tokensURL(sc.account) }
+func (s *TokensService) listURL(sc scope) string { return s.client.accountURL(sc.account, collTokens) }
 
 // page fetches one page of tokens at u (see pageFunc). The items decode as
 // wire tokens, in one pass, and are then read as Token.UnmarshalJSON
@@ -216,7 +216,7 @@ func (s *TokensService) Get(ctx context.Context, tokenID string) (*Token, *Respo
 		return nil, nil, err
 	}
 	var t Token
-	resp, err := s.client.do(ctx, call{method: http.MethodGet, url: s.client.tokensURL(sc.account, tokenID), out: &t})
+	resp, err := s.client.do(ctx, call{method: http.MethodGet, url: s.client.accountURL(sc.account, collTokens, tokenID), out: &t})
 	if err != nil {
 		return nil, resp, tokensErr(err)
 	}
@@ -236,7 +236,7 @@ func (s *TokensService) Create(ctx context.Context, req *CreateTokenRequest) (*T
 		return nil, nil, err
 	}
 	var t Token
-	resp, err := s.client.do(ctx, call{method: http.MethodPost, url: s.client.tokensURL(sc.account), body: req, out: &t})
+	resp, err := s.client.do(ctx, call{method: http.MethodPost, url: s.client.accountURL(sc.account, collTokens), body: req, out: &t})
 	if err != nil {
 		return nil, resp, tokensErr(err)
 	}
@@ -252,7 +252,7 @@ func (s *TokensService) Delete(ctx context.Context, tokenID string) (*Response, 
 	if err != nil {
 		return nil, err
 	}
-	resp, err := s.client.do(ctx, call{method: http.MethodDelete, url: s.client.tokensURL(sc.account, tokenID)})
+	resp, err := s.client.do(ctx, call{method: http.MethodDelete, url: s.client.accountURL(sc.account, collTokens, tokenID)})
 	return resp, tokensErr(err)
 }
 
