@@ -21,6 +21,22 @@ func pageFetcher[T any](c *Client) pageFunc[T] {
 	}
 }
 
+// lazyPages walks a v1 list with allPages from the first URL and query
+// that start returns when the walk begins (start checks the arguments and
+// resolves the scope then, not when the iterator is made); start's error
+// is then the walk's only value.
+func lazyPages[T any](ctx context.Context, c *Client, start func() (string, any, error), fetch pageFunc[T]) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		u, q, err := start()
+		if err != nil {
+			var zero T
+			yield(zero, err)
+			return
+		}
+		allPages(ctx, c, u, q, fetch)(yield)
+	}
+}
+
 // optionPages iterates over a v1 list: it copies *opts (nil means zero
 // options) and, when the walk begins, checks them and asks first for the
 // first page's URL, then walks every page with fetch, opts as the first
@@ -34,19 +50,13 @@ func optionPages[T, O any, PO interface {
 	if opts != nil {
 		o = *opts
 	}
-	return func(yield func(T, error) bool) {
-		var zero T
+	return lazyPages(ctx, c, func() (string, any, error) {
 		if err := PO(&o).validate(); err != nil {
-			yield(zero, err)
-			return
+			return "", nil, err
 		}
 		u, err := first()
-		if err != nil {
-			yield(zero, err)
-			return
-		}
-		allPages(ctx, c, u, PO(&o), fetch)(yield)
-	}
+		return u, PO(&o), err
+	}, fetch)
 }
 
 // fixedPages is optionPages for a list at a URL that names no account or
