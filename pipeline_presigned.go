@@ -106,7 +106,6 @@ func (c *Client) presignedDo(ctx context.Context, p presignedCall, shown string,
 	// The client's hooks log and report the attempts of a call that
 	// carries a callState; its path is the route, never the presigned one.
 	st := &callState{method: p.method, path: p.route, obs: o, nonIdempotent: p.once}
-	st.host = hostOf(p.url)
 	ctx = retry.WithCall(ctx, st)
 	if p.once {
 		ctx = st.trace.withTrace(ctx)
@@ -120,6 +119,7 @@ func (c *Client) presignedDo(ctx context.Context, p presignedCall, shown string,
 		return nil, fmt.Errorf("%w: building the request to the %s", ErrInvalidArgument, p.what)
 	}
 	req.ContentLength = p.size
+	st.host = req.URL.Host
 	req.Header["User-Agent"] = c.headers.userAgent // and no Authorization
 
 	resp, errBody, err := c.sendOutside(ctx, st, req, p.read) //nolint:bodyclose // sendOutside closes it
@@ -137,15 +137,6 @@ func (c *Client) presignedDo(ctx context.Context, p presignedCall, shown string,
 		return r, apiErr
 	}
 	return r, nil
-}
-
-// hostOf is the host (and port) of a URL already checked.
-func hostOf(raw string) string {
-	u, _ := url.Parse(raw)
-	if u == nil {
-		return ""
-	}
-	return u.Host
 }
 
 // minQueryScrubbed is the shortest query value scrubbed from a presigned
