@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
-	"strings"
 
 	"github.com/hashicorp/go-retryablehttp"
 
@@ -127,12 +126,13 @@ func (c *Client) presignedDo(ctx context.Context, p presignedCall, shown string,
 	if resp != nil {
 		r = &Response{Response: resp, RequestID: requestID(resp.Header)}
 	}
+	scrub := queryScrubber(p.url) // S3 echoes the signature it rejected
 	if err != nil {
 		return r, &RequestError{Method: p.method, URL: shown, Attempts: max(st.attempts, 1),
-			MaybeApplied: p.once && st.maybeApplied, Err: scrubQuery(err, p.url)}
+			MaybeApplied: p.once && st.maybeApplied, Err: scrubbedError(err, scrub)}
 	}
 	if !success(resp.StatusCode) {
-		apiErr := newAPIError(p.method, shown, resp, scrubQueryBytes(errBody, p.url), 0)
+		apiErr := newAPIError(p.method, shown, resp, []byte(scrub(string(errBody))), 0)
 		c.auth.sealAPIError(apiErr)
 		return r, apiErr
 	}
@@ -144,42 +144,23 @@ func (c *Client) presignedDo(ctx context.Context, p presignedCall, shown string,
 // give nothing away and would mangle the message.
 const minQueryScrubbed = 12
 
-// queryValues returns the values of raw's query long enough to scrub.
-func queryValues(raw string) []string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil
-	}
-	var out []string
-	for _, vs := range u.Query() {
-		for _, v := range vs {
-			if len(v) >= minQueryScrubbed {
-				out = append(out, v, url.QueryEscape(v))
-			}
+// queryScrubber is the valueScrubber of raw's query values, as they are
+// and query-escaped.
+func queryScrubber(raw string) func(string) string {
+	var values []string
+	if u, err := url.Parse(raw); err == nil {
+		for _, vs := range u.Query() {
+			values = append(values, vs...)
 		}
 	}
-	return out
+	return valueScrubber(values, minQueryScrubbed, url.QueryEscape)
 }
 
-// scrubQueryBytes replaces in b every value of raw's query (as it is and
-// query-escaped) by "[redacted]".
-func scrubQueryBytes(b []byte, raw string) []byte {
-	s := string(b)
-	for _, v := range queryValues(raw) {
-		s = strings.ReplaceAll(s, v, redacted)
-	}
-	return []byte(s)
-}
-
-// scrubQuery is scrubQueryBytes for an error's text: the error itself
-// when it holds none of the values.
-func scrubQuery(err error, raw string) error {
-	if err == nil {
-		return nil
-	}
-	msg := err.Error()
-	if clean := string(scrubQueryBytes([]byte(msg), raw)); clean != msg {
-		return errors.New(clean)
+// scrubbedError is err with its text passed through scrub: err itself
+// when that changes nothing.
+func scrubbedError(err error, scrub func(string) string) error {
+	if msg := err.Error(); scrub(msg) != msg {
+		return errors.New(scrub(msg))
 	}
 	return err
 }
