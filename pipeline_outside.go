@@ -16,11 +16,10 @@ import (
 // and hooks, st following its attempts (ctx, req's context, carries st).
 // It takes no part in the client's request budget or rate limit, which
 // are Rivery's. A 2xx answer's body and length go to read (nil: the body
-// is left unread);
-// of any other answer the first maxErrorBody bytes of the body come back
-// as errBody. The body is drained and closed as the pipeline's are,
-// bounded in bytes and time, before sendOutside returns. err is why no
-// answer came (see transportCause).
+// is left unread); of any other answer the first maxErrorBody bytes of
+// the body come back as errBody. The body is drained and closed as the
+// pipeline's are, bounded in bytes and time, before sendOutside returns.
+// err is why no answer came (see transportCause).
 func (c *Client) sendOutside(ctx context.Context, st *callState, req *retryablehttp.Request, read func(body io.Reader, length int64) error) (resp *http.Response, errBody []byte, err error) {
 	st.outside = true
 	req.SetResponseHandler(func(resp *http.Response) error {
