@@ -87,6 +87,12 @@ const (
 	ScopeRiverWrite Scope = "river:write"
 	// ScopeUserList lists users (GET A/users).
 	ScopeUserList Scope = "user:list"
+	// ScopeEnvironmentEdit creates and changes environments.
+	ScopeEnvironmentEdit Scope = "environment:edit"
+	// ScopeEnvironmentDelete deletes environments.
+	ScopeEnvironmentDelete Scope = "environment:delete"
+	// ScopeGroupList lists river groups (GET E/river_groups).
+	ScopeGroupList Scope = "group:list"
 )
 
 // Token is an API token's record. Value holds the secret only in what Create
