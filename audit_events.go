@@ -201,17 +201,23 @@ func (s *AuditEventsService) List(ctx context.Context, opts *AuditEventsOptions)
 // iterator yields that page's events and then an error saying so, rather
 // than stopping as if they were all.
 func (s *AuditEventsService) All(ctx context.Context, opts *AuditEventsOptions) iter.Seq2[*AuditEvent, error] {
-	return func(yield func(*AuditEvent, error) bool) {
-		q, err := opts.query()
+	var o *AuditEventsOptions
+	if opts != nil {
+		cp := *opts
+		o = &cp
+	}
+	start := func() (string, any, error) {
+		q, err := o.query()
 		if err != nil {
-			yield(nil, err)
-			return
+			return "", nil, err
 		}
 		sc, err := s.client.v1Scope(ctx)
 		if err != nil {
-			yield(nil, err)
-			return
+			return "", nil, err
 		}
+		return s.client.envURL(sc, "audit_events"), q, nil
+	}
+	return func(yield func(*AuditEvent, error) bool) {
 		var token string // the last page's next_token, when it named no next_page
 		fetch := func(ctx context.Context, u string, q any) ([]*AuditEvent, *Response, error) {
 			events, resp, tok, err := s.page(ctx, u, q)
@@ -221,12 +227,12 @@ func (s *AuditEventsService) All(ctx context.Context, opts *AuditEventsOptions) 
 			}
 			return events, resp, err
 		}
-		stopped := false
-		allPages(ctx, s.client, s.client.envURL(sc, "audit_events"), q, fetch)(func(e *AuditEvent, err error) bool {
-			stopped = !yield(e, err)
-			return !stopped
-		})
-		if !stopped && token != "" {
+		for e, err := range lazyPages(ctx, s.client, start, fetch) {
+			if !yield(e, err) {
+				return
+			}
+		}
+		if token != "" {
 			yield(nil, fmt.Errorf("rivery: the audit events answer pages by next_token %q, which the SDK does not know how to send back: "+
 				"the events after it were not read", clip(safeText(token), maxMessage)))
 		}

@@ -189,3 +189,21 @@ func TestAuditEventsOnFake(t *testing.T) {
 		t.Errorf("%d connection events in %d requests", n, len(srv.RequestsTo(riverytest.RouteAuditEvents)))
 	}
 }
+
+// All copies the caller's options when it is called, as every iterator
+// does: changing them before the loop changes nothing of the walk.
+func TestAuditEventsAllCopiesOptions(t *testing.T) {
+	t.Parallel()
+	c, mock := setup(t, v1()...)
+	var rec recorder
+	mock.RegisterResponder(http.MethodGet, v1Env+"/audit_events", rec.reply(200, `{"items": []}`))
+	opts := &rivery.AuditEventsOptions{EntityKey: riverID}
+	seq := c.AuditEvents.All(context.Background(), opts)
+	opts.EntityKey = "someone-elses"
+	for _, err := range seq {
+		t.Fatal(err)
+	}
+	if got := rec.only(t).URL; !strings.HasSuffix(got, "?entity_logical_key="+riverID) {
+		t.Errorf("request %s; want the options as they were when All was called", got)
+	}
+}

@@ -213,11 +213,11 @@ func (s *BoomiTokenSource) exchange(ctx context.Context) (string, error) {
 // nil.
 func (s *BoomiTokenSource) exchangeOnce(ctx context.Context, c *Client, o *callObs) (string, error) {
 	s.n.Add(1)
-	var body []byte
 	// A callState makes the client's hooks count and log the attempts
 	// (method, host and path only).
 	st := &callState{method: http.MethodGet, obs: o}
-	req, err := retryablehttp.NewRequestWithContext(retry.WithCall(ctx, st), http.MethodGet, s.url, nil)
+	ctx = retry.WithCall(ctx, st)
+	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, s.url, nil)
 	if err != nil {
 		return "", fmt.Errorf("%w: building the Boomi token exchange: %w", ErrInvalidArgument, err)
 	}
@@ -225,33 +225,17 @@ func (s *BoomiTokenSource) exchangeOnce(ctx context.Context, c *Client, o *callO
 	req.Header["Authorization"] = s.basic.header()
 	req.Header["Accept"] = []string{"*/*"}
 	req.Header["User-Agent"] = c.headers.userAgent
-	req.SetResponseHandler(func(resp *http.Response) error {
-		st.handled = true
-		var rerr error
-		body, rerr = readBounded(resp.Body, limitJWT)
-		return rerr
+	var body []byte
+	resp, errBody, err := c.sendOutside(ctx, st, req, func(r io.Reader, _ int64) (err error) { //nolint:bodyclose // sendOutside closes it
+		body, err = readBounded(r, limitJWT)
+		return err
 	})
-	resp, err := c.retrier(st).Do(req) //nolint:bodyclose // closed below on every path
-	if resp != nil {
-		defer func() {
-			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxDrain))
-			_ = resp.Body.Close()
-		}()
-	}
 	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			err = ctxErr
-		} else if uerr := (*url.Error)(nil); errors.As(err, &uerr) {
-			err = uerr.Err
-		}
 		return "", &RequestError{Method: http.MethodGet, URL: s.url, Attempts: max(st.attempts, 1), Err: err, scrub: s.basic}
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		if body == nil { // retries ran out on a retryable status
-			body, _ = readBounded(resp.Body, maxErrorBody)
-		}
+	if !success(resp.StatusCode) {
 		retryAfter, _ := retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
-		apiErr := newAPIError(http.MethodGet, s.url, resp, body, retryAfter)
+		apiErr := newAPIError(http.MethodGet, s.url, resp, errBody, retryAfter)
 		s.basic.sealAPIError(apiErr) // an answer may echo the credentials
 		return "", apiErr
 	}
@@ -261,18 +245,6 @@ func (s *BoomiTokenSource) exchangeOnce(ctx context.Context, c *Client, o *callO
 			Err: errors.New("the Boomi token exchange answered no usable token"), scrub: s.basic}
 	}
 	return jwt, nil
-}
-
-// readBounded reads all of r up to limit bytes; more is an error.
-func readBounded(r io.Reader, limit int64) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
-	switch {
-	case err != nil:
-		return nil, fmt.Errorf("reading response: %w", err)
-	case int64(len(b)) > limit:
-		return nil, bodyTooLarge(limit)
-	}
-	return b, nil
 }
 
 // String describes the source without its credentials or JWT.

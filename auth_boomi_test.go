@@ -491,3 +491,17 @@ func TestBoomiExchangeErrorDetail(t *testing.T) {
 		t.Errorf("299 with a JWT: %v", err)
 	}
 }
+
+// A refusal whose body is longer than a JWT is still the platform's
+// answer: ErrUnauthorized after one attempt, not a body too large to read
+// retried until the attempts run out.
+func TestBoomiRefusalWithALongBody(t *testing.T) {
+	t.Parallel()
+	ts := newBoomiSource(t)
+	_, mock := setupSource(t, ts, v1()...)
+	mock.RegisterResponder(http.MethodGet, exchangeURL, httpmock.NewStringResponder(401, `{"message": "Unauthorized", "trace": "`+strings.Repeat("t", 20<<10)+`"}`))
+	_, err := ts.Token(context.Background())
+	if !errors.Is(err, rivery.ErrUnauthorized) || mock.GetTotalCallCount() != 1 {
+		t.Errorf("Token = %v after %d attempts; want ErrUnauthorized after 1", err, mock.GetTotalCallCount())
+	}
+}

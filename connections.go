@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"iter"
 	"log/slog"
-	"net/http"
 	"time"
 
 	"github.com/rivery-go/rivery/internal/wire"
@@ -90,14 +89,7 @@ func (c Connection) LogValue() slog.Value {
 // List returns one page of the environment's connections: GET E/connections.
 // Environments often hold hundreds: use All to see every one.
 func (s *ConnectionsService) List(ctx context.Context, opts *ListOptions) ([]*Connection, *Response, error) {
-	if err := opts.validate(); err != nil {
-		return nil, nil, err
-	}
-	sc, err := s.client.v1Scope(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	return listPage[*Connection](ctx, s.client, s.client.envURL(sc, "connections"), opts)
+	return scopedPage(ctx, s.client, opts, func(sc scope) string { return s.client.envURL(sc, "connections") }, pageFetcher[*Connection](s.client))
 }
 
 // All iterates over every connection of the environment, page after page
@@ -180,90 +172,5 @@ const (
 )
 
 func (s *ConnectionsService) catalog(ctx context.Context, opts *ListOptions, path string) iter.Seq2[*CatalogType, error] {
-	var o ListOptions
-	if opts != nil {
-		o = *opts
-	}
-	return func(yield func(*CatalogType, error) bool) {
-		if err := o.validate(); err != nil {
-			yield(nil, err)
-			return
-		}
-		allPages(ctx, s.client, s.client.v1+path, &o, pageFetcher[*CatalogType](s.client))(yield)
-	}
-}
-
-// pageFetcher is the pageFunc of a plain v1 list of T.
-func pageFetcher[T any](c *Client) pageFunc[T] {
-	return func(ctx context.Context, u string, q any) ([]T, *Response, error) {
-		return listPage[T](ctx, c, u, q)
-	}
-}
-
-// validator is an options struct that can check itself.
-type validator interface{ validate() error }
-
-// scopedPages iterates over a v1 list whose first URL needs the account
-// and environment: it copies *opts (nil means zero options), checks them,
-// resolves the scope, then walks every page with fetch.
-func scopedPages[T, O any, PO interface {
-	*O
-	validator
-}](ctx context.Context, c *Client, opts PO, first func(scope) string, fetch pageFunc[T],
-) iter.Seq2[T, error] {
-	var o O
-	if opts != nil {
-		o = *opts
-	}
-	return func(yield func(T, error) bool) {
-		var zero T
-		if err := PO(&o).validate(); err != nil {
-			yield(zero, err)
-			return
-		}
-		sc, err := c.v1Scope(ctx)
-		if err != nil {
-			yield(zero, err)
-			return
-		}
-		allPages(ctx, c, first(sc), PO(&o), fetch)(yield)
-	}
-}
-
-// riverPage GETs one page of a list under a river,
-// E/rivers/{riverID}/{segment}.
-func riverPage[T any](ctx context.Context, c *Client, riverID, segment string, opts *ListOptions) ([]T, *Response, error) {
-	if err := validateID("river ID", riverID); err != nil {
-		return nil, nil, err
-	}
-	if err := opts.validate(); err != nil {
-		return nil, nil, err
-	}
-	sc, err := c.v1Scope(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	return listPage[T](ctx, c, c.riverURL(sc, riverID, segment), opts)
-}
-
-// riverPages iterates over every item of a list under a river,
-// E/rivers/{riverID}/{segment}, page after page.
-func riverPages[T any](ctx context.Context, c *Client, riverID, segment string, opts *ListOptions) iter.Seq2[T, error] {
-	if err := validateID("river ID", riverID); err != nil {
-		return func(yield func(T, error) bool) {
-			var zero T
-			yield(zero, err)
-		}
-	}
-	return scopedPages(ctx, c, opts, func(sc scope) string { return c.riverURL(sc, riverID, segment) }, pageFetcher[T](c))
-}
-
-// getOne GETs u and decodes a T.
-func getOne[T any](ctx context.Context, c *Client, u string) (*T, *Response, error) {
-	var v T
-	resp, err := c.do(ctx, call{method: http.MethodGet, url: u, out: &v, limit: limitLarge})
-	if err != nil {
-		return nil, resp, err
-	}
-	return &v, resp, nil
+	return fixedPages(ctx, s.client, opts, s.client.v1+path, pageFetcher[*CatalogType](s.client))
 }

@@ -151,6 +151,9 @@ func (s *ConnectionsService) CancelPull(ctx context.Context, pullRequestID strin
 // source is reachable with these credentials); an E is an *OperationError
 // with the connector's message (e.g. a refused login).
 func (s *ConnectionsService) Test(ctx context.Context, req *PullRequest, opts *WaitOptions) (*Operation, error) {
+	if err := opts.check(s.client); err != nil {
+		return nil, err
+	}
 	op, _, err := s.startPull(ctx, req, true)
 	if err != nil {
 		return nil, err
@@ -164,6 +167,9 @@ func (s *ConnectionsService) Test(ctx context.Context, req *PullRequest, opts *W
 // returns the settled operation too: its ErrorMessage may name an object
 // the pull could not read. Boomi's tooling waits up to 180 s: bound ctx.
 func (s *ConnectionsService) PullMetadata(ctx context.Context, req *PullRequest, opts *WaitOptions) ([]*MetadataTable, *Operation, error) {
+	if err := opts.check(s.client); err != nil {
+		return nil, nil, err
+	}
 	op, _, err := s.StartPull(ctx, req)
 	if err != nil {
 		return nil, nil, err

@@ -75,6 +75,11 @@ func TestPullRequestValidation(t *testing.T) {
 		"cancel ID":     second(c.Connections.CancelPull(ctx, "a?b")),
 		"test":          errOf(c.Connections.Test(ctx, &rivery.PullRequest{ConnectionID: connID}, nil)),
 		"wait nil":      errOf(c.Connections.WaitForPull(ctx, nil, nil)),
+		// Bad wait options are refused before the pull is started (setup
+		// fails the test on any request).
+		"test intervals": errOf(c.Connections.Test(ctx, &rivery.PullRequest{ConnectionID: connID, DatasourceID: "pg"}, &rivery.WaitOptions{MinInterval: -1})),
+		"pull intervals": third(c.Connections.PullMetadata(ctx, &rivery.PullRequest{ConnectionID: connID, DatasourceID: "pg"},
+			&rivery.WaitOptions{MinInterval: time.Minute, MaxInterval: time.Second})),
 	} {
 		if !errors.Is(err, rivery.ErrInvalidArgument) {
 			t.Errorf("%s: %v", name, err)

@@ -106,14 +106,8 @@ func (s *ConnectionsService) Tables(ctx context.Context, connectionID string, op
 	if err := validateID("connection ID", connectionID); err != nil {
 		return nil, nil, err
 	}
-	if err := opts.validate(); err != nil {
-		return nil, nil, err
-	}
-	sc, err := s.client.v1Scope(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	return listPage[*ConnectionTable](ctx, s.client, s.client.envURL(sc, "connections", connectionID, "tables"), opts)
+	return scopedPage(ctx, s.client, opts, func(sc scope) string { return s.client.envURL(sc, "connections", connectionID, "tables") },
+		pageFetcher[*ConnectionTable](s.client))
 }
 
 // AllTables iterates over every table of a database connection, page

@@ -144,17 +144,7 @@ func (o *SourceSectionsOptions) validate() error {
 // SourceSections iterates over the sections of the data source catalog,
 // page after page: GET /v1/data_source_sections[?segment=].
 func (s *ConnectionsService) SourceSections(ctx context.Context, opts *SourceSectionsOptions) iter.Seq2[*SourceSection, error] {
-	var o SourceSectionsOptions
-	if opts != nil {
-		o = *opts
-	}
-	return func(yield func(*SourceSection, error) bool) {
-		if err := o.validate(); err != nil {
-			yield(nil, err)
-			return
-		}
-		allPages(ctx, s.client, s.client.v1+pathSourceSections, &o, pageFetcher[*SourceSection](s.client))(yield)
-	}
+	return fixedPages(ctx, s.client, opts, s.client.v1+pathSourceSections, pageFetcher[*SourceSection](s.client))
 }
 
 // pathSourceSections names no account or environment.

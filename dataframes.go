@@ -147,7 +147,7 @@ func dataframeRequest(name string, settings *DataframeSettings) dataframeBody {
 // List returns one page of the environment's dataframes:
 // GET E/dataframes.
 func (s *DataframesService) List(ctx context.Context, opts *ListOptions) ([]*Dataframe, *Response, error) {
-	return scopedPage[*Dataframe](ctx, s.client, opts, func(sc scope) string { return s.client.envURL(sc, "dataframes") })
+	return scopedPage(ctx, s.client, opts, func(sc scope) string { return s.client.envURL(sc, "dataframes") }, pageFetcher[*Dataframe](s.client))
 }
 
 // All iterates over every dataframe of the environment, page after page

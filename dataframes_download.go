@@ -22,7 +22,7 @@ func (s *DataframesService) Export(ctx context.Context, name string, opts *WaitO
 	if err != nil {
 		return nil, err
 	}
-	if _, _, err := opts.intervals(s.client); err != nil {
+	if err := opts.check(s.client); err != nil {
 		return nil, err
 	}
 	op, _, err := s.client.followable(ctx, call{method: http.MethodGet, url: u})

@@ -7,7 +7,6 @@ import (
 	"iter"
 	"maps"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/rivery-go/rivery/internal/wire"
@@ -113,11 +112,6 @@ func (o *ListEnvironmentsOptions) validate() error {
 	return o.ListOptions.validate()
 }
 
-// environmentsURL is A/environments[/{id}].
-func (c *Client) environmentsURL(account string, environmentID ...string) string {
-	return joinURL([]string{c.v1, pathAccounts, url.PathEscape(account), "/environments"}, environmentID)
-}
-
 // List returns one page of the account's environments: GET A/environments.
 func (s *EnvironmentsService) List(ctx context.Context, opts *ListOptions) ([]*Environment, *Response, error) {
 	return s.ListFiltered(ctx, filtered(opts))
@@ -148,20 +142,13 @@ func (s *EnvironmentsService) list(ctx context.Context, u string, q any) ([]*Env
 // ListFiltered is List with the environment list's filters:
 // GET A/environments[?include_deleted=true][&is_deployable_environments=true].
 func (s *EnvironmentsService) ListFiltered(ctx context.Context, opts *ListEnvironmentsOptions) ([]*Environment, *Response, error) {
-	if err := opts.validate(); err != nil {
-		return nil, nil, err
-	}
-	sc, err := s.client.v1Scope(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	return s.list(ctx, s.client.environmentsURL(sc.account), opts)
+	return scopedPage(ctx, s.client, opts, func(sc scope) string { return s.client.accountURL(sc.account, "environments") }, s.list)
 }
 
 // AllFiltered is All with the environment list's filters (see
 // ListFiltered; opts is copied).
 func (s *EnvironmentsService) AllFiltered(ctx context.Context, opts *ListEnvironmentsOptions) iter.Seq2[*Environment, error] {
-	return scopedPages(ctx, s.client, opts, func(sc scope) string { return s.client.environmentsURL(sc.account) }, s.list)
+	return scopedPages(ctx, s.client, opts, func(sc scope) string { return s.client.accountURL(sc.account, "environments") }, s.list)
 }
 
 // All iterates over every environment, page after page (GET
@@ -181,7 +168,7 @@ func (s *EnvironmentsService) Get(ctx context.Context, environmentID string) (*E
 		return nil, nil, err
 	}
 	var w wire.Environment
-	resp, err := s.client.do(ctx, call{method: http.MethodGet, url: s.client.environmentsURL(sc.account, environmentID), out: &w})
+	resp, err := s.client.do(ctx, call{method: http.MethodGet, url: s.client.accountURL(sc.account, "environments", environmentID), out: &w})
 	if err != nil {
 		return nil, resp, err
 	}

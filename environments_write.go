@@ -61,7 +61,7 @@ func (s *EnvironmentsService) Create(ctx context.Context, req *CreateEnvironment
 		return nil, nil, err
 	}
 	body := wire.CreateEnvironment{Name: req.Name, Color: req.Color, Description: req.Description, IsDefault: req.Default}
-	return s.write(ctx, call{method: http.MethodPost, url: s.client.environmentsURL(sc.account), body: body})
+	return s.write(ctx, call{method: http.MethodPost, url: s.client.accountURL(sc.account, "environments"), body: body})
 }
 
 // Update changes an environment: PUT A/environments/{environmentID} with
@@ -88,7 +88,7 @@ func (s *EnvironmentsService) Update(ctx context.Context, environmentID string, 
 		return nil, nil, err
 	}
 	body := wire.UpdateEnvironment{EnvironmentName: req.Name, Color: req.Color, Description: req.Description, IsDefault: req.Default}
-	return s.write(ctx, call{method: http.MethodPut, url: s.client.environmentsURL(sc.account, environmentID), body: body, write: true})
+	return s.write(ctx, call{method: http.MethodPut, url: s.client.accountURL(sc.account, "environments", environmentID), body: body, write: true})
 }
 
 // write sends a write whose answer is an environment; an empty answer
@@ -131,7 +131,7 @@ func (s *EnvironmentsService) Delete(ctx context.Context, environmentID string) 
 		return nil, nil, err
 	}
 	var w wire.Operation
-	resp, err := s.client.do(ctx, call{method: http.MethodDelete, url: s.client.environmentsURL(sc.account, environmentID), out: &w, empty: true, gone: true})
+	resp, err := s.client.do(ctx, call{method: http.MethodDelete, url: s.client.accountURL(sc.account, "environments", environmentID), out: &w, empty: true, gone: true})
 	if err != nil {
 		return nil, resp, err
 	}

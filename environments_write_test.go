@@ -92,6 +92,9 @@ func second[T any](_ T, _ *rivery.Response, err error) error { return err }
 // errOf returns the error of a call that returns (T, error).
 func errOf[T any](_ T, err error) error { return err }
 
+// third is the error of a call that returns two values and an error.
+func third[T, U any](_ T, _ U, err error) error { return err }
+
 // A create cut after it may have reached the server is not sent again.
 func TestEnvironmentsCreateNotResent(t *testing.T) {
 	t.Parallel()

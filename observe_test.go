@@ -373,3 +373,23 @@ func TestObserverNilContext(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Among several observers, one that returns a nil context hands the next
+// the context it was given, as a lone one leaves the call's own.
+func TestObserverNilContextBeforeAnother(t *testing.T) {
+	t.Parallel()
+	srv := riverytest.NewServer(riverytest.WithRiver(riverytest.River{ID: riverID}))
+	defer srv.Close()
+	log := &eventLog{name: "log"}
+	c := srv.Client(rivery.WithObserver(nilContexts{}), rivery.WithObserver(log))
+	if _, err := c.Rivers.RunAndWait(context.Background(), riverID, nil); err != nil {
+		t.Fatal(err)
+	}
+	ev := log.all()
+	if len(ev) == 0 || ev[0].kind != "wait-start" || ev[len(ev)-1].kind != "wait-end" {
+		t.Fatalf("events: %s", log.kinds())
+	}
+	if end := ev[len(ev)-1]; end.in != ev[0].out {
+		t.Errorf("wait end came with %q, want %q", end.in, ev[0].out)
+	}
+}

@@ -25,12 +25,13 @@ import (
 // DefaultRequestBudget requests per twice its interval unit (a minute with
 // the default intervals; see WaitOptions), counting the calls of the
 // program too from the first time a poller starts. Clients made with
-// InEnvironment share the budget.
+// InEnvironment share the budget. n is from 1 to 10,000. Requests outside
+// Rivery's API (presigned URLs, the Boomi token exchange) are not counted.
 func WithRequestBudget(n int, per time.Duration) Option {
 	return func(c *config) error {
 		switch {
-		case n < 1:
-			return fmt.Errorf("rivery: WithRequestBudget: n must be at least 1, not %d", n)
+		case n < 1 || n > maxRequestBudget:
+			return fmt.Errorf("rivery: WithRequestBudget: n must be from 1 to %d, not %d", maxRequestBudget, n)
 		case per <= 0:
 			return fmt.Errorf("rivery: WithRequestBudget: per must be positive, not %v", per)
 		}
@@ -38,6 +39,10 @@ func WithRequestBudget(n int, per time.Duration) Option {
 		return nil
 	}
 }
+
+// maxRequestBudget bounds WithRequestBudget's n: the budget keeps a slot
+// for each request of its span, and looks at every slot on each request.
+const maxRequestBudget = 10_000
 
 // WithoutSharedPolling makes every wait (WaitForRun, RunAndWait,
 // WaitForGroup) poll its own runs with GetRun, as 0.2.x did, however many

@@ -105,10 +105,11 @@ func WithObserver(o Observer) Option {
 // observers is several observers given to one client, called in order.
 type observers []Observer
 
-// CallStart calls each observer's, in order, each with the context the one before returned.
+// CallStart calls each observer's, in order, each with the context the
+// one before returned (the one before's own when that returned nil).
 func (m observers) CallStart(ctx context.Context, e CallEvent) context.Context {
 	for _, o := range m {
-		ctx = o.CallStart(ctx, e)
+		ctx = orCtx(o.CallStart(ctx, e), ctx)
 	}
 	return ctx
 }
@@ -123,7 +124,7 @@ func (m observers) CallEnd(ctx context.Context, e CallEvent) {
 // AttemptStart calls each observer's, as CallStart does.
 func (m observers) AttemptStart(ctx context.Context, e AttemptEvent) context.Context {
 	for _, o := range m {
-		ctx = o.AttemptStart(ctx, e)
+		ctx = orCtx(o.AttemptStart(ctx, e), ctx)
 	}
 	return ctx
 }
@@ -138,7 +139,7 @@ func (m observers) AttemptEnd(ctx context.Context, e AttemptEvent) {
 // WaitStart calls each observer's, as CallStart does.
 func (m observers) WaitStart(ctx context.Context, e WaitEvent) context.Context {
 	for _, o := range m {
-		ctx = o.WaitStart(ctx, e)
+		ctx = orCtx(o.WaitStart(ctx, e), ctx)
 	}
 	return ctx
 }

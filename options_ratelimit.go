@@ -14,7 +14,9 @@ import (
 // with bursts of up to burst requests, waiting (as long as the call's
 // context allows) instead of meeting 429s. Every attempt counts: first
 // tries, retries, the second try after a token refresh, and each status
-// call of WaitForRun and RunAndWait (and of the shared poller). To keep
+// call of WaitForRun and RunAndWait (and of the shared poller), but not
+// requests outside Rivery's API (presigned URLs, the Boomi token
+// exchange). To keep
 // to a number of requests a minute, as Rivery counts, WithRequestBudget
 // is the closer fit. Clients made with InEnvironment share
 // their parent's limiter.
@@ -52,10 +54,14 @@ func WithRateLimiter(l *rate.Limiter) Option {
 }
 
 // beforeRetry waits for the budget and the rate limiter before a retry
-// (go-retryablehttp's PrepareRetry hook).
+// (go-retryablehttp's PrepareRetry hook), unless the request is outside
+// the Rivery API.
 func (c *Client) beforeRetry(req *http.Request) error {
 	ctx := req.Context()
 	if st := stateFrom(ctx); st != nil {
+		if st.outside {
+			return nil
+		}
 		t, err := c.budget.admit(ctx, c.clock, st.poll)
 		if err != nil {
 			return err

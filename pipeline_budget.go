@@ -369,9 +369,9 @@ func (c *Client) notSent(adm admission) {
 
 // attemptEnded records, once per attempt, that the attempt st is on got
 // its answer resp (nil: none): the end of its slot, if it has one, and a
-// 429 in any case.
+// 429 of the Rivery API (not of a request outside it) in any case.
 func (c *Client) attemptEnded(st *callState, resp *http.Response) {
-	tooMany := resp != nil && resp.StatusCode == http.StatusTooManyRequests && !st.ended
+	tooMany := resp != nil && resp.StatusCode == http.StatusTooManyRequests && !st.ended && !st.outside
 	if st.ticket != (budgetTicket{}) || tooMany {
 		c.budget.done(st.ticket, resp, clockNow(c.clock))
 		st.ticket = budgetTicket{}

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/jarcoal/httpmock"
 )
 
 // The client's request budget on the parking clock of
@@ -310,5 +312,30 @@ func TestBudgetSlowAttemptKeepsCounting(t *testing.T) {
 	b.done(slow, &http.Response{StatusCode: 200}, clk.Now())
 	if all, _ := b.count(clk.Now()); all != 2 {
 		t.Errorf("count after the slow one's answer = %d, want 2", all)
+	}
+}
+
+// Requests outside the API (a presigned URL, the Boomi exchange) are not
+// Rivery's to count: their retries take no slot of the budget, and their
+// 429 does not pause the poller.
+func TestBudgetIgnoresRequestsOutsideTheAPI(t *testing.T) {
+	t.Parallel()
+	const logURL = "https://rivery-logs.s3.amazonaws.com/runs/step.log?X-Amz-Signature=0123456789abcdef"
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodGet, "https://rivery-logs.s3.amazonaws.com/runs/step.log", httpmock.ResponderFromMultipleResponses(
+		[]*http.Response{httpmock.NewStringResponse(http.StatusTooManyRequests, "slow down"), httpmock.NewStringResponse(200, "log line")}))
+	c, err := NewClient("tok", WithHTTPClient(&http.Client{Transport: mock}), WithRetry(3, time.Millisecond, 5*time.Millisecond),
+		WithAccountID("a1"), WithEnvironmentID("e1"), WithRequestBudget(5, time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.Rivers.ReadStepLog(context.Background(), &StepLog{URL: logURL}); err != nil {
+		t.Fatal(err)
+	}
+	b := c.budget
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if all, _ := b.count(time.Now()); all != 0 || !b.quietUntil.IsZero() || !b.cutAt.IsZero() {
+		t.Errorf("after a presigned 429 and its retry: %d counted, quiet until %v, poll limit cut at %v; want none", all, b.quietUntil, b.cutAt)
 	}
 }

@@ -16,8 +16,9 @@ const (
 	pathScopes      = "/v1/scopes"
 	pathAccounts    = "/v1/accounts/"
 	pathEnvs        = "/environments/"
-	pathTokens      = "/tokens"
 	pathRivers      = "/rivers/"
+
+	collTokens = "tokens" // A/tokens
 )
 
 // consoleURLs are the console API's URLs, built once.
@@ -29,9 +30,10 @@ func newConsoleURLs(base string) consoleURLs {
 	return consoleURLs{base + pathMe, base + pathConsoleRun, base + pathCheckRun, base + pathCancelRun, base + pathConsoleRivs}
 }
 
-// tokensURL is A/tokens[/{id}].
-func (c *Client) tokensURL(account string, tokenID ...string) string {
-	return joinURL([]string{c.v1, pathAccounts, url.PathEscape(account), pathTokens}, tokenID)
+// accountURL is A/{collection}, followed by segments: A/tokens,
+// A/environments, A/teams, A/users.
+func (c *Client) accountURL(account, collection string, segments ...string) string {
+	return joinURL([]string{c.v1, pathAccounts, url.PathEscape(account), "/", collection}, segments)
 }
 
 // builtEnv is E of one scope, built once. A client made by InEnvironment

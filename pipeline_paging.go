@@ -215,29 +215,6 @@ func (c *Client) checkNextPage(next, current string, prevPage, page int) error {
 	return nil
 }
 
-// allScoped is All for a v1 list whose first URL depends on the client's
-// account and environment: it checks opts (copied), resolves the scope,
-// and walks the pages from first(scope). It yields the first error.
-func allScoped[T any](ctx context.Context, c *Client, opts *ListOptions, first func(scope) string, fetch pageFunc[T]) iter.Seq2[T, error] {
-	var o ListOptions
-	if opts != nil {
-		o = *opts
-	}
-	return func(yield func(T, error) bool) {
-		var zero T
-		if err := o.validate(); err != nil {
-			yield(zero, err)
-			return
-		}
-		sc, err := c.v1Scope(ctx)
-		if err != nil {
-			yield(zero, err)
-			return
-		}
-		allPages(ctx, c, first(sc), &o, fetch)(yield)
-	}
-}
-
 // numberedNext is the next page of a list that numbers its pages and
 // counts its items (total_items) but names no next_page, as Rivery's
 // Terraform client pages river groups: u (asked with query q) with page

@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/hashicorp/go-retryablehttp"
 
@@ -107,7 +105,6 @@ func (c *Client) presignedDo(ctx context.Context, p presignedCall, shown string,
 	// The client's hooks log and report the attempts of a call that
 	// carries a callState; its path is the route, never the presigned one.
 	st := &callState{method: p.method, path: p.route, obs: o, nonIdempotent: p.once}
-	st.host = hostOf(p.url)
 	ctx = retry.WithCall(ctx, st)
 	if p.once {
 		ctx = st.trace.withTrace(ctx)
@@ -121,56 +118,25 @@ func (c *Client) presignedDo(ctx context.Context, p presignedCall, shown string,
 		return nil, fmt.Errorf("%w: building the request to the %s", ErrInvalidArgument, p.what)
 	}
 	req.ContentLength = p.size
+	st.host = req.URL.Host
 	req.Header["User-Agent"] = c.headers.userAgent // and no Authorization
-	var errBody []byte
-	handled := false
-	req.SetResponseHandler(func(resp *http.Response) error {
-		errBody, handled, st.handled = nil, true, true
-		if resp.StatusCode < 200 || resp.StatusCode > 299 {
-			errBody, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-			return nil
-		}
-		if p.read == nil {
-			return nil
-		}
-		return p.read(resp.Body, resp.ContentLength)
-	})
-	resp, err := c.retrier(st).Do(req) //nolint:bodyclose // closed below
+
+	resp, errBody, err := c.sendOutside(ctx, st, req, p.read) //nolint:bodyclose // sendOutside closes it
 	var r *Response
 	if resp != nil {
 		r = &Response{Response: resp, RequestID: requestID(resp.Header)}
-		defer func() {
-			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxDrain))
-			_ = resp.Body.Close()
-		}()
 	}
+	scrub := queryScrubber(p.url) // S3 echoes the signature it rejected
 	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			err = ctxErr
-		} else if uerr := (*url.Error)(nil); errors.As(err, &uerr) {
-			err = uerr.Err
-		}
 		return r, &RequestError{Method: p.method, URL: shown, Attempts: max(st.attempts, 1),
-			MaybeApplied: p.once && st.maybeApplied, Err: scrubQuery(err, p.url)}
+			MaybeApplied: p.once && st.maybeApplied, Err: scrubbedError(err, scrub)}
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		if !handled { // retries ran out on a retryable status
-			errBody, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-		}
-		apiErr := newAPIError(p.method, shown, resp, scrubQueryBytes(errBody, p.url), 0)
+	if !success(resp.StatusCode) {
+		apiErr := newAPIError(p.method, shown, resp, []byte(scrub(string(errBody))), 0)
 		c.auth.sealAPIError(apiErr)
 		return r, apiErr
 	}
 	return r, nil
-}
-
-// hostOf is the host (and port) of a URL already checked.
-func hostOf(raw string) string {
-	u, _ := url.Parse(raw)
-	if u == nil {
-		return ""
-	}
-	return u.Host
 }
 
 // minQueryScrubbed is the shortest query value scrubbed from a presigned
@@ -178,42 +144,23 @@ func hostOf(raw string) string {
 // give nothing away and would mangle the message.
 const minQueryScrubbed = 12
 
-// queryValues returns the values of raw's query long enough to scrub.
-func queryValues(raw string) []string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil
-	}
-	var out []string
-	for _, vs := range u.Query() {
-		for _, v := range vs {
-			if len(v) >= minQueryScrubbed {
-				out = append(out, v, url.QueryEscape(v))
-			}
+// queryScrubber is the valueScrubber of raw's query values, as they are
+// and query-escaped.
+func queryScrubber(raw string) func(string) string {
+	var values []string
+	if u, err := url.Parse(raw); err == nil {
+		for _, vs := range u.Query() {
+			values = append(values, vs...)
 		}
 	}
-	return out
+	return valueScrubber(values, minQueryScrubbed, url.QueryEscape)
 }
 
-// scrubQueryBytes replaces in b every value of raw's query (as it is and
-// query-escaped) by "[redacted]".
-func scrubQueryBytes(b []byte, raw string) []byte {
-	s := string(b)
-	for _, v := range queryValues(raw) {
-		s = strings.ReplaceAll(s, v, redacted)
-	}
-	return []byte(s)
-}
-
-// scrubQuery is scrubQueryBytes for an error's text: the error itself
-// when it holds none of the values.
-func scrubQuery(err error, raw string) error {
-	if err == nil {
-		return nil
-	}
-	msg := err.Error()
-	if clean := string(scrubQueryBytes([]byte(msg), raw)); clean != msg {
-		return errors.New(clean)
+// scrubbedError is err with its text passed through scrub: err itself
+// when that changes nothing.
+func scrubbedError(err error, scrub func(string) string) error {
+	if msg := err.Error(); scrub(msg) != msg {
+		return errors.New(scrub(msg))
 	}
 	return err
 }

@@ -3,7 +3,6 @@ package rivery
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"time"
 
@@ -86,7 +85,7 @@ func (c *Client) finish(ctx context.Context, st *callState, resp *http.Response,
 	case resp.StatusCode < 200:
 		return st.informational(resp)
 	case resp.StatusCode > 299:
-		st.errBody, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+		st.errBody = readErrorBytes(resp.Body)
 		st.atEOF = len(st.errBody) < maxErrorBody
 	case resp.StatusCode != http.StatusNoContent:
 		err = st.decodeBody(resp, cl.out, cl.limit)

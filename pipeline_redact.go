@@ -154,47 +154,40 @@ func requestSecrets(body []byte) []string {
 // its error when the server echoes the request.
 func scrubValues(err error, values []string) {
 	var apiErr *APIError
-	if err == nil || !errors.As(err, &apiErr) {
-		return
+	if err != nil && errors.As(err, &apiErr) {
+		apiErr.rewrite(valueScrubber(values, minScrubbed, jsonQuoted))
 	}
+}
+
+// valueScrubber returns what replaces, in a text, each of values at
+// least minLen bytes long, as it is and as encode writes it, by
+// "[redacted]", the longest first so that a value that holds another goes
+// whole.
+func valueScrubber(values []string, minLen int, encode func(string) string) func(string) string {
 	var forms []string
 	for _, v := range values {
-		if len(v) < minScrubbed {
+		if len(v) < minLen {
 			continue
 		}
 		forms = append(forms, v)
-		if b, jerr := json.Marshal(v); jerr == nil {
-			if quoted := string(b[1 : len(b)-1]); quoted != v {
-				forms = append(forms, quoted)
-			}
+		if e := encode(v); e != v {
+			forms = append(forms, e)
 		}
 	}
-	if len(forms) == 0 {
-		return
-	}
-	// Longest first, so a value that holds another goes whole.
 	sort.Slice(forms, func(i, j int) bool { return len(forms[i]) > len(forms[j]) })
-	scrub := func(s string) string {
+	return func(s string) string {
 		for _, f := range forms {
 			s = strings.ReplaceAll(s, f, redacted)
 		}
 		return s
 	}
-	apiErr.Message = scrub(apiErr.Message)
-	for i := range apiErr.Details {
-		d := &apiErr.Details[i]
-		d.Message = scrub(d.Message)
-		for j, loc := range d.Location {
-			d.Location[j] = scrub(loc)
-		}
-		if in := string(d.Input); scrub(in) != in {
-			d.Input = json.RawMessage(scrub(in))
-			if !json.Valid(d.Input) { // a number that was a secret
-				d.Input = json.RawMessage(`"` + redacted + `"`)
-			}
-		}
+}
+
+// jsonQuoted is v as a JSON string carries it, without the quotes.
+func jsonQuoted(v string) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return v
 	}
-	if body := string(apiErr.Body); scrub(body) != body {
-		apiErr.Body = []byte(scrub(body))
-	}
+	return string(b[1 : len(b)-1])
 }

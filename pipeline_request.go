@@ -92,10 +92,13 @@ type callState struct {
 	fixedBody          [80]byte         // a fixed request body: {"river_id": ...} and the like
 	body               bytes.Buffer     // the request body, re-read by every attempt
 
-	obs    *callObs     // the call's observer state, or nil
-	poll   bool         // a status call of the shared poller: one attempt, budgeted as a poll
-	ticket budgetTicket // this attempt's slot in the client's budget
-	ended  bool         // the budget has heard of this attempt's end
+	obs  *callObs // the call's observer state, or nil
+	poll bool     // a status call of the shared poller: one attempt, budgeted as a poll
+	// outside marks a request outside the Rivery API (sendOutside): the
+	// client's budget and rate limit leave it alone.
+	outside bool
+	ticket  budgetTicket // this attempt's slot in the client's budget
+	ended   bool         // the budget has heard of this attempt's end
 
 	trace       attemptTrace // how far this attempt got (non-idempotent calls)
 	doneAtStart bool         // ctx was done before this attempt began
@@ -203,17 +206,12 @@ func (c *Client) send(ctx context.Context, cl call, auth []string, adm admission
 // requestError wraps err for the caller. A done context surfaces as the
 // context's own error, not as a transport string.
 func (st *callState) requestError(ctx context.Context, cl call, target string, err error) *RequestError {
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		err = ctxErr
-	} else if uerr := (*url.Error)(nil); errors.As(err, &uerr) {
-		err = uerr.Err // the URL is already in RequestError
-	}
 	return &RequestError{
 		Method:       cl.method,
 		URL:          target,
 		Attempts:     max(st.attempts, 1),
 		MaybeApplied: st.nonIdempotent && st.maybeApplied,
-		Err:          err,
+		Err:          transportCause(ctx, err),
 	}
 }
 

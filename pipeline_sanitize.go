@@ -194,22 +194,32 @@ func parseErrorBody(body []byte) (string, []FieldError) {
 // and keeps s in e so that Error scrubs what it adds.
 func (s secret) sealAPIError(e *APIError) {
 	e.scrub = s
-	if s.token() == "" {
-		return
+	if s.token() != "" {
+		e.rewrite(s.scrub)
 	}
-	e.Message = s.scrub(e.Message)
+}
+
+// rewrite passes all the server's text that e holds through scrub: its
+// message, its validation details (an input that is no longer JSON
+// afterwards, a number that was a secret, becomes "[redacted]") and its
+// raw body.
+func (e *APIError) rewrite(scrub func(string) string) {
+	e.Message = scrub(e.Message)
 	for i := range e.Details {
 		d := &e.Details[i]
-		d.Type, d.Message = s.scrub(d.Type), s.scrub(d.Message)
+		d.Type, d.Message = scrub(d.Type), scrub(d.Message)
 		for j, loc := range d.Location {
-			d.Location[j] = s.scrub(loc)
+			d.Location[j] = scrub(loc)
 		}
-		if in := string(d.Input); s.scrub(in) != in {
-			d.Input = json.RawMessage(s.scrub(in))
+		if in := string(d.Input); scrub(in) != in {
+			d.Input = json.RawMessage(scrub(in))
+			if !json.Valid(d.Input) {
+				d.Input = json.RawMessage(`"` + redacted + `"`)
+			}
 		}
 	}
-	if body := string(e.Body); s.scrub(body) != body {
-		e.Body = []byte(s.scrub(body))
+	if body := string(e.Body); scrub(body) != body {
+		e.Body = []byte(scrub(body))
 	}
 }
 

@@ -9,8 +9,12 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
 
 	"github.com/rivery-go/rivery"
 )
@@ -112,5 +116,69 @@ func TestNewTypesPrintNoSecret(t *testing.T) {
 	}
 	if string(u) == "[redacted]" || settings.ConnectionID != conn {
 		t.Error("the values themselves are lost")
+	}
+}
+
+// brokenBody fails every read, as a body cut off by the connection does.
+type brokenBody struct{}
+
+func (brokenBody) Read([]byte) (int, error) { return 0, io.ErrUnexpectedEOF }
+func (brokenBody) Close() error             { return nil }
+
+// When retries run out on a retryable status, the *APIError holds that
+// last answer's body, even after an earlier attempt's 2xx body broke off.
+func TestPresignedLastStatusKeepsItsBody(t *testing.T) {
+	t.Parallel()
+	c, mock := setup(t, v1()...)
+	mock.RegisterResponder(http.MethodGet, presigned, sequence(
+		func(*http.Request) (*http.Response, error) {
+			return &http.Response{StatusCode: 200, Header: http.Header{}, Body: brokenBody{}, ContentLength: -1}, nil
+		},
+		httpmock.NewStringResponder(503, "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>"),
+	))
+	_, _, err := c.Rivers.ReadStepLog(context.Background(), &rivery.StepLog{URL: presigned})
+	apiErr := asAPIError(t, err)
+	if apiErr.StatusCode != 503 || !strings.Contains(string(apiErr.Body), "SlowDown") || !strings.Contains(apiErr.Message, "SlowDown") {
+		t.Errorf("err = %v, body %q; want the last 503 with its body", err, apiErr.Body)
+	}
+	if n := mock.GetTotalCallCount(); n != 4 {
+		t.Errorf("%d attempts, want 4", n)
+	}
+}
+
+// An error answer whose body stalls past what is read of it does not hold
+// the call: the drain is bounded in time, also on an http.Client of the
+// caller's without a timeout.
+func TestPresignedStalledErrorBodyDoesNotHang(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = w.Write(bytes.Repeat([]byte("x"), 70<<10)) // more than an error body holds: the rest is drained
+		w.(http.Flusher).Flush()
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	c, err := rivery.NewClient(testToken, append(v1(), rivery.WithHTTPClient(&http.Client{}), rivery.WithoutRetries())...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := c.Rivers.ReadStepLog(context.Background(), &rivery.StepLog{URL: srv.URL + "/log?X-Amz-Signature=abc"})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, rivery.ErrForbidden) {
+			t.Errorf("err = %v, want the 403", err)
+		}
+	case <-time.After(30 * time.Second): // the drain's bound is 50 ms: a generous margin
+		t.Fatal("ReadStepLog still reading a stalled error body after 30 s")
 	}
 }

@@ -33,22 +33,18 @@ func (o *SearchRiversOptions) validate() error {
 // Search returns one page of the rivers that match opts:
 // GET E/rivers_search. It uses the v1 API.
 func (s *RiversService) Search(ctx context.Context, opts *SearchRiversOptions) ([]*River, *Response, error) {
-	if err := opts.validate(); err != nil {
-		return nil, nil, err
-	}
-	sc, err := s.client.v1Scope(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	return s.listV1(ctx, s.client.envURL(sc, "rivers_search"), opts)
+	return scopedPage(ctx, s.client, opts, s.searchURL, s.listV1)
 }
 
 // SearchAll iterates over every river that matches opts, page after page
 // (GET E/rivers_search, then each next_page). It stops at the first error,
 // which it yields.
 func (s *RiversService) SearchAll(ctx context.Context, opts *SearchRiversOptions) iter.Seq2[*River, error] {
-	return scopedPages(ctx, s.client, opts, func(sc scope) string { return s.client.envURL(sc, "rivers_search") }, s.listV1)
+	return scopedPages(ctx, s.client, opts, s.searchURL, s.listV1)
 }
+
+// searchURL is E/rivers_search.
+func (s *RiversService) searchURL(sc scope) string { return s.client.envURL(sc, "rivers_search") }
 
 // GetDefinition returns a river's full definition, as the API sends it:
 // GET E/rivers/{riverID}. It uses the v1 API.

@@ -74,14 +74,7 @@ func (g RiverGroup) MarshalJSON() ([]byte, error) {
 // GET E/river_groups (v1 API). The API creates, renames and deletes groups
 // only in the console.
 func (s *RiversService) Groups(ctx context.Context, opts *ListOptions) ([]*RiverGroup, *Response, error) {
-	if err := opts.validate(); err != nil {
-		return nil, nil, err
-	}
-	sc, err := s.client.v1Scope(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	return s.groupsPage(ctx, s.client.envURL(sc, "river_groups"), opts)
+	return scopedPage(ctx, s.client, opts, s.groupsURL, s.groupsPage)
 }
 
 // AllGroups iterates over every river group, page after page
@@ -89,8 +82,11 @@ func (s *RiversService) Groups(ctx context.Context, opts *ListOptions) ([]*River
 // Rivery's Terraform client reads them: items and total_items) is followed
 // by page number while the pages so far hold fewer than total_items.
 func (s *RiversService) AllGroups(ctx context.Context, opts *ListOptions) iter.Seq2[*RiverGroup, error] {
-	return allScoped(ctx, s.client, opts, func(sc scope) string { return s.client.envURL(sc, "river_groups") }, s.groupsPage)
+	return scopedPages(ctx, s.client, opts, s.groupsURL, s.groupsPage)
 }
+
+// groupsURL is E/river_groups.
+func (s *RiversService) groupsURL(sc scope) string { return s.client.envURL(sc, "river_groups") }
 
 func (s *RiversService) groupsPage(ctx context.Context, u string, q any) ([]*RiverGroup, *Response, error) {
 	items, resp, err := listPage[*RiverGroup](ctx, s.client, u, q)

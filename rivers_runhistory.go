@@ -103,14 +103,7 @@ func (s *RiversService) AllRuns(ctx context.Context, riverID string, opts *ListR
 		cp := *opts
 		o = &cp
 	}
-	return func(yield func(*Run, error) bool) {
-		u, q, err := s.runsRequest(ctx, riverID, o)
-		if err != nil {
-			yield(nil, err)
-			return
-		}
-		allPages(ctx, s.client, u, q, s.runsPage)(yield)
-	}
+	return lazyPages(ctx, s.client, func() (string, any, error) { return s.runsRequest(ctx, riverID, o) }, s.runsPage)
 }
 
 // LogEntry is one line of a run's log.

@@ -54,6 +54,13 @@ func (o *WaitOptions) intervals(c *Client) (minI, maxI time.Duration, err error)
 	return minI, maxI, nil
 }
 
+// check checks the options of a call that starts something and then
+// waits for it, before it sends anything.
+func (o *WaitOptions) check(c *Client) error {
+	_, _, err := o.intervals(c)
+	return err
+}
+
 func (o *WaitOptions) notify(prev, run *Run) {
 	if o != nil && o.OnStatus != nil && (prev == nil || prev.Status != run.Status) {
 		o.OnStatus(run)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"strings"
 	"sync"
@@ -17,7 +18,8 @@ import (
 
 func TestWithRequestBudgetChecks(t *testing.T) {
 	t.Parallel()
-	for _, o := range []rivery.Option{rivery.WithRequestBudget(0, time.Minute), rivery.WithRequestBudget(15, 0)} {
+	for _, o := range []rivery.Option{rivery.WithRequestBudget(0, time.Minute), rivery.WithRequestBudget(15, 0),
+		rivery.WithRequestBudget(10_001, time.Minute), rivery.WithRequestBudget(math.MaxInt, time.Minute)} {
 		if _, err := rivery.NewClient("t", o); err == nil || !strings.Contains(err.Error(), "WithRequestBudget") {
 			t.Errorf("error = %v", err)
 		}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
-	"net/url"
 	"time"
 
 	"github.com/rivery-go/rivery/internal/wire"
@@ -116,29 +115,10 @@ func validateAccountPage(o *ListOptions, order SortOrder, teamIDs []string) erro
 	return nil
 }
 
-// accountURL is A/{collection}[/{segments}].
-func (c *Client) accountURL(account, collection string, segments ...string) string {
-	return joinURL([]string{c.v1, pathAccounts, url.PathEscape(account), "/", collection}, segments)
-}
-
 // List returns one page of the account's teams: GET A/teams, with
 // opts' filters. PerPage is at most 200 (20 when not set).
 func (s *TeamsService) List(ctx context.Context, opts *ListTeamsOptions) ([]*Team, *Response, error) {
-	return scopedPage[*Team](ctx, s.client, opts, func(sc scope) string { return s.client.accountURL(sc.account, "teams") })
-}
-
-// scopedPage is one page of a v1 list whose URL needs the account or the
-// environment: it checks opts (nil means none), resolves the scope, and
-// GETs the page at first(scope) with opts as the query.
-func scopedPage[T any](ctx context.Context, c *Client, opts validator, first func(scope) string) ([]T, *Response, error) {
-	if err := opts.validate(); err != nil {
-		return nil, nil, err
-	}
-	sc, err := c.v1Scope(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	return listPage[T](ctx, c, first(sc), opts)
+	return scopedPage(ctx, s.client, opts, func(sc scope) string { return s.client.accountURL(sc.account, "teams") }, pageFetcher[*Team](s.client))
 }
 
 // All iterates over every team that opts selects, page after page (GET

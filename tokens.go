@@ -87,6 +87,12 @@ const (
 	ScopeRiverWrite Scope = "river:write"
 	// ScopeUserList lists users (GET A/users).
 	ScopeUserList Scope = "user:list"
+	// ScopeEnvironmentEdit creates and changes environments.
+	ScopeEnvironmentEdit Scope = "environment:edit"
+	// ScopeEnvironmentDelete deletes environments.
+	ScopeEnvironmentDelete Scope = "environment:delete"
+	// ScopeGroupList lists river groups (GET E/river_groups).
+	ScopeGroupList Scope = "group:list"
 )
 
 // Token is an API token's record. Value holds the secret only in what Create
@@ -177,23 +183,18 @@ func (r *CreateTokenRequest) validate() error {
 
 // List returns one page of the account's tokens: GET A/tokens.
 func (s *TokensService) List(ctx context.Context, opts *ListOptions) ([]*Token, *Response, error) {
-	if err := opts.validate(); err != nil {
-		return nil, nil, err
-	}
-	sc, err := s.client.v1Scope(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	return s.page(ctx, s.client.tokensURL(sc.account), opts)
+	return scopedPage(ctx, s.client, opts, s.listURL, s.page)
 }
 
 // All iterates over every token, page after page (GET A/tokens, then each
 // next_page), from the page opts selects. It stops at the first error,
 // which it yields.
 func (s *TokensService) All(ctx context.Context, opts *ListOptions) iter.Seq2[*Token, error] {
-	first := func(sc scope) string { return s.client.tokensURL(sc.account) }
-	return allScoped(ctx, s.client, opts, first, s.page)
+	return scopedPages(ctx, s.client, opts, s.listURL, s.page)
 }
+
+// listURL is A/tokens.
+func (s *TokensService) listURL(sc scope) string { return s.client.accountURL(sc.account, collTokens) }
 
 // page fetches one page of tokens at u (see pageFunc). The items decode as
 // wire tokens, in one pass, and are then read as Token.UnmarshalJSON
@@ -221,7 +222,7 @@ func (s *TokensService) Get(ctx context.Context, tokenID string) (*Token, *Respo
 		return nil, nil, err
 	}
 	var t Token
-	resp, err := s.client.do(ctx, call{method: http.MethodGet, url: s.client.tokensURL(sc.account, tokenID), out: &t})
+	resp, err := s.client.do(ctx, call{method: http.MethodGet, url: s.client.accountURL(sc.account, collTokens, tokenID), out: &t})
 	if err != nil {
 		return nil, resp, tokensErr(err)
 	}
@@ -241,7 +242,7 @@ func (s *TokensService) Create(ctx context.Context, req *CreateTokenRequest) (*T
 		return nil, nil, err
 	}
 	var t Token
-	resp, err := s.client.do(ctx, call{method: http.MethodPost, url: s.client.tokensURL(sc.account), body: req, out: &t})
+	resp, err := s.client.do(ctx, call{method: http.MethodPost, url: s.client.accountURL(sc.account, collTokens), body: req, out: &t})
 	if err != nil {
 		return nil, resp, tokensErr(err)
 	}
@@ -257,7 +258,7 @@ func (s *TokensService) Delete(ctx context.Context, tokenID string) (*Response, 
 	if err != nil {
 		return nil, err
 	}
-	resp, err := s.client.do(ctx, call{method: http.MethodDelete, url: s.client.tokensURL(sc.account, tokenID)})
+	resp, err := s.client.do(ctx, call{method: http.MethodDelete, url: s.client.accountURL(sc.account, collTokens, tokenID)})
 	return resp, tokensErr(err)
 }
 

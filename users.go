@@ -98,7 +98,7 @@ func (o *ListUsersOptions) validate() error {
 // List returns one page of the account's users: GET A/users, with opts'
 // filters. PerPage is at most 200 (20 when not set).
 func (s *UsersService) List(ctx context.Context, opts *ListUsersOptions) ([]*User, *Response, error) {
-	return scopedPage[*User](ctx, s.client, opts, func(sc scope) string { return s.client.accountURL(sc.account, "users") })
+	return scopedPage(ctx, s.client, opts, func(sc scope) string { return s.client.accountURL(sc.account, "users") }, pageFetcher[*User](s.client))
 }
 
 // All iterates over every user that opts selects, page after page (GET

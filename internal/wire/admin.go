@@ -112,10 +112,6 @@ type ConnectionTable struct {
 	IncrementColumns   Lax[[]IncrementColumn]   `json:"increment_columns"`
 }
 
-// Keyed reports whether the table is named, so that it is not an empty
-// (null) list item.
-func (t *ConnectionTable) Keyed() bool { return t.ID != "" || t.Name != "" }
-
 // DatabaseProperties names the database a table lives in.
 type DatabaseProperties struct {
 	Name Text `json:"name"`
@@ -185,12 +181,6 @@ type RiverGroup struct {
 	UpdateTime Time `json:"update_time"`
 }
 
-// Keyed reports whether the group is named or has an ID, so that it is
-// not an empty (null) list item.
-func (g *RiverGroup) Keyed() bool {
-	return g.CrossID != "" || g.ID != "" || g.MongoID != "" || g.Name != ""
-}
-
 // AuditEvent is an item of GET E/audit_events and the answer of
 // GET E/audit_events/{id}. additional_info comes as a JSON document
 // inside a string.
@@ -210,9 +200,6 @@ type AuditEvent struct {
 	UserName          Text            `json:"user_name"`
 	AdditionalInfo    json.RawMessage `json:"additional_info"`
 }
-
-// Keyed reports whether the event's ID is set.
-func (e *AuditEvent) Keyed() bool { return e.EventID != "" }
 
 // AuditPage is a page of GET E/audit_events: next_page and previous_page
 // (the reference), or next_token (the console's fixtures).
