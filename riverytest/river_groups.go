@@ -1,6 +1,7 @@
 package riverytest
 
 import (
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -74,9 +75,9 @@ func (s *Server) riverGroups(w http.ResponseWriter, r *http.Request, _ *token) {
 	writeJSON(w, http.StatusOK, map[string]any{"items": items, "total_items": len(groups), "page": page})
 }
 
-// deleteRiver deletes a river and its definition, and answers 200 with
-// null (no source shows the live answer; the fake answers as a deleted
-// connection does).
+// deleteRiver deletes a river with its definition, runs, variables and
+// CDC state, and answers 200 with null (no source shows the live answer;
+// the fake answers as a deleted connection does).
 func (s *Server) deleteRiver(w http.ResponseWriter, r *http.Request, t *token) {
 	id := r.PathValue("river")
 	s.mu.Lock()
@@ -87,6 +88,9 @@ func (s *Server) deleteRiver(w http.ResponseWriter, r *http.Request, t *token) {
 	}
 	delete(s.rivers, id)
 	delete(s.mg.defs, id)
+	delete(s.mg.riverVars, id)
+	delete(s.pf.cdc, id)
+	maps.DeleteFunc(s.runs, func(_ string, run *run) bool { return run.riverID == id })
 	s.order = slices.DeleteFunc(s.order, func(o string) bool { return o == id })
 	s.recordAudit(t, "delete", "rivers", rv.Type, id, rv.Name)
 	writeJSON(w, http.StatusOK, nil)
