@@ -3,6 +3,7 @@ package riverytest_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -159,5 +160,19 @@ func TestActivitiesViewCountsAsAStatusCall(t *testing.T) {
 	}
 	if runs := srv.Runs(river); len(runs) != 1 || runs[0].Polls != 3 {
 		t.Errorf("runs = %+v, want one run with 3 status calls", runs)
+	}
+}
+
+// WithTimeScale shrinks a Fault's Delay on the storage's presigned URLs
+// too, as on every API route: a day at factor 4,320,000 is 20 ms.
+func TestStorageFaultDelayScaled(t *testing.T) {
+	t.Parallel()
+	srv := riverytest.NewServer(riverytest.WithTimeScale(24 * 3600 * 50))
+	t.Cleanup(srv.Close)
+	srv.Fail(riverytest.RoutePresignedFiles, 1, riverytest.Fault{Delay: 24 * time.Hour})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second) // generous: unscaled, it is a day
+	defer cancel()
+	if _, err := srv.ClientV1().Logicode.Template(ctx, io.Discard); err != nil {
+		t.Errorf("Template behind a scaled day's delay: %v", err)
 	}
 }

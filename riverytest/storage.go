@@ -54,12 +54,8 @@ func (s *Server) storage(mux *http.ServeMux, method string, h storageHandler) {
 		s.record(RoutePresignedFiles, r, nil)
 		path := r.PathValue("path")
 		if f := s.takeFault(RoutePresignedFiles); f != nil {
-			if f.Delay > 0 {
-				select {
-				case <-time.After(f.Delay):
-				case <-r.Context().Done():
-					return
-				}
+			if !s.hold(r, f) {
+				return
 			}
 			switch {
 			case f.CloseConnection:
