@@ -40,3 +40,28 @@ func TestDeletedRiverTakesItsRuns(t *testing.T) {
 		t.Errorf("Runs of the deleted river = %v", runs)
 	}
 }
+
+// A pull request's cancel takes pull requests only: the operation of a CDC
+// switch or a dataframe's clear is not one, and its cancel answers 404.
+func TestCancelPullTakesOnlyPullRequests(t *testing.T) {
+	t.Parallel()
+	s := newServer(t, riverytest.WithDataframe(riverytest.Dataframe{Name: "orders"}))
+	c := s.ClientV1(rivery.WithoutRetries())
+	ctx := context.Background()
+	cdcOp, _, err := c.CDC.Enable(ctx, riverID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clearOp, _, err := c.Dataframes.Clear(ctx, "orders")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range []*rivery.Operation{cdcOp, clearOp} {
+		if status, body := send(t, s, http.MethodPost, envPath(s)+"/pull_requests/"+op.ID+"/cancel_run", "{}"); status != http.StatusNotFound {
+			t.Errorf("cancel of %s operation %s as a pull request: %d %s", op.Type, op.ID, status, body)
+		}
+	}
+	if op, err := c.Rivers.WaitForOperation(ctx, cdcOp, nil); err != nil || op.Status != rivery.OperationDone || !s.CDCState(riverID).Enabled {
+		t.Errorf("the CDC switch after the refused cancel = %+v, %v", op, err)
+	}
+}

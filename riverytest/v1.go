@@ -323,14 +323,19 @@ func (s *Server) v1Activate(activate bool) handler {
 			w.WriteHeader(http.StatusNoContent)
 			return
 		}
-		s.seq++
-		op := &operation{id: fmt.Sprintf("%024x", 0xc000+s.seq), riverID: id, activate: activate, errMessage: rv.OperationError}
-		s.ops[op.id] = op
-		writeJSON(w, http.StatusAccepted, op.json("W", nil))
+		kind := "disable_river"
+		if activate {
+			kind = "activate_river"
+		}
+		s.startOp(w, kind, map[string]any{"results": map[string]any{}}, rv.OperationError, func() {
+			if rv, ok := s.rivers[id]; ok {
+				rv.Disabled = !activate
+			}
+		})
 	}
 }
 
-// v1Operation reports an operation: W, then R, then D (applying it) or E.
+// v1Operation reports an operation: R, then D (applying it) or E.
 func (s *Server) v1Operation(w http.ResponseWriter, r *http.Request, _ *token) {
 	id := r.PathValue("op")
 	s.mu.Lock()
@@ -341,30 +346,16 @@ func (s *Server) v1Operation(w http.ResponseWriter, r *http.Request, _ *token) {
 		return
 	}
 	op.polls++
-	status, msg := "R", any(nil)
-	if op.kind != "" {
-		status, msg := op.settle()
-		if status == "D" && op.apply != nil {
-			op.apply()
-			op.apply = nil
-		}
-		writeJSON(w, http.StatusOK, op.json(status, msg))
-		return
-	}
-	if op.polls >= 2 {
-		status = "D"
-		if op.errMessage != "" {
-			status, msg = "E", op.errMessage
-		} else if rv, ok := s.rivers[op.riverID]; ok {
-			rv.Disabled = !op.activate
-		}
+	status, msg := op.settle()
+	if status == "D" && op.apply != nil {
+		op.apply()
+		op.apply = nil
 	}
 	writeJSON(w, http.StatusOK, op.json(status, msg))
 }
 
-// settle is the status and message of an operation of a kind seen by its
-// latest poll: R on the first, then D, or E with its message (or as
-// canceled).
+// settle is the status and message of an operation seen by its latest
+// poll: R on the first, then D, or E with its message (or as canceled).
 func (op *operation) settle() (string, any) {
 	switch {
 	case op.canceled:
@@ -377,23 +368,15 @@ func (op *operation) settle() (string, any) {
 	return "D", ""
 }
 
-// json is the operation in the reference's shape.
+// json is the operation in the reference's shape: its result once it is
+// D.
 func (op *operation) json(status string, msg any) map[string]any {
-	kind, result := "disable_river", any(nil)
-	if op.activate {
-		kind = "activate_river"
-	}
+	var result any
 	if status == "D" {
-		result = map[string]any{"results": map[string]any{}}
-	}
-	if op.kind != "" {
-		kind, result = op.kind, nil
-		if status == "D" {
-			result = op.result
-		}
+		result = op.result
 	}
 	return map[string]any{
-		"operation_id": op.id, "operation_type": kind, "status": status, "error_message": msg, "result": result,
+		"operation_id": op.id, "operation_type": op.kind, "status": status, "error_message": msg, "result": result,
 		"last_update_date": time.Now().UTC().Format("2006-01-02T15:04:05.000000"),
 	}
 }
