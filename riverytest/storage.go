@@ -14,13 +14,15 @@ import (
 )
 
 // The fake's storage: presigned URLs on the server itself (under
-// /presigned/files/), as S3 serves Logicode files and dataframe exports.
+// /presigned/files/), as S3 serves Logicode files, dataframe exports and
+// logic steps' logs.
 // A presigned request carries no Rivery token: one that does is refused,
 // as S3 refuses two authentication mechanisms; so is a wrong signature,
 // with S3's error, which echoes the signature it got.
 
 // RoutePresignedFiles is a GET or PUT to a presigned URL of the fake's
-// storage (a Logicode file, a dataframe export, the Logicode template).
+// storage (a Logicode file, a dataframe export, the Logicode template); a
+// step's log is RoutePresignedLogs.
 const RoutePresignedFiles Route = "presigned_files"
 
 const storagePrefix = "/presigned/files/"
@@ -51,9 +53,13 @@ type storageHandler func(w http.ResponseWriter, r *http.Request, path string)
 // body is not kept: it may be large), fault injection and S3's checks.
 func (s *Server) storage(mux *http.ServeMux, method string, h storageHandler) {
 	mux.HandleFunc(method+" "+storagePrefix+"{path...}", func(w http.ResponseWriter, r *http.Request) {
-		s.record(RoutePresignedFiles, r, nil)
 		path := r.PathValue("path")
-		if f := s.takeFault(RoutePresignedFiles); f != nil {
+		route := RoutePresignedFiles
+		if strings.HasPrefix(path, stepLogPrefix) {
+			route = RoutePresignedLogs
+		}
+		s.record(route, r, nil)
+		if f := s.takeFault(route); f != nil {
 			if !s.hold(r, f) {
 				return
 			}
