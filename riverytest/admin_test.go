@@ -2,8 +2,11 @@ package riverytest_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/rivery-go/rivery"
@@ -63,5 +66,49 @@ func TestCancelPullTakesOnlyPullRequests(t *testing.T) {
 	}
 	if op, err := c.Rivers.WaitForOperation(ctx, cdcOp, nil); err != nil || op.Status != rivery.OperationDone || !s.CDCState(riverID).Enabled {
 		t.Errorf("the CDC switch after the refused cancel = %+v, %v", op, err)
+	}
+}
+
+// A connection's tables page by cursor both ways: previous_page names the
+// page before, not the first.
+func TestConnectionTablesPreviousPage(t *testing.T) {
+	t.Parallel()
+	tables := make([]riverytest.Table, 5)
+	for i := range tables {
+		tables[i] = riverytest.Table{Name: fmt.Sprintf("t%d", i)}
+	}
+	s := newServer(t, riverytest.WithConnection(riverytest.Connection{ID: "66a1b2c3d4e5f60718293a4c", Tables: tables}))
+	type page struct {
+		Items []struct {
+			ID string `json:"id"`
+		} `json:"items"`
+		Next     string `json:"next_page"`
+		Previous string `json:"previous_page"`
+	}
+	get := func(path string) page {
+		t.Helper()
+		status, body := raw(t, s, s.AdminToken(), path)
+		var p page
+		if status != http.StatusOK || json.Unmarshal([]byte(body), &p) != nil {
+			t.Fatalf("GET %s: %d %s", path, status, body)
+		}
+		return p
+	}
+	names := func(p page) string {
+		var out []string
+		for _, it := range p.Items {
+			out = append(out, it.ID)
+		}
+		return strings.Join(out, ",")
+	}
+	p := get(envPath(s) + "/connections/66a1b2c3d4e5f60718293a4c/tables?items_per_page=2")
+	for _, want := range []string{"t2,t3", "t4"} {
+		p = get(strings.TrimPrefix(p.Next, s.URL))
+		if got := names(p); got != want {
+			t.Fatalf("next page = %s, want %s", got, want)
+		}
+	}
+	if got := names(get(strings.TrimPrefix(p.Previous, s.URL))); got != "t2,t3" {
+		t.Errorf("previous page of the last = %s, want t2,t3", got)
 	}
 }

@@ -5,71 +5,9 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
-	"net/url"
 	"sort"
-	"strconv"
 	"time"
 )
-
-// writePage answers one page of items as a v1 envelope whose next_page and
-// previous_page are absolute URLs; extra holds more top-level keys and
-// their values, in pairs (as the versions list's statistics).
-func writePage[T any](w http.ResponseWriter, r *http.Request, items []T, extra ...any) {
-	writePageUpTo(w, r, 500, items, extra...)
-}
-
-// writePageUpTo is writePage for a list whose pages hold at most most
-// items (teams and users: 200).
-func writePageUpTo[T any](w http.ResponseWriter, r *http.Request, most int, items []T, extra ...any) {
-	q := r.URL.Query()
-	page, per := 1, 20
-	var bad []fieldError
-	if v := q.Get("page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			bad = append(bad, fieldError{"greater_than_equal", []string{"query", "page"}, "Input should be a whole number of at least 1", v})
-		}
-		page = n
-	}
-	if v := q.Get("items_per_page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > most {
-			bad = append(bad, fieldError{"less_than_equal", []string{"query", "items_per_page"}, "Input should be a whole number from 1 to " + strconv.Itoa(most), v})
-		}
-		per = n
-	}
-	if len(bad) > 0 {
-		writeValidation(w, bad...)
-		return
-	}
-	start := len(items) // a page past the end, however large its number, is empty
-	if page-1 < len(items)/per+1 {
-		start = min((page-1)*per, len(items))
-	}
-	end := min(start+per, len(items))
-	link := func(p int) any {
-		q.Set("page", strconv.Itoa(p))
-		return (&url.URL{Scheme: "http", Host: r.Host, Path: r.URL.Path, RawQuery: q.Encode()}).String()
-	}
-	env := map[string]any{
-		"items":             items[start:end],
-		"page":              page,
-		"current_page_size": end - start,
-		"total_items":       len(items),
-		"next_page":         nil,
-		"previous_page":     nil,
-	}
-	if end < len(items) {
-		env["next_page"] = link(page + 1)
-	}
-	if page > 1 {
-		env["previous_page"] = link(page - 1)
-	}
-	for i := 0; i+1 < len(extra); i += 2 {
-		env[extra[i].(string)] = extra[i+1]
-	}
-	writeJSON(w, http.StatusOK, env)
-}
 
 func (s *Server) v1Rivers(w http.ResponseWriter, r *http.Request, _ *token) {
 	name, group, groupName := r.URL.Query().Get("name"), r.URL.Query().Get("group_id"), r.URL.Query().Get("group_name")
