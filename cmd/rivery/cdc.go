@@ -40,38 +40,22 @@ func (c *cli) cdcGetCmd() *cobra.Command {
 		})
 }
 
-// done is what a command that changes one thing prints with --json.
-type done struct {
-	Done   string `json:"done"`
-	Target string `json:"target"`
-}
-
-// doneCmd is a command that changes one thing: it says so in a line, or
-// with --json as {"done", "target"}.
-func doneCmd(c *cli, s spec, do func(ctx context.Context, args []string) (done, error)) *cobra.Command {
-	return showCmd(c, s, func(ctx context.Context, args []string) (done, error) { return do(ctx, args) },
-		func(w io.Writer, d done) error {
-			_, err := fmt.Fprintln(w, printable(d.Done+" "+d.Target))
-			return err
-		})
-}
-
 func (c *cli) cdcSetCmd() *cobra.Command {
 	var file string
-	cmd := doneCmd(c, spec{use: "set <river>", short: "Set a river's CDC position from a file (v1 API).",
+	cmd := actionCmd(c, spec{use: "set <river>", short: "Set a river's CDC position from a file (v1 API).",
 		long:    "The file holds {\"config\": {...}} (what cdc get --json prints) or the inner object: datasource_type and the offset's fields. The API does not check them.",
 		example: "  rivery cdc get 63b724fc690def001131d242 --json > position.json\n  rivery cdc set 63b724fc690def001131d242 --file position.json"},
-		func(ctx context.Context, args []string) (done, error) {
+		func(ctx context.Context, args []string) (string, error) {
 			data, err := os.ReadFile(file) //nolint:gosec // the user names the file
 			if err != nil {
-				return done{}, err
+				return "", err
 			}
 			cfg, err := rivery.ParseCDCConfig(data)
 			if err != nil {
-				return done{}, err
+				return "", err
 			}
 			_, err = c.client.CDC.SetConfig(ctx, args[0], cfg)
-			return done{"set the CDC position of river", args[0]}, err
+			return "set the CDC position of river " + args[0], err
 		})
 	cmd.Flags().StringVar(&file, "file", "", "the position, as JSON")
 	_ = cmd.MarkFlagRequired("file")
@@ -79,11 +63,14 @@ func (c *cli) cdcSetCmd() *cobra.Command {
 }
 
 func (c *cli) cdcDeleteCmd() *cobra.Command {
-	return doneCmd(c, spec{use: "delete <river>", short: "Delete a river's CDC position: its next run reads from the log's end (v1 API)."},
-		func(ctx context.Context, args []string) (done, error) {
-			_, err := c.client.CDC.DeleteConfig(ctx, args[0])
-			return done{"deleted the CDC position of river", args[0]}, err
-		})
+	return changeCmd(c, spec{
+		use:     "delete <river>",
+		short:   "Delete a river's CDC position: its next run reads from the log's end; asks first on a terminal, needs --yes otherwise (v1 API).",
+		confirm: func(args []string) string { return "delete the CDC position of river " + args[0] },
+	}, func(ctx context.Context, args []string) (deleted, error) {
+		_, err := c.client.CDC.DeleteConfig(ctx, args[0])
+		return deleted{Deleted: "cdc_position", ID: args[0]}, err
+	}, func(d deleted) string { return "deleted the CDC position of river " + d.ID })
 }
 
 // waitFlags are --no-wait and --poll-interval of a command that starts an

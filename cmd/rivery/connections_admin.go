@@ -85,7 +85,7 @@ func (c *cli) connectionsUpdateCmd() *cobra.Command {
 
 // deleted is what a delete command prints with --json.
 type deleted struct {
-	Deleted   string         `json:"deleted"` // what: "connection", "river", "environment"
+	Deleted   string         `json:"deleted"` // what: "connection", "river", "environment", "dataframe", "cdc_position"
 	ID        string         `json:"id"`
 	Operation *operationJSON `json:"operation,omitempty"`
 }
