@@ -72,7 +72,13 @@ type logicodeFileJSON struct {
 func (c *cli) logicodeGetCmd() *cobra.Command {
 	var onlyURL bool
 	cmd := showCmd(c, spec{use: "get <file-id>", short: "Print a Logicode file's content; --json prints it with the file's ID and name (v1 API).",
-		long: "The content is streamed from a presigned URL without the token; --url prints that short-lived URL instead."},
+		long: "The content is streamed from a presigned URL without the token; --url prints that short-lived URL instead.",
+		check: func([]string) error {
+			if onlyURL && c.out.format == formatJSON {
+				return usagef("--url prints the URL alone, not a JSON document: drop --json")
+			}
+			return nil
+		}},
 		func(ctx context.Context, args []string) (logicodeFileJSON, error) {
 			f, _, err := c.client.Logicode.Get(ctx, args[0])
 			switch {

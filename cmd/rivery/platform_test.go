@@ -150,6 +150,10 @@ func TestLogicodeCommands(t *testing.T) {
 	if code, out, _ := invoke("logicode", "get", up.ID, "--url"); code != exitOK || !strings.Contains(out, "X-Amz-Signature=") {
 		t.Errorf("logicode get --url: %d %s", code, out)
 	}
+	// --url prints one line, not a JSON document: with --json it is a usage error.
+	if code, out, errOut := invoke("logicode", "get", up.ID, "--url", "--json"); code != exitError || out != "" || !strings.Contains(errOut, "--url") {
+		t.Errorf("logicode get --url --json: %d %q %s", code, out, errOut)
+	}
 	if code, out, _ := invoke("logicode", "upload", file, "--name", "v2.py"); code != exitOK || !strings.HasPrefix(out, "uploaded v2.py as Logicode file ") {
 		t.Errorf("logicode upload --name: %d %s", code, out)
 	}
