@@ -8,7 +8,6 @@ import (
 	"maps"
 	"os"
 	"slices"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -73,33 +72,6 @@ func (c *cli) cdcDeleteCmd() *cobra.Command {
 	}, func(d deleted) string { return "deleted the CDC position of river " + d.ID })
 }
 
-// waitFlags are --no-wait and --poll-interval of a command that starts an
-// operation.
-type waitFlags struct {
-	noWait bool
-	wait   bool // !noWait, for spec.waitLong
-	poll   time.Duration
-}
-
-func (f *waitFlags) define(cmd *cobra.Command) {
-	f.poll = rivery.DefaultMinInterval
-	cmd.Flags().BoolVar(&f.noWait, "no-wait", false, "print the operation the API starts and do not wait for it")
-	cmd.Flags().Var(&durationValue{d: &f.poll, positive: true}, "poll-interval", "first wait between operation status calls; it doubles up to 30s")
-}
-
-func (f *waitFlags) options() *rivery.WaitOptions {
-	return &rivery.WaitOptions{MinInterval: f.poll, MaxInterval: max(f.poll, rivery.DefaultMaxInterval)}
-}
-
-// follow waits for op unless --no-wait; an operation that ends E is the
-// error of an operation that failed.
-func (c *cli) follow(ctx context.Context, f *waitFlags, op *rivery.Operation) (*rivery.Operation, error) {
-	if f.noWait || op.Status.Done() {
-		return op, nil
-	}
-	return c.client.Rivers.WaitForOperation(ctx, op, f.options())
-}
-
 func (c *cli) cdcToggleCmd(enable bool) *cobra.Command {
 	var wf waitFlags
 	verb, what := "disable", "off"
@@ -114,14 +86,7 @@ func (c *cli) cdcToggleCmd(enable bool) *cobra.Command {
 			if enable {
 				toggle = c.client.CDC.Enable
 			}
-			op, _, err := toggle(ctx, args[0])
-			if err == nil {
-				op, err = c.follow(ctx, &wf, op)
-			}
-			if op == nil {
-				return operationJSON{}, err
-			}
-			return *opJSON(op), err
+			return c.startOperation(ctx, &wf, func() (*rivery.Operation, *rivery.Response, error) { return toggle(ctx, args[0]) })
 		},
 		func(w io.Writer, op operationJSON) error {
 			line := "CDC " + verb + "d"
@@ -132,6 +97,5 @@ func (c *cli) cdcToggleCmd(enable bool) *cobra.Command {
 			return err
 		})
 	wf.define(cmd)
-	cmd.PreRun = func(*cobra.Command, []string) { wf.wait = !wf.noWait }
 	return cmd
 }

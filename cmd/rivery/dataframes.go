@@ -187,14 +187,7 @@ func (c *cli) dataframesClearCmd() *cobra.Command {
 		timeoutHelp: "give up after this long and exit 124 (default 1m; 30m when waiting)", waitLong: &wf.wait,
 		confirm: func(args []string) string { return "clear dataframe " + args[0] + " (its data is deleted)" }},
 		func(ctx context.Context, args []string) (operationJSON, error) {
-			op, _, err := c.client.Dataframes.Clear(ctx, args[0])
-			if err == nil {
-				op, err = c.follow(ctx, &wf, op)
-			}
-			if op == nil {
-				return operationJSON{}, err
-			}
-			return *opJSON(op), err
+			return c.startOperation(ctx, &wf, func() (*rivery.Operation, *rivery.Response, error) { return c.client.Dataframes.Clear(ctx, args[0]) })
 		},
 		func(op operationJSON) string {
 			line := "cleared"
@@ -204,7 +197,6 @@ func (c *cli) dataframesClearCmd() *cobra.Command {
 			return line + " (operation " + op.ID + ", " + op.Status + ")"
 		})
 	wf.define(cmd)
-	cmd.PreRun = func(*cobra.Command, []string) { wf.wait = !wf.noWait }
 	return cmd
 }
 
