@@ -17,8 +17,8 @@ import (
 
 func (c *cli) logicodeCmd() *cobra.Command {
 	return c.group("logicode", "Upload and read Logicode files, the Python of logic rivers' code steps (v1 API).",
-		c.logicodeUploadCmd(), c.logicodeGetCmd(), c.logicodeFetchCmd("template", "Print the Python template of a new Logicode step."),
-		c.logicodeFetchCmd("requirements", "Print the requirements file of Logicode steps (the packages they may import)."), c.logicodeResourcesCmd())
+		c.logicodeUploadCmd(), c.logicodeGetCmd(), c.logicodeFetchCmd("template", "Print the Python template of a new Logicode step"),
+		c.logicodeFetchCmd("requirements", "Print the requirements file of Logicode steps (the packages they may import)"), c.logicodeResourcesCmd())
 }
 
 // uploaded is what logicode upload prints with --json.
@@ -100,7 +100,7 @@ func (c *cli) logicodeGetCmd() *cobra.Command {
 }
 
 func (c *cli) logicodeFetchCmd(what, short string) *cobra.Command {
-	return showCmd(c, spec{use: what, short: short + " (v1 API)"},
+	return showCmd(c, spec{use: what, short: short + " (v1 API)."},
 		func(ctx context.Context, _ []string) (logicodeFileJSON, error) {
 			fetch := c.client.Logicode.Template
 			if what == "requirements" {
