@@ -112,3 +112,20 @@ func TestConnectionTablesPreviousPage(t *testing.T) {
 		t.Errorf("previous page of the last = %s, want t2,t3", got)
 	}
 }
+
+// Disabling a river turns its CDC log off too, as the live API does.
+func TestDisablingARiverTurnsItsCDCOff(t *testing.T) {
+	t.Parallel()
+	s := newServer(t, riverytest.WithCDC(riverytest.CDC{RiverID: riverID, Enabled: true, Config: map[string]any{"binlog_file": "mysql-bin.000042"}}))
+	c, ctx := s.ClientV1(), context.Background()
+	op, _, err := c.Rivers.Disable(ctx, riverID)
+	if err == nil {
+		op, err = c.Rivers.WaitForOperation(ctx, op, nil)
+	}
+	if err != nil || op.Status != rivery.OperationDone {
+		t.Fatalf("Disable = %+v, %v", op, err)
+	}
+	if st := s.CDCState(riverID); st.Enabled {
+		t.Errorf("CDC after the river was disabled = %+v, want off", st)
+	}
+}

@@ -245,7 +245,8 @@ func (s *Server) v1Cancel(w http.ResponseWriter, r *http.Request, _ *token) {
 	}
 }
 
-// v1Activate starts an operation that activates or disables a river; 204
+// v1Activate starts an operation that activates or disables a river (a
+// river disabled has its CDC log turned off too, as on the live API); 204
 // when it already is in that state.
 func (s *Server) v1Activate(activate bool) handler {
 	return func(w http.ResponseWriter, r *http.Request, _ *token) {
@@ -268,6 +269,9 @@ func (s *Server) v1Activate(activate bool) handler {
 		s.startOp(w, kind, map[string]any{"results": map[string]any{}}, rv.OperationError, func() {
 			if rv, ok := s.rivers[id]; ok {
 				rv.Disabled = !activate
+			}
+			if c := s.pf.cdc[id]; c != nil && !activate {
+				c.Enabled = false
 			}
 		})
 	}
