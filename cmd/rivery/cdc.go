@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"os"
 	"slices"
 
 	"github.com/spf13/cobra"
@@ -45,7 +44,7 @@ func (c *cli) cdcSetCmd() *cobra.Command {
 		long:    "The file holds {\"config\": {...}} (what cdc get --json prints) or the inner object: datasource_type and the offset's fields. The API does not check them.",
 		example: "  rivery cdc get 63b724fc690def001131d242 --json > position.json\n  rivery cdc set 63b724fc690def001131d242 --file position.json"},
 		func(ctx context.Context, args []string) (string, error) {
-			data, err := os.ReadFile(file) //nolint:gosec // the user names the file
+			data, err := c.readBody(file, 1<<20)
 			if err != nil {
 				return "", err
 			}
@@ -56,7 +55,7 @@ func (c *cli) cdcSetCmd() *cobra.Command {
 			_, err = c.client.CDC.SetConfig(ctx, args[0], cfg)
 			return "set the CDC position of river " + args[0], err
 		})
-	cmd.Flags().StringVar(&file, "file", "", "the position, as JSON")
+	cmd.Flags().StringVarP(&file, "file", "f", "", "the position, as JSON (- for stdin)")
 	_ = cmd.MarkFlagRequired("file")
 	return cmd
 }

@@ -58,6 +58,11 @@ func TestCDCCommands(t *testing.T) {
 	if code, _, _ := invoke("cdc", "set", okRiver); code != exitError {
 		t.Errorf("cdc set without --file: %d", code)
 	}
+	// -f - reads the position from stdin, as the other commands that send a file do.
+	stdin := strings.NewReader(`{"config": {"datasource_type": "mysql", "binlog_file": "mysql-bin.000043"}}`)
+	if code, out, errOut := invokeIn(stdin, "cdc", "set", okRiver, "-f", "-"); code != exitOK || out != "set the CDC position of river "+okRiver+"\n" || srv.CDCState(okRiver).Config["binlog_file"] != "mysql-bin.000043" {
+		t.Errorf("cdc set -f -: %d %s %s", code, out, errOut)
+	}
 }
 
 func TestDataframesCommands(t *testing.T) {
