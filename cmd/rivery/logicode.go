@@ -21,10 +21,11 @@ func (c *cli) logicodeCmd() *cobra.Command {
 		c.logicodeFetchCmd("requirements", "Print the requirements file of Logicode steps (the packages they may import)"), c.logicodeResourcesCmd())
 }
 
-// uploaded is what logicode upload prints with --json.
+// uploaded is what logicode upload prints with --json: the file's ID and
+// name under the keys logicode get --json uses.
 type uploaded struct {
 	ID    string `json:"file_id"`
-	Name  string `json:"file_name"`
+	Name  string `json:"filename"`
 	Bytes int64  `json:"bytes"`
 }
 

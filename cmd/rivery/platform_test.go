@@ -137,7 +137,7 @@ func TestLogicodeCommands(t *testing.T) {
 	code, out, errOut := invoke("logicode", "upload", file, "--json")
 	var up struct {
 		ID    string `json:"file_id"`
-		Name  string `json:"file_name"`
+		Name  string `json:"filename"`
 		Bytes int64  `json:"bytes"`
 	}
 	if code != exitOK || json.Unmarshal([]byte(out), &up) != nil || up.Name != "transform.py" || up.Bytes != int64(len(code0)) {
