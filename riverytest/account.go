@@ -1,6 +1,7 @@
 package riverytest
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"slices"
@@ -79,8 +80,8 @@ func (s *Server) addTeam(t Team) {
 	if t.ID == "" {
 		t.ID = fmt.Sprintf("7e%022x", s.seq)
 	}
-	t.RemoteName = cmpOr(t.RemoteName, t.Name)
-	t.Source = cmpOr(t.Source, "active_directory")
+	t.RemoteName = cmp.Or(t.RemoteName, t.Name)
+	t.Source = cmp.Or(t.Source, "active_directory")
 	t.created = time.Now().UTC()
 	s.pf.teams = append(s.pf.teams, &t)
 }
@@ -90,8 +91,8 @@ func (s *Server) addUser(u User) *User {
 	if u.ID == "" {
 		u.ID = fmt.Sprintf("75%022x", s.seq)
 	}
-	u.Status = cmpOr(u.Status, "active")
-	u.Source = cmpOr(u.Source, "rivery")
+	u.Status = cmp.Or(u.Status, "active")
+	u.Source = cmp.Or(u.Source, "rivery")
 	u.created = time.Now().UTC()
 	s.pf.users = append(s.pf.users, &u)
 	return &u
@@ -107,13 +108,6 @@ func (s *Server) Users() []User {
 		out[i] = *u
 	}
 	return out
-}
-
-func cmpOr(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }
 
 func (s *Server) accountRoutes(mux *http.ServeMux) {
@@ -287,7 +281,7 @@ func (s *Server) inviteUser(w http.ResponseWriter, r *http.Request, _ *token) {
 			return
 		}
 	}
-	u := s.addUser(User{Email: body.Email, Name: cmpOr(body.UserName, body.FirstName+" "+body.LastName), Status: "pending", Admin: true,
+	u := s.addUser(User{Email: body.Email, Name: cmp.Or(body.UserName, body.FirstName+" "+body.LastName), Status: "pending", Admin: true,
 		SuperAdmin: body.SuperAdmin, SuperAdminCreator: body.SuperAdminCreator, GlobalOperator: body.GlobalOperator})
 	writeJSON(w, http.StatusOK, map[string]any{
 		"user_email": u.Email, "first_name": body.FirstName, "last_name": body.LastName, "user_name": u.Name,

@@ -3,8 +3,8 @@ package riverytest
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,7 +23,7 @@ const (
 	RouteLogicSteps    Route = "logic_steps"    // GET E/rivers/{id}/runs/{run}/logic_steps
 	RouteStepLog       Route = "step_log"       // GET E/rivers/{id}/runs/{run}/logic_steps/{step}/logs
 	RouteRunVariables  Route = "run_variables"  // GET E/rivers/{id}/runs/{run}/variables
-	RoutePresignedLogs Route = "presigned_logs" // GET /presigned/step-logs/... (no token)
+	RoutePresignedLogs Route = "presigned_logs" // GET a code step's presigned log URL (no token)
 )
 
 // activityConfig holds the activity views' knobs.
@@ -95,7 +95,6 @@ func (s *Server) activityRoutes(mux *http.ServeMux) {
 	s.handle(mux, "GET "+envPrefix+"/rivers/{river}/runs/{run}/logic_steps", RouteLogicSteps, v1, read, s.runPart(s.logicSteps))
 	s.handle(mux, "GET "+envPrefix+"/rivers/{river}/runs/{run}/logic_steps/{step}/logs", RouteStepLog, v1, read, s.runPart(s.stepLog))
 	s.handle(mux, "GET "+envPrefix+"/rivers/{river}/runs/{run}/variables", RouteRunVariables, v1, read, s.runPart(s.runVariables))
-	mux.HandleFunc("GET /presigned/step-logs/{run}/{step}", s.presignedLog)
 }
 
 // window is a parsed start_time/end_time.
@@ -393,8 +392,9 @@ func (s *Server) logicSteps(w http.ResponseWriter, _ *http.Request, run *run, rv
 		"river_cross_id": rv.ID, "run_id": run.id, "steps": steps})
 }
 
-// stepLog answers a presigned URL on this server for a code step; SQL
-// steps have no log, as on the live API.
+// stepLog answers a presigned URL of the server's storage for a code
+// step's log (of the loop iteration asked for); SQL steps have no log, as
+// on the live API.
 func (s *Server) stepLog(w http.ResponseWriter, r *http.Request, run *run, rv *river) {
 	id := r.PathValue("step")
 	for _, step := range logicSteps {
@@ -405,55 +405,43 @@ func (s *Server) stepLog(w http.ResponseWriter, r *http.Request, run *run, rv *r
 			writeError(w, v1, http.StatusBadRequest, "Invalid step type "+step.kind)
 			return
 		}
-		q := url.Values{"X-Amz-Expires": {"300"}, "X-Amz-Signature": {signature(run.id, id)}}
+		path := stepLogPrefix + run.id + "/" + id
 		if it := r.URL.Query().Get("iteration_number"); it != "" {
-			q.Set("iteration", it)
+			n, err := strconv.Atoi(it)
+			if err != nil || n < 0 {
+				writeValidation(w, fieldError{"int_parsing", []string{"query", "iteration_number"}, "Input should be a valid integer", it})
+				return
+			}
+			path += "/" + strconv.Itoa(n)
 		}
-		writeJSON(w, http.StatusOK, map[string]string{"logs_url": s.URL + "/presigned/step-logs/" + run.id + "/" + id + "?" + q.Encode()})
+		writeJSON(w, http.StatusOK, map[string]string{"logs_url": s.presign(path, 5*time.Minute)})
 		return
 	}
 	writeError(w, v1, http.StatusNotFound, "Step "+id+" not found")
 }
 
-func signature(runID, stepID string) string {
-	return "sig" + runID[len(runID)-8:] + stepID[len(stepID)-4:]
-}
+// stepLogPrefix begins the storage path of a step's log:
+// step-logs/{run}/{step}[/{iteration}].
+const stepLogPrefix = "step-logs/"
 
-// presignedLog is the storage host: it takes no Rivery token, and refuses
-// a request that carries one, as a presigned store does.
-func (s *Server) presignedLog(w http.ResponseWriter, r *http.Request) {
-	s.record(RoutePresignedLogs, r, nil)
-	runID, stepID := r.PathValue("run"), r.PathValue("step")
-	switch {
-	case r.Header.Get("Authorization") != "":
-		w.WriteHeader(http.StatusBadRequest)
-		_, _ = fmt.Fprint(w, "<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed</Message></Error>")
-		return
-	case len(runID) < 8 || len(stepID) < 4 || r.URL.Query().Get("X-Amz-Signature") != signature(runID, stepID):
-		w.WriteHeader(http.StatusForbidden)
-		_, _ = fmt.Fprint(w, "<Error><Code>SignatureDoesNotMatch</Code></Error>")
-		return
+// stepLogContent is the log a step-log storage path names, if its run is
+// known; s.mu held.
+func (s *Server) stepLogContent(path string) ([]byte, bool) {
+	parts := strings.Split(strings.TrimPrefix(path, stepLogPrefix), "/")
+	if len(parts) < 2 || len(parts) > 3 {
+		return nil, false
 	}
-	s.mu.Lock()
-	run, ok := s.runs[runID]
-	started := time.Time{}
-	if ok {
-		started = run.started
-	}
-	s.mu.Unlock()
+	run, ok := s.runs[parts[0]]
 	if !ok {
-		w.WriteHeader(http.StatusNotFound)
-		return
+		return nil, false
 	}
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	it := r.URL.Query().Get("iteration")
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s INFO step extract started (run %s", started.UTC().Format(time.RFC3339), runID)
-	if it != "" {
-		fmt.Fprintf(&b, ", iteration %s", it)
+	fmt.Fprintf(&b, "%s INFO step extract started (run %s", run.started.UTC().Format(time.RFC3339), run.id)
+	if len(parts) == 3 {
+		fmt.Fprintf(&b, ", iteration %s", parts[2])
 	}
-	fmt.Fprintf(&b, ")\n%s INFO extracted 1000 rows\n", started.Add(time.Second).UTC().Format(time.RFC3339))
-	_, _ = w.Write([]byte(b.String()))
+	fmt.Fprintf(&b, ")\n%s INFO extracted 1000 rows\n", run.started.Add(time.Second).UTC().Format(time.RFC3339))
+	return []byte(b.String()), true
 }
 
 func (s *Server) runVariables(w http.ResponseWriter, _ *http.Request, run *run, rv *river) {

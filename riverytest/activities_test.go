@@ -109,3 +109,30 @@ func TestSubRiverOutcomeDefaultsToTheMasters(t *testing.T) {
 		t.Errorf("SubRiverRuns with a recorded run = %v, %v", subs, err)
 	}
 }
+
+// Fail reaches the presigned log host too: a fault on RoutePresignedLogs
+// replaces the log's answer, once.
+func TestPresignedLogsFault(t *testing.T) {
+	t.Parallel()
+	const logic = "63b724fc690def001131d2ab"
+	s := newServer(t, riverytest.WithRiver(riverytest.River{ID: logic, Type: "logic", Polls: -1}))
+	c, ctx := s.ClientV1(rivery.WithoutRetries()), context.Background()
+	run, err := c.Rivers.RunAndWait(ctx, logic, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps, _, err := c.Rivers.LogicSteps(ctx, logic, run.ID)
+	if err != nil || len(steps) == 0 {
+		t.Fatalf("LogicSteps = %+v, %v", steps, err)
+	}
+	s.Fail(riverytest.RoutePresignedLogs, 1, riverytest.Fault{Status: http.StatusServiceUnavailable})
+	if _, err := c.Rivers.StepLogContent(ctx, logic, run.ID, steps[0].ID, nil); err == nil {
+		t.Error("StepLogContent behind a 503 fault succeeded")
+	}
+	if b, err := c.Rivers.StepLogContent(ctx, logic, run.ID, steps[0].ID, nil); err != nil || !strings.Contains(string(b), run.ID) {
+		t.Errorf("StepLogContent after the fault = %q, %v", b, err)
+	}
+	if n := len(s.RequestsTo(riverytest.RoutePresignedLogs)); n != 2 {
+		t.Errorf("%d presigned log requests recorded, want 2", n)
+	}
+}

@@ -3,9 +3,7 @@ package riverytest
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
-	"strconv"
 	"time"
 )
 
@@ -134,25 +132,11 @@ func (s *Server) listAuditEvents(w http.ResponseWriter, r *http.Request, _ *toke
 		}
 	}
 	s.mu.Unlock()
-	start, _ := strconv.Atoi(q.Get("cursor"))
-	start = min(max(start, 0), len(items))
+	start, _ := cursorStart(r, "cursor", "cursor")
+	start = min(start, len(items))
 	end := min(start+AuditEventsPageSize, len(items))
-	link := func(at int) any {
-		lq := url.Values{}
-		for k, vs := range q {
-			lq[k] = vs
-		}
-		lq.Set("cursor", strconv.Itoa(at))
-		return (&url.URL{Scheme: "http", Host: r.Host, Path: r.URL.Path, RawQuery: lq.Encode()}).String()
-	}
-	env := map[string]any{"items": append([]map[string]any{}, items[start:end]...), "next_page": nil, "previous_page": nil}
-	if end < len(items) {
-		env["next_page"] = link(end)
-	}
-	if start > 0 {
-		env["previous_page"] = link(max(start-AuditEventsPageSize, 0))
-	}
-	writeJSON(w, http.StatusOK, env)
+	next, prev := cursorLinks(r, start, end, len(items), AuditEventsPageSize, "cursor", "cursor")
+	writeJSON(w, http.StatusOK, map[string]any{"items": append([]map[string]any{}, items[start:end]...), "next_page": next, "previous_page": prev})
 }
 
 func (s *Server) getAuditEvent(w http.ResponseWriter, r *http.Request, _ *token) {

@@ -1,7 +1,6 @@
 package riverytest
 
 import (
-	"fmt"
 	"maps"
 	"net/http"
 	"time"
@@ -158,15 +157,6 @@ func (s *Server) toggleCDC(enable bool) handler {
 				"states": map[string]any{"VALIDATE_LOG": map[string]any{"state": "DONE", "timestamp": float64(time.Now().UnixMilli()) + 0.25}},
 			}}}
 		}
-		s.startOp(w, kind, c.RiverID, func() { c.Enabled = enable }, result)
+		s.startOp(w, kind, result, "", func() { c.Enabled = enable })
 	}
-}
-
-// startOp starts an operation of kind that applies apply when it ends D
-// with result, and answers it 202; s.mu held.
-func (s *Server) startOp(w http.ResponseWriter, kind, riverID string, apply func(), result any) {
-	s.seq++
-	op := &operation{id: fmt.Sprintf("%024x", 0xd000+s.seq), riverID: riverID, kind: kind, apply: apply, result: result}
-	s.ops[op.id] = op
-	writeJSON(w, http.StatusAccepted, op.json("W", nil))
 }

@@ -2,7 +2,6 @@ package riverytest
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 )
 
@@ -31,14 +30,10 @@ func (s *Server) connectionTables(w http.ResponseWriter, r *http.Request, _ *tok
 		}
 		per = n
 	}
-	start := 0
-	if v := q.Get("next_page_id"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			writeError(w, v1, http.StatusBadRequest, "Invalid next_page_id")
-			return
-		}
-		start = n
+	start, ok := cursorStart(r, "next_page_id", "previous_page_id")
+	if !ok {
+		writeError(w, v1, http.StatusBadRequest, "Invalid next_page_id")
+		return
 	}
 	s.mu.Lock()
 	c, ok := s.mg.conns[id]
@@ -56,28 +51,12 @@ func (s *Server) connectionTables(w http.ResponseWriter, r *http.Request, _ *tok
 	s.mu.Unlock()
 	start = min(start, len(items))
 	end := min(start+per, len(items))
-	link := func(key string, at int) any {
-		lq := url.Values{}
-		for k, vs := range q {
-			if k != "next_page_id" && k != "previous_page_id" {
-				lq[k] = vs
-			}
-		}
-		lq.Set(key, strconv.Itoa(at))
-		return (&url.URL{Scheme: "http", Host: r.Host, Path: r.URL.Path, RawQuery: lq.Encode()}).String()
-	}
+	next, prev := cursorLinks(r, start, end, len(items), per, "next_page_id", "previous_page_id")
 	page := append([]map[string]any{}, items[start:end]...)
-	env := map[string]any{
+	writeJSON(w, http.StatusOK, map[string]any{
 		"items": page, "current_page_size": len(page), "connection_id": id,
-		"account_id": s.AccountID, "environment_id": r.PathValue("env"), "next_page": nil, "previous_page": nil,
-	}
-	if end < len(items) {
-		env["next_page"] = link("next_page_id", end)
-	}
-	if start > 0 {
-		env["previous_page"] = link("previous_page_id", max(start-per, 0))
-	}
-	writeJSON(w, http.StatusOK, env)
+		"account_id": s.AccountID, "environment_id": r.PathValue("env"), "next_page": next, "previous_page": prev,
+	})
 }
 
 // tableJSON is a table in the tables list's shape.

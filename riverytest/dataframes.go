@@ -246,7 +246,7 @@ func (s *Server) deleteDataframe(w http.ResponseWriter, df *dataframe) {
 
 // clearDataframe starts an operation that empties the dataframe.
 func (s *Server) clearDataframe(w http.ResponseWriter, df *dataframe) {
-	s.startOp(w, "dataframe", "", func() { df.Files = nil }, "true")
+	s.startOp(w, "dataframe", "true", "", func() { df.Files = nil })
 }
 
 // downloadDataframe starts an operation whose result lists a presigned
@@ -256,7 +256,7 @@ func (s *Server) downloadDataframe(w http.ResponseWriter, df *dataframe) {
 	for i := range df.Files {
 		urls[i] = s.presign("dataframes/"+df.Name+"/part-"+strconv.Itoa(i)+".parquet", 15*time.Minute)
 	}
-	s.startOp(w, "dataframe", "", nil, urls)
+	s.startOp(w, "dataframe", urls, "", nil)
 }
 
 // dataframeFile returns the file a storage path names, if any; s.mu held.

@@ -237,6 +237,5 @@ func (s *Server) deleteEnvironment(w http.ResponseWriter, r *http.Request, _ *to
 		return
 	}
 	e.Deleted = true
-	op := s.newOperation("delete_environment", nil, "")
-	writeJSON(w, http.StatusAccepted, op.json("W", nil))
+	s.startOp(w, "delete_environment", nil, "", nil)
 }

@@ -87,3 +87,17 @@ func (s *Server) takeFault(route Route) *Fault {
 	}
 	return &f.Fault
 }
+
+// hold keeps r waiting for f's Delay, scaled; it reports false when the
+// client gave up first.
+func (s *Server) hold(r *http.Request, f *Fault) bool {
+	if f.Delay <= 0 {
+		return true
+	}
+	select {
+	case <-time.After(s.scaled(f.Delay)):
+		return true
+	case <-r.Context().Done():
+		return false
+	}
+}

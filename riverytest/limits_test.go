@@ -2,10 +2,13 @@ package riverytest_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -159,5 +162,55 @@ func TestActivitiesViewCountsAsAStatusCall(t *testing.T) {
 	}
 	if runs := srv.Runs(river); len(runs) != 1 || runs[0].Polls != 3 {
 		t.Errorf("runs = %+v, want one run with 3 status calls", runs)
+	}
+}
+
+// WithTimeScale shrinks a Fault's Delay on the storage's presigned URLs
+// too, as on every API route: a day at factor 4,320,000 is 20 ms.
+func TestStorageFaultDelayScaled(t *testing.T) {
+	t.Parallel()
+	srv := riverytest.NewServer(riverytest.WithTimeScale(24 * 3600 * 50))
+	t.Cleanup(srv.Close)
+	srv.Fail(riverytest.RoutePresignedFiles, 1, riverytest.Fault{Delay: 24 * time.Hour})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second) // generous: unscaled, it is a day
+	defer cancel()
+	if _, err := srv.ClientV1().Logicode.Template(ctx, io.Discard); err != nil {
+		t.Errorf("Template behind a scaled day's delay: %v", err)
+	}
+}
+
+// A Fault on the storage honors what it does on the API routes: Apply
+// stores the upload before the fault's answer replaces the storage's, and
+// RetryAfter and Header go with the fault's status.
+func TestStorageFaultAppliesAndSendsHeaders(t *testing.T) {
+	t.Parallel()
+	srv := riverytest.NewServer()
+	t.Cleanup(srv.Close)
+	status, body := send(t, srv, http.MethodPost, envPath(srv)+"/logicode_file", `{"file_name": "step.py"}`)
+	var slot struct {
+		ID  string `json:"file_id"`
+		URL string `json:"url"`
+	}
+	if status != http.StatusOK || json.Unmarshal([]byte(body), &slot) != nil {
+		t.Fatalf("upload slot: %d %s", status, body)
+	}
+	srv.Fail(riverytest.RoutePresignedFiles, 1, riverytest.Fault{Status: http.StatusServiceUnavailable, Apply: true, RetryAfter: "7",
+		Header: http.Header{"X-Amz-Request-Id": {"fake-request"}}})
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodPut, slot.URL, strings.NewReader("print(1)\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Transport: &http.Transport{}}
+	defer client.CloseIdleConnections()
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") != "7" || resp.Header.Get("X-Amz-Request-Id") != "fake-request" {
+		t.Errorf("faulted upload: %d %v", resp.StatusCode, resp.Header)
+	}
+	if f, ok := srv.LogicodeFileState(slot.ID); !ok || !f.Uploaded || string(f.Content) != "print(1)\n" {
+		t.Errorf("with Apply the upload is stored: %+v", f)
 	}
 }

@@ -153,8 +153,8 @@ func (s *Server) logicodeResources(w http.ResponseWriter, _ *http.Request, _ *to
 	}})
 }
 
-// storageGet serves a Logicode file, the template and requirements, and
-// dataframe exports.
+// storageGet serves a Logicode file, the template and requirements,
+// dataframe exports and steps' logs.
 func (s *Server) storageGet(w http.ResponseWriter, _ *http.Request, path string) {
 	switch path {
 	case "logicode/template.py":
@@ -167,11 +167,14 @@ func (s *Server) storageGet(w http.ResponseWriter, _ *http.Request, path string)
 	s.mu.Lock()
 	var content []byte
 	var size int64
-	found := false
+	found, contentType := false, "application/octet-stream"
 	if id, ok := strings.CutPrefix(path, "logicode/"); ok {
 		if f, ok := s.pf.files[id]; ok && f.Uploaded && f.Size <= MaxKeptUpload {
 			content, found = f.Content, true
 		}
+	} else if strings.HasPrefix(path, stepLogPrefix) {
+		content, found = s.stepLogContent(path)
+		contentType = "text/plain; charset=utf-8"
 	} else if f, ok := s.dataframeFile(path); ok {
 		content, size, found = f.Content, f.Size, true
 	}
@@ -184,7 +187,7 @@ func (s *Server) storageGet(w http.ResponseWriter, _ *http.Request, path string)
 	if content == nil && size == 0 {
 		content = []byte{}
 	}
-	serveContent(w, content, size, "application/octet-stream")
+	serveContent(w, content, size, contentType)
 }
 
 // storagePut takes a Logicode file's content, streamed: it counts and

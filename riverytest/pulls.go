@@ -60,7 +60,8 @@ func (s *Server) startPull(w http.ResponseWriter, r *http.Request, _ *token) {
 		writeError(w, v1, http.StatusNotFound, "Connection "+body.Inputs.ConnectionID+" not found")
 		return
 	}
-	op := s.newOperation(body.Task, pullResult(c, &body), c.PullError)
+	op := s.newOperation(body.Task, pullResult(c, &body), c.PullError, nil)
+	op.pull = true
 	writeJSON(w, http.StatusOK, op.json("W", nil))
 }
 
@@ -112,7 +113,7 @@ func (s *Server) cancelPull(w http.ResponseWriter, r *http.Request, _ *token) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	op, ok := s.ops[id]
-	if !ok || op.kind == "" || op.kind == "delete_environment" {
+	if !ok || !op.pull {
 		writeError(w, v1, http.StatusNotFound, "Pull request "+id+" not found")
 		return
 	}

@@ -1,9 +1,9 @@
 package riverytest
 
 import (
+	"maps"
 	"net/http"
 	"slices"
-	"strconv"
 	"time"
 )
 
@@ -35,20 +35,9 @@ var groupsCreated = time.Date(2026, 1, 5, 9, 30, 0, 0, time.UTC)
 // {items, total_items} and the page number, without next_page (page by
 // number until the items reach total_items).
 func (s *Server) riverGroups(w http.ResponseWriter, r *http.Request, _ *token) {
-	page, per := 1, 20
-	for _, p := range []struct {
-		key string
-		n   *int
-		max int
-	}{{"page", &page, 1 << 20}, {"items_per_page", &per, 500}} {
-		if v := r.URL.Query().Get(p.key); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 || n > p.max {
-				writeValidation(w, fieldError{"greater_than_equal", []string{"query", p.key}, "Input should be a valid whole number in range", v})
-				return
-			}
-			*p.n = n
-		}
+	page, per, ok := pageQuery(w, r, 500)
+	if !ok {
+		return
 	}
 	s.mu.Lock()
 	groups := slices.Clone(s.mg.groups)
@@ -60,8 +49,8 @@ func (s *Server) riverGroups(w http.ResponseWriter, r *http.Request, _ *token) {
 	}
 	s.mu.Unlock()
 	items := []map[string]any{}
-	for i := (page - 1) * per; i < min(page*per, len(groups)); i++ {
-		g := groups[i]
+	start, end := pageBounds(page, per, len(groups))
+	for _, g := range groups[start:end] {
 		color := g.Color
 		if color == "" {
 			color = "#ffd300"
@@ -74,9 +63,9 @@ func (s *Server) riverGroups(w http.ResponseWriter, r *http.Request, _ *token) {
 	writeJSON(w, http.StatusOK, map[string]any{"items": items, "total_items": len(groups), "page": page})
 }
 
-// deleteRiver deletes a river and its definition, and answers 200 with
-// null (no source shows the live answer; the fake answers as a deleted
-// connection does).
+// deleteRiver deletes a river with its definition, runs, variables and
+// CDC state, and answers 200 with null (no source shows the live answer;
+// the fake answers as a deleted connection does).
 func (s *Server) deleteRiver(w http.ResponseWriter, r *http.Request, t *token) {
 	id := r.PathValue("river")
 	s.mu.Lock()
@@ -87,6 +76,9 @@ func (s *Server) deleteRiver(w http.ResponseWriter, r *http.Request, t *token) {
 	}
 	delete(s.rivers, id)
 	delete(s.mg.defs, id)
+	delete(s.mg.riverVars, id)
+	delete(s.pf.cdc, id)
+	maps.DeleteFunc(s.runs, func(_ string, run *run) bool { return run.riverID == id })
 	s.order = slices.DeleteFunc(s.order, func(o string) bool { return o == id })
 	s.recordAudit(t, "delete", "rivers", rv.Type, id, rv.Name)
 	writeJSON(w, http.StatusOK, nil)

@@ -106,12 +106,8 @@ func (s *Server) handle(mux *http.ServeMux, pattern string, route Route, fam fam
 			serve(w)
 			return
 		}
-		if f.Delay > 0 {
-			select {
-			case <-time.After(s.scaled(f.Delay)):
-			case <-r.Context().Done():
-				return
-			}
+		if !s.hold(r, f) {
+			return
 		}
 		if f.Truncate {
 			rec := httptest.NewRecorder()

@@ -2,6 +2,7 @@ package riverytest
 
 import (
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/rivery-go/rivery"
@@ -137,28 +138,39 @@ func consoleStatus(status string) string {
 	return status // the console has no letter for it
 }
 
+// operation is an asynchronous operation of the v1 API (a river's
+// activation, a CDC switch, a pull request, a dataframe's clear or
+// download, an environment's deletion), polled through E/operations/{id}:
+// R on its first poll, then D with result (doing apply first), or E with
+// errMessage.
 type operation struct {
-	id, riverID string
-	activate    bool
-	polls       int
-	errMessage  string
-	// kind is the operation_type of an operation that is not a river's
-	// activation (a pull request's task, "delete_environment"); result is
-	// what its D carries; canceled ends it E; apply, when set, is what it
-	// does when it ends D (s.mu held).
-	kind     string
-	result   any
-	canceled bool
-	apply    func()
+	id         string
+	kind       string // its operation_type
+	polls      int
+	result     any
+	errMessage string
+	// apply, when set, is what it does when it ends D (s.mu held).
+	apply func()
+	// pull marks a pull request, which POST E/pull_requests/{id}/cancel_run
+	// may cancel: canceled ends it E.
+	pull, canceled bool
 }
 
-// newOperation starts an operation of kind that ends D with result, or E
-// with errMessage when it is set; the caller holds s.mu.
-func (s *Server) newOperation(kind string, result any, errMessage string) *operation {
+// newOperation starts an operation of kind that ends D with result (doing
+// apply, if set), or E with errMessage when it is set; the caller holds
+// s.mu.
+func (s *Server) newOperation(kind string, result any, errMessage string, apply func()) *operation {
 	s.seq++
-	op := &operation{id: fmt.Sprintf("%024x", 0xd000+s.seq), kind: kind, result: result, errMessage: errMessage}
+	op := &operation{id: fmt.Sprintf("%024x", 0xd000+s.seq), kind: kind, result: result, errMessage: errMessage, apply: apply}
 	s.ops[op.id] = op
 	return op
+}
+
+// startOp starts an operation (see newOperation) and answers it 202 as it
+// starts; the caller holds s.mu.
+func (s *Server) startOp(w http.ResponseWriter, kind string, result any, errMessage string, apply func()) {
+	op := s.newOperation(kind, result, errMessage, apply)
+	writeJSON(w, http.StatusAccepted, op.json("W", nil))
 }
 
 // startRun creates a run of rv; the caller holds s.mu.

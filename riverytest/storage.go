@@ -14,13 +14,15 @@ import (
 )
 
 // The fake's storage: presigned URLs on the server itself (under
-// /presigned/files/), as S3 serves Logicode files and dataframe exports.
+// /presigned/files/), as S3 serves Logicode files, dataframe exports and
+// logic steps' logs.
 // A presigned request carries no Rivery token: one that does is refused,
 // as S3 refuses two authentication mechanisms; so is a wrong signature,
 // with S3's error, which echoes the signature it got.
 
 // RoutePresignedFiles is a GET or PUT to a presigned URL of the fake's
-// storage (a Logicode file, a dataframe export, the Logicode template).
+// storage (a Logicode file, a dataframe export, the Logicode template); a
+// step's log is RoutePresignedLogs.
 const RoutePresignedFiles Route = "presigned_files"
 
 const storagePrefix = "/presigned/files/"
@@ -48,50 +50,85 @@ func storageSignature(path string) string {
 type storageHandler func(w http.ResponseWriter, r *http.Request, path string)
 
 // storage registers h for method on the storage, behind recording (the
-// body is not kept: it may be large), fault injection and S3's checks.
+// body is not kept: it may be large), fault injection and S3's checks. A
+// Fault does what it does on the API routes, with S3's XML error body; a
+// Truncate cuts the answer as it streams.
 func (s *Server) storage(mux *http.ServeMux, method string, h storageHandler) {
 	mux.HandleFunc(method+" "+storagePrefix+"{path...}", func(w http.ResponseWriter, r *http.Request) {
-		s.record(RoutePresignedFiles, r, nil)
 		path := r.PathValue("path")
-		if f := s.takeFault(RoutePresignedFiles); f != nil {
-			if f.Delay > 0 {
-				select {
-				case <-time.After(f.Delay):
-				case <-r.Context().Done():
-					return
-				}
+		route := RoutePresignedFiles
+		if strings.HasPrefix(path, stepLogPrefix) {
+			route = RoutePresignedLogs
+		}
+		s.record(route, r, nil)
+		f := s.takeFault(route)
+		if f != nil && !s.hold(r, f) {
+			return
+		}
+		switch {
+		case f == nil:
+		case f.Truncate:
+			w = &halfWriter{ResponseWriter: w}
+		case f.Status != 0 || f.CloseConnection:
+			if f.Apply {
+				checkedStorage(&discardWriter{}, r, path, h)
 			}
-			switch {
-			case f.CloseConnection:
+			if f.CloseConnection {
 				panic(http.ErrAbortHandler) // closes the connection
-			case f.Status != 0:
-				w.WriteHeader(f.Status)
-				body := f.Body
-				if body == "" {
-					body = "<Error><Code>" + http.StatusText(f.Status) + "</Code></Error>"
-				}
-				_, _ = fmt.Fprint(w, body)
-				return
-			case f.Truncate:
-				w = &halfWriter{ResponseWriter: w}
 			}
-		}
-		switch sig := r.URL.Query().Get("X-Amz-Signature"); {
-		case r.Header.Get("Authorization") != "":
-			w.WriteHeader(http.StatusBadRequest)
-			_, _ = fmt.Fprint(w, "<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified</Message></Error>")
+			for k, vs := range f.Header {
+				w.Header()[k] = vs
+			}
+			if f.RetryAfter != "" {
+				w.Header().Set("Retry-After", f.RetryAfter)
+			}
+			w.WriteHeader(f.Status)
+			body := f.Body
+			if body == "" {
+				body = "<Error><Code>" + http.StatusText(f.Status) + "</Code></Error>"
+			}
+			_, _ = fmt.Fprint(w, body)
 			return
-		case sig != storageSignature(path):
-			w.WriteHeader(http.StatusForbidden)
-			// S3 echoes the signature it rejected (XML-escaped here).
-			var esc strings.Builder
-			_ = xml.EscapeText(&esc, []byte(sig))
-			_, _ = io.WriteString(w, "<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided.</Message><SignatureProvided>"+esc.String()+"</SignatureProvided></Error>")
-			return
 		}
-		h(w, r, path)
+		checkedStorage(w, r, path, h)
 	})
 }
+
+// checkedStorage calls h once S3's checks pass: no Rivery token, and the
+// path's signature.
+func checkedStorage(w http.ResponseWriter, r *http.Request, path string, h storageHandler) {
+	switch sig := r.URL.Query().Get("X-Amz-Signature"); {
+	case r.Header.Get("Authorization") != "":
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = fmt.Fprint(w, "<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified</Message></Error>")
+	case sig != storageSignature(path):
+		w.WriteHeader(http.StatusForbidden)
+		// S3 echoes the signature it rejected (XML-escaped here).
+		var esc strings.Builder
+		_ = xml.EscapeText(&esc, []byte(sig))
+		_, _ = io.WriteString(w, "<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided.</Message><SignatureProvided>"+esc.String()+"</SignatureProvided></Error>")
+	default:
+		h(w, r, path)
+	}
+}
+
+// discardWriter is where an applied request's answer goes when a fault
+// replaces it: nowhere, without holding it (a download may be large).
+type discardWriter struct{ h http.Header }
+
+// Header is the answer's header, kept only for the handler to set.
+func (d *discardWriter) Header() http.Header {
+	if d.h == nil {
+		d.h = http.Header{}
+	}
+	return d.h
+}
+
+// Write drops p.
+func (*discardWriter) Write(p []byte) (int, error) { return len(p), nil }
+
+// WriteHeader drops the status.
+func (*discardWriter) WriteHeader(int) {}
 
 // halfWriter sends a response's status and headers, then half of the
 // body its Content-Length announces, then cuts the connection.

@@ -5,71 +5,9 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
-	"net/url"
 	"sort"
-	"strconv"
 	"time"
 )
-
-// writePage answers one page of items as a v1 envelope whose next_page and
-// previous_page are absolute URLs; extra holds more top-level keys and
-// their values, in pairs (as the versions list's statistics).
-func writePage[T any](w http.ResponseWriter, r *http.Request, items []T, extra ...any) {
-	writePageUpTo(w, r, 500, items, extra...)
-}
-
-// writePageUpTo is writePage for a list whose pages hold at most most
-// items (teams and users: 200).
-func writePageUpTo[T any](w http.ResponseWriter, r *http.Request, most int, items []T, extra ...any) {
-	q := r.URL.Query()
-	page, per := 1, 20
-	var bad []fieldError
-	if v := q.Get("page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			bad = append(bad, fieldError{"greater_than_equal", []string{"query", "page"}, "Input should be a whole number of at least 1", v})
-		}
-		page = n
-	}
-	if v := q.Get("items_per_page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > most {
-			bad = append(bad, fieldError{"less_than_equal", []string{"query", "items_per_page"}, "Input should be a whole number from 1 to " + strconv.Itoa(most), v})
-		}
-		per = n
-	}
-	if len(bad) > 0 {
-		writeValidation(w, bad...)
-		return
-	}
-	start := len(items) // a page past the end, however large its number, is empty
-	if page-1 < len(items)/per+1 {
-		start = min((page-1)*per, len(items))
-	}
-	end := min(start+per, len(items))
-	link := func(p int) any {
-		q.Set("page", strconv.Itoa(p))
-		return (&url.URL{Scheme: "http", Host: r.Host, Path: r.URL.Path, RawQuery: q.Encode()}).String()
-	}
-	env := map[string]any{
-		"items":             items[start:end],
-		"page":              page,
-		"current_page_size": end - start,
-		"total_items":       len(items),
-		"next_page":         nil,
-		"previous_page":     nil,
-	}
-	if end < len(items) {
-		env["next_page"] = link(page + 1)
-	}
-	if page > 1 {
-		env["previous_page"] = link(page - 1)
-	}
-	for i := 0; i+1 < len(extra); i += 2 {
-		env[extra[i].(string)] = extra[i+1]
-	}
-	writeJSON(w, http.StatusOK, env)
-}
 
 func (s *Server) v1Rivers(w http.ResponseWriter, r *http.Request, _ *token) {
 	name, group, groupName := r.URL.Query().Get("name"), r.URL.Query().Get("group_id"), r.URL.Query().Get("group_name")
@@ -307,7 +245,8 @@ func (s *Server) v1Cancel(w http.ResponseWriter, r *http.Request, _ *token) {
 	}
 }
 
-// v1Activate starts an operation that activates or disables a river; 204
+// v1Activate starts an operation that activates or disables a river (a
+// river disabled has its CDC log turned off too, as on the live API); 204
 // when it already is in that state.
 func (s *Server) v1Activate(activate bool) handler {
 	return func(w http.ResponseWriter, r *http.Request, _ *token) {
@@ -323,14 +262,22 @@ func (s *Server) v1Activate(activate bool) handler {
 			w.WriteHeader(http.StatusNoContent)
 			return
 		}
-		s.seq++
-		op := &operation{id: fmt.Sprintf("%024x", 0xc000+s.seq), riverID: id, activate: activate, errMessage: rv.OperationError}
-		s.ops[op.id] = op
-		writeJSON(w, http.StatusAccepted, op.json("W", nil))
+		kind := "disable_river"
+		if activate {
+			kind = "activate_river"
+		}
+		s.startOp(w, kind, map[string]any{"results": map[string]any{}}, rv.OperationError, func() {
+			if rv, ok := s.rivers[id]; ok {
+				rv.Disabled = !activate
+			}
+			if c := s.pf.cdc[id]; c != nil && !activate {
+				c.Enabled = false
+			}
+		})
 	}
 }
 
-// v1Operation reports an operation: W, then R, then D (applying it) or E.
+// v1Operation reports an operation: R, then D (applying it) or E.
 func (s *Server) v1Operation(w http.ResponseWriter, r *http.Request, _ *token) {
 	id := r.PathValue("op")
 	s.mu.Lock()
@@ -341,30 +288,16 @@ func (s *Server) v1Operation(w http.ResponseWriter, r *http.Request, _ *token) {
 		return
 	}
 	op.polls++
-	status, msg := "R", any(nil)
-	if op.kind != "" {
-		status, msg := op.settle()
-		if status == "D" && op.apply != nil {
-			op.apply()
-			op.apply = nil
-		}
-		writeJSON(w, http.StatusOK, op.json(status, msg))
-		return
-	}
-	if op.polls >= 2 {
-		status = "D"
-		if op.errMessage != "" {
-			status, msg = "E", op.errMessage
-		} else if rv, ok := s.rivers[op.riverID]; ok {
-			rv.Disabled = !op.activate
-		}
+	status, msg := op.settle()
+	if status == "D" && op.apply != nil {
+		op.apply()
+		op.apply = nil
 	}
 	writeJSON(w, http.StatusOK, op.json(status, msg))
 }
 
-// settle is the status and message of an operation of a kind seen by its
-// latest poll: R on the first, then D, or E with its message (or as
-// canceled).
+// settle is the status and message of an operation seen by its latest
+// poll: R on the first, then D, or E with its message (or as canceled).
 func (op *operation) settle() (string, any) {
 	switch {
 	case op.canceled:
@@ -377,23 +310,15 @@ func (op *operation) settle() (string, any) {
 	return "D", ""
 }
 
-// json is the operation in the reference's shape.
+// json is the operation in the reference's shape: its result once it is
+// D.
 func (op *operation) json(status string, msg any) map[string]any {
-	kind, result := "disable_river", any(nil)
-	if op.activate {
-		kind = "activate_river"
-	}
+	var result any
 	if status == "D" {
-		result = map[string]any{"results": map[string]any{}}
-	}
-	if op.kind != "" {
-		kind, result = op.kind, nil
-		if status == "D" {
-			result = op.result
-		}
+		result = op.result
 	}
 	return map[string]any{
-		"operation_id": op.id, "operation_type": kind, "status": status, "error_message": msg, "result": result,
+		"operation_id": op.id, "operation_type": op.kind, "status": status, "error_message": msg, "result": result,
 		"last_update_date": time.Now().UTC().Format("2006-01-02T15:04:05.000000"),
 	}
 }

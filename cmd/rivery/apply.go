@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -30,7 +28,11 @@ river is left alone (no new version).`,
 		example: "  rivery rivers export 63b724fc690def001131d242 > orders.json\n  rivery rivers apply -f orders.json --environment 6a7b8c9d0e1f2a3b4c5d6e7f",
 		flags:   apiFlags | outputOne,
 		run: func(ctx context.Context, _ []string) error {
-			def, err := readDefinition(file)
+			data, err := c.readBody(file, 16<<20)
+			if err != nil {
+				return err
+			}
+			def, err := rivery.ParseRiverDefinition(data)
 			if err != nil {
 				return err
 			}
@@ -63,21 +65,6 @@ river is left alone (no new version).`,
 	_ = cmd.MarkFlagRequired("file")
 	_ = cmd.MarkFlagFilename("file", "json")
 	return cmd
-}
-
-// readDefinition reads a definition from a file, or stdin for "-".
-func readDefinition(name string) (*rivery.RiverDefinition, error) {
-	var data []byte
-	var err error
-	if name == "-" {
-		data, err = io.ReadAll(io.LimitReader(os.Stdin, 16<<20))
-	} else {
-		data, err = os.ReadFile(name) //nolint:gosec // the user names the file to apply
-	}
-	if err != nil {
-		return nil, err
-	}
-	return rivery.ParseRiverDefinition(data)
 }
 
 // apply creates def, or updates the river target (or else the one river

@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"os"
 	"slices"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -40,77 +38,37 @@ func (c *cli) cdcGetCmd() *cobra.Command {
 		})
 }
 
-// done is what a command that changes one thing prints with --json.
-type done struct {
-	Done   string `json:"done"`
-	Target string `json:"target"`
-}
-
-// doneCmd is a command that changes one thing: it says so in a line, or
-// with --json as {"done", "target"}.
-func doneCmd(c *cli, s spec, do func(ctx context.Context, args []string) (done, error)) *cobra.Command {
-	return showCmd(c, s, func(ctx context.Context, args []string) (done, error) { return do(ctx, args) },
-		func(w io.Writer, d done) error {
-			_, err := fmt.Fprintln(w, printable(d.Done+" "+d.Target))
-			return err
-		})
-}
-
 func (c *cli) cdcSetCmd() *cobra.Command {
 	var file string
-	cmd := doneCmd(c, spec{use: "set <river>", short: "Set a river's CDC position from a file (v1 API).",
+	cmd := actionCmd(c, spec{use: "set <river>", short: "Set a river's CDC position from a file (v1 API).",
 		long:    "The file holds {\"config\": {...}} (what cdc get --json prints) or the inner object: datasource_type and the offset's fields. The API does not check them.",
 		example: "  rivery cdc get 63b724fc690def001131d242 --json > position.json\n  rivery cdc set 63b724fc690def001131d242 --file position.json"},
-		func(ctx context.Context, args []string) (done, error) {
-			data, err := os.ReadFile(file) //nolint:gosec // the user names the file
+		func(ctx context.Context, args []string) (string, error) {
+			data, err := c.readBody(file, 1<<20)
 			if err != nil {
-				return done{}, err
+				return "", err
 			}
 			cfg, err := rivery.ParseCDCConfig(data)
 			if err != nil {
-				return done{}, err
+				return "", err
 			}
 			_, err = c.client.CDC.SetConfig(ctx, args[0], cfg)
-			return done{"set the CDC position of river", args[0]}, err
+			return "set the CDC position of river " + args[0], err
 		})
-	cmd.Flags().StringVar(&file, "file", "", "the position, as JSON")
+	cmd.Flags().StringVarP(&file, "file", "f", "", "the position, as JSON (- for stdin)")
 	_ = cmd.MarkFlagRequired("file")
 	return cmd
 }
 
 func (c *cli) cdcDeleteCmd() *cobra.Command {
-	return doneCmd(c, spec{use: "delete <river>", short: "Delete a river's CDC position: its next run reads from the log's end (v1 API)."},
-		func(ctx context.Context, args []string) (done, error) {
-			_, err := c.client.CDC.DeleteConfig(ctx, args[0])
-			return done{"deleted the CDC position of river", args[0]}, err
-		})
-}
-
-// waitFlags are --no-wait and --poll-interval of a command that starts an
-// operation.
-type waitFlags struct {
-	noWait bool
-	wait   bool // !noWait, for spec.waitLong
-	poll   time.Duration
-}
-
-func (f *waitFlags) define(cmd *cobra.Command) {
-	f.poll = rivery.DefaultMinInterval
-	cmd.Flags().BoolVar(&f.noWait, "no-wait", false, "print the operation the API starts and do not wait for it")
-	cmd.Flags().Var(&durationValue{d: &f.poll, positive: true}, "poll-interval", "first wait between operation status calls; it doubles up to 30s")
-}
-
-func (f *waitFlags) options() *rivery.WaitOptions {
-	return &rivery.WaitOptions{MinInterval: f.poll, MaxInterval: max(f.poll, rivery.DefaultMaxInterval)}
-}
-
-// follow waits for op unless --no-wait; an operation that ends E is the
-// error of an operation that failed.
-func (c *cli) follow(ctx context.Context, f *waitFlags, op *rivery.Operation) (*rivery.Operation, error) {
-	if f.noWait || op.Status.Done() {
-		return op, nil
-	}
-	return c.client.Rivers.WaitForOperation(ctx, op, f.options())
+	return changeCmd(c, spec{
+		use:     "delete <river>",
+		short:   "Delete a river's CDC position: its next run reads from the log's end; asks first on a terminal, needs --yes otherwise (v1 API).",
+		confirm: func(args []string) string { return "delete the CDC position of river " + args[0] },
+	}, func(ctx context.Context, args []string) (deleted, error) {
+		_, err := c.client.CDC.DeleteConfig(ctx, args[0])
+		return deleted{Deleted: "cdc_position", ID: args[0]}, err
+	}, func(d deleted) string { return "deleted the CDC position of river " + d.ID })
 }
 
 func (c *cli) cdcToggleCmd(enable bool) *cobra.Command {
@@ -127,14 +85,7 @@ func (c *cli) cdcToggleCmd(enable bool) *cobra.Command {
 			if enable {
 				toggle = c.client.CDC.Enable
 			}
-			op, _, err := toggle(ctx, args[0])
-			if err == nil {
-				op, err = c.follow(ctx, &wf, op)
-			}
-			if op == nil {
-				return operationJSON{}, err
-			}
-			return *opJSON(op), err
+			return c.startOperation(ctx, &wf, func() (*rivery.Operation, *rivery.Response, error) { return toggle(ctx, args[0]) })
 		},
 		func(w io.Writer, op operationJSON) error {
 			line := "CDC " + verb + "d"
@@ -145,6 +96,5 @@ func (c *cli) cdcToggleCmd(enable bool) *cobra.Command {
 			return err
 		})
 	wf.define(cmd)
-	cmd.PreRun = func(*cobra.Command, []string) { wf.wait = !wf.noWait }
 	return cmd
 }

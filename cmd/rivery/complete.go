@@ -48,15 +48,35 @@ var completers = map[string]completer{
 		return mapped(c.client.Connections.All(ctx, &rivery.ListOptions{PerPage: 500}),
 			func(conn *rivery.Connection) cobra.Completion { return cobra.CompletionWithDesc(conn.ID, conn.Name) })
 	},
+	"<environment-id>": func(c *cli, ctx context.Context, _ []string) iter.Seq2[cobra.Completion, error] {
+		return mapped(c.client.Environments.All(ctx, &rivery.ListOptions{PerPage: 200}),
+			func(e *rivery.Environment) cobra.Completion { return cobra.CompletionWithDesc(e.ID, e.Name) })
+	},
+	"<dataframe>": func(c *cli, ctx context.Context, _ []string) iter.Seq2[cobra.Completion, error] {
+		return mapped(c.client.Dataframes.All(ctx, &rivery.ListOptions{PerPage: 500}),
+			func(d *rivery.Dataframe) cobra.Completion { return cobra.Completion(d.Name) })
+	},
+	"<team-id>": func(c *cli, ctx context.Context, _ []string) iter.Seq2[cobra.Completion, error] {
+		return mapped(c.client.Teams.All(ctx, &rivery.ListTeamsOptions{ListOptions: rivery.ListOptions{PerPage: 200}}),
+			func(t *rivery.Team) cobra.Completion { return cobra.CompletionWithDesc(t.ID, t.Name) })
+	},
+	"<user-id>": func(c *cli, ctx context.Context, _ []string) iter.Seq2[cobra.Completion, error] {
+		return mapped(c.client.Users.All(ctx, &rivery.ListUsersOptions{ListOptions: rivery.ListOptions{PerPage: 200}}),
+			func(u *rivery.User) cobra.Completion { return cobra.CompletionWithDesc(u.ID, u.Email) })
+	},
 }
 
 // completeArgs completes the positional being typed with its completer,
-// if it has one. Any failure (no token, no network) completes nothing.
+// if it has one, and a <file> with the shell's file names. Any failure (no
+// token, no network) completes nothing.
 func (c *cli) completeArgs(pos []positional) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		p := positionalAt(pos, len(args))
 		if p == nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		if p.name == "<file>" {
+			return nil, cobra.ShellCompDirectiveDefault
 		}
 		complete, ok := completers[p.name]
 		if !ok {

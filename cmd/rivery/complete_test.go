@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rivery-go/rivery/riverytest"
 )
 
 // The completion scripts are generated for each shell; bash's is valid
@@ -94,5 +96,47 @@ func TestCompletionFromTheAPI(t *testing.T) {
 	t.Setenv("RIVERY_API_TOKEN", "")
 	if got := complete(t, "run", ""); len(got) != 0 {
 		t.Errorf("without a token: %q", got)
+	}
+}
+
+// A positional that names a file (logicode upload <file>) completes the
+// shell's file names; an ID without a completer completes nothing.
+func TestCompletionOfFiles(t *testing.T) {
+	directive := func(args ...string) string {
+		t.Helper()
+		code, out, errOut := invoke(append([]string{"__complete"}, args...)...)
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		if code != exitOK {
+			t.Fatalf("__complete %q: exit %d: %s", args, code, errOut)
+		}
+		return lines[len(lines)-1]
+	}
+	if got := directive("logicode", "upload", ""); got != ":0" {
+		t.Errorf("logicode upload <file>: directive %s, want :0 (file names)", got)
+	}
+	if got := directive("audit", "get", ""); got != ":4" {
+		t.Errorf("audit get <event-id>: directive %s, want :4 (no file names)", got)
+	}
+}
+
+// The administration's IDs complete from the API too: environments,
+// dataframes, teams and users, each with its name beside it.
+func TestCompletionOfAdministrationIDs(t *testing.T) {
+	srv := fake(t, true)
+	srv.AddDataframe(riverytest.Dataframe{Name: "orders"})
+	srv.AddTeam(riverytest.Team{ID: "7e0000000000000000000001", Name: "analytics"})
+	user := srv.AddUser(riverytest.User{Email: "maya@example.com"})
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"environments", "delete", ""}, srv.EnvironmentID + "\tProduction"},
+		{[]string{"dataframes", "get", ""}, "orders"},
+		{[]string{"teams", "get", ""}, "7e0000000000000000000001\tanalytics"},
+		{[]string{"users", "permissions", ""}, user + "\tmaya@example.com"},
+	} {
+		if got := complete(t, c.args...); strings.Join(got, ",") != c.want {
+			t.Errorf("%s: %q, want %q", strings.Join(c.args[:2], " "), got, c.want)
+		}
 	}
 }

@@ -20,11 +20,11 @@ import (
 // update, delete, test, tables, metadata pulls, key file uploads, one
 // connection type and the source sections.
 
-// readBody reads a JSON body file (- for stdin) as Boomi's tooling posts
-// it.
-func (c *cli) readBody(path string) ([]byte, error) {
+// readBody reads a JSON body file, or for "-" at most most bytes of
+// stdin, to send as it is (as Boomi's tooling posts it).
+func (c *cli) readBody(path string, most int64) ([]byte, error) {
 	if path == "-" {
-		return io.ReadAll(io.LimitReader(c.stdin, 4<<20))
+		return io.ReadAll(io.LimitReader(c.stdin, most))
 	}
 	return os.ReadFile(path) //nolint:gosec // the user names the file to send
 }
@@ -58,7 +58,7 @@ func (c *cli) connectionsCreateCmd() *cobra.Command {
 }
 
 func (c *cli) connectionRequest(file string) (*rivery.ConnectionRequest, error) {
-	body, err := c.readBody(file)
+	body, err := c.readBody(file, 4<<20)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +85,7 @@ func (c *cli) connectionsUpdateCmd() *cobra.Command {
 
 // deleted is what a delete command prints with --json.
 type deleted struct {
-	Deleted   string         `json:"deleted"` // what: "connection", "river", "environment"
+	Deleted   string         `json:"deleted"` // what: "connection", "river", "environment", "dataframe", "cdc_position"
 	ID        string         `json:"id"`
 	Operation *operationJSON `json:"operation,omitempty"`
 }

@@ -139,14 +139,19 @@ func (f *settingsFlags) settings() *rivery.DataframeSettings {
 	return &s
 }
 
+// dataframeLine is how a dataframe a write answered prints as text.
+func dataframeLine(verb string) func(*rivery.Dataframe) string {
+	return func(d *rivery.Dataframe) string { return verb + " dataframe " + d.Name }
+}
+
 func (c *cli) dataframesCreateCmd() *cobra.Command {
 	var sf settingsFlags
-	cmd := doneCmd(c, spec{use: "create <dataframe>", short: "Create a dataframe, in Rivery's storage or (with --connection and --bucket) a file zone (v1 API).",
+	cmd := changeCmd(c, spec{use: "create <dataframe>", short: "Create a dataframe, in Rivery's storage or (with --connection and --bucket) a file zone (v1 API).",
 		long: "A create is not sent twice: when the connection breaks after the request left, the command says so; look with dataframes get before trying again."},
-		func(ctx context.Context, args []string) (done, error) {
-			_, _, err := c.client.Dataframes.Create(ctx, &rivery.CreateDataframeRequest{Name: args[0], Settings: sf.settings()})
-			return done{"created dataframe", args[0]}, err
-		})
+		func(ctx context.Context, args []string) (*rivery.Dataframe, error) {
+			d, _, err := c.client.Dataframes.Create(ctx, &rivery.CreateDataframeRequest{Name: args[0], Settings: sf.settings()})
+			return d, err
+		}, dataframeLine("created"))
 	sf.define(cmd)
 	return cmd
 }
@@ -154,11 +159,11 @@ func (c *cli) dataframesCreateCmd() *cobra.Command {
 func (c *cli) dataframesUpdateCmd() *cobra.Command {
 	var sf settingsFlags
 	var cmd *cobra.Command
-	cmd = doneCmd(c, spec{use: "update <dataframe>", short: "Change a dataframe's settings: the flags given replace theirs, the others stay (v1 API)."},
-		func(ctx context.Context, args []string) (done, error) {
+	cmd = changeCmd(c, spec{use: "update <dataframe>", short: "Change a dataframe's settings: the flags given replace theirs, the others stay (v1 API)."},
+		func(ctx context.Context, args []string) (*rivery.Dataframe, error) {
 			d, _, err := c.client.Dataframes.Get(ctx, args[0])
 			if err != nil {
-				return done{}, err
+				return nil, err
 			}
 			s := d.Settings
 			if s == nil {
@@ -169,37 +174,29 @@ func (c *cli) dataframesUpdateCmd() *cobra.Command {
 					*field = cmd.Flags().Lookup(flag).Value.String()
 				}
 			}
-			_, _, err = c.client.Dataframes.Update(ctx, args[0], s)
-			return done{"updated dataframe", args[0]}, err
-		})
+			d, _, err = c.client.Dataframes.Update(ctx, args[0], s)
+			return d, err
+		}, dataframeLine("updated"))
 	sf.define(cmd)
 	return cmd
 }
 
 func (c *cli) dataframesClearCmd() *cobra.Command {
 	var wf waitFlags
-	cmd := showCmd(c, spec{use: "clear <dataframe>", short: "Empty a dataframe, keeping it, and wait until it is (v1 API).",
-		timeoutHelp: "give up after this long and exit 124 (default 1m; 30m when waiting)", waitLong: &wf.wait},
+	cmd := changeCmd(c, spec{use: "clear <dataframe>", short: "Empty a dataframe, keeping it, and wait until it is; asks first on a terminal, needs --yes otherwise (v1 API).",
+		timeoutHelp: "give up after this long and exit 124 (default 1m; 30m when waiting)", waitLong: &wf.wait,
+		confirm: func(args []string) string { return "clear dataframe " + args[0] + " (its data is deleted)" }},
 		func(ctx context.Context, args []string) (operationJSON, error) {
-			op, _, err := c.client.Dataframes.Clear(ctx, args[0])
-			if err == nil {
-				op, err = c.follow(ctx, &wf, op)
-			}
-			if op == nil {
-				return operationJSON{}, err
-			}
-			return *opJSON(op), err
+			return c.startOperation(ctx, &wf, func() (*rivery.Operation, *rivery.Response, error) { return c.client.Dataframes.Clear(ctx, args[0]) })
 		},
-		func(w io.Writer, op operationJSON) error {
+		func(op operationJSON) string {
 			line := "cleared"
 			if op.Status != string(rivery.OperationDone) {
 				line = "clearing"
 			}
-			_, err := fmt.Fprintln(w, printable(line+" (operation "+op.ID+", "+op.Status+")"))
-			return err
+			return line + " (operation " + op.ID + ", " + op.Status + ")"
 		})
 	wf.define(cmd)
-	cmd.PreRun = func(*cobra.Command, []string) { wf.wait = !wf.noWait }
 	return cmd
 }
 
@@ -293,9 +290,12 @@ func (c *cli) writeFile(ctx context.Context, name string, f rivery.PresignedURL)
 }
 
 func (c *cli) dataframesDeleteCmd() *cobra.Command {
-	return doneCmd(c, spec{use: "delete <dataframe>", short: "Delete a dataframe and its data (v1 API)."},
-		func(ctx context.Context, args []string) (done, error) {
-			_, err := c.client.Dataframes.Delete(ctx, args[0])
-			return done{"deleted dataframe", args[0]}, err
-		})
+	return changeCmd(c, spec{
+		use:     "delete <dataframe>",
+		short:   "Delete a dataframe and its data; asks first on a terminal, needs --yes otherwise (v1 API).",
+		confirm: func(args []string) string { return "delete dataframe " + args[0] },
+	}, func(ctx context.Context, args []string) (deleted, error) {
+		_, err := c.client.Dataframes.Delete(ctx, args[0])
+		return deleted{Deleted: "dataframe", ID: args[0]}, err
+	}, deletedLine)
 }

@@ -17,14 +17,15 @@ import (
 
 func (c *cli) logicodeCmd() *cobra.Command {
 	return c.group("logicode", "Upload and read Logicode files, the Python of logic rivers' code steps (v1 API).",
-		c.logicodeUploadCmd(), c.logicodeGetCmd(), c.logicodeFetchCmd("template", "Print the Python template of a new Logicode step."),
-		c.logicodeFetchCmd("requirements", "Print the requirements file of Logicode steps (the packages they may import)."), c.logicodeResourcesCmd())
+		c.logicodeUploadCmd(), c.logicodeGetCmd(), c.logicodeFetchCmd("template", "Print the Python template of a new Logicode step"),
+		c.logicodeFetchCmd("requirements", "Print the requirements file of Logicode steps (the packages they may import)"), c.logicodeResourcesCmd())
 }
 
-// uploaded is what logicode upload prints with --json.
+// uploaded is what logicode upload prints with --json: the file's ID and
+// name under the keys logicode get --json uses.
 type uploaded struct {
 	ID    string `json:"file_id"`
-	Name  string `json:"file_name"`
+	Name  string `json:"filename"`
 	Bytes int64  `json:"bytes"`
 }
 
@@ -72,7 +73,13 @@ type logicodeFileJSON struct {
 func (c *cli) logicodeGetCmd() *cobra.Command {
 	var onlyURL bool
 	cmd := showCmd(c, spec{use: "get <file-id>", short: "Print a Logicode file's content; --json prints it with the file's ID and name (v1 API).",
-		long: "The content is streamed from a presigned URL without the token; --url prints that short-lived URL instead."},
+		long: "The content is streamed from a presigned URL without the token; --url prints that short-lived URL instead.",
+		check: func([]string) error {
+			if onlyURL && c.out.format == formatJSON {
+				return usagef("--url prints the URL alone, not a JSON document: drop --json")
+			}
+			return nil
+		}},
 		func(ctx context.Context, args []string) (logicodeFileJSON, error) {
 			f, _, err := c.client.Logicode.Get(ctx, args[0])
 			switch {
@@ -94,7 +101,7 @@ func (c *cli) logicodeGetCmd() *cobra.Command {
 }
 
 func (c *cli) logicodeFetchCmd(what, short string) *cobra.Command {
-	return showCmd(c, spec{use: what, short: short + " (v1 API)"},
+	return showCmd(c, spec{use: what, short: short + " (v1 API)."},
 		func(ctx context.Context, _ []string) (logicodeFileJSON, error) {
 			fetch := c.client.Logicode.Template
 			if what == "requirements" {

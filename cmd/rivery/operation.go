@@ -1,8 +1,11 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/rivery-go/rivery"
 )
@@ -32,4 +35,39 @@ func opJSON(op *rivery.Operation) *operationJSON {
 		out.UpdatedAt = &op.UpdatedAt
 	}
 	return out
+}
+
+// waitFlags are --no-wait and --poll-interval of a command that starts an
+// operation and waits for it.
+type waitFlags struct {
+	noWait bool
+	wait   bool // !noWait once the flags are parsed, for spec.waitLong
+	poll   time.Duration
+}
+
+// define adds the flags to cmd.
+func (f *waitFlags) define(cmd *cobra.Command) {
+	f.poll = rivery.DefaultMinInterval
+	cmd.Flags().BoolVar(&f.noWait, "no-wait", false, "print the operation the API starts and do not wait for it")
+	cmd.Flags().Var(&durationValue{d: &f.poll, positive: true}, "poll-interval", "first wait between operation status calls; it doubles up to 30s")
+	cmd.PreRun = func(*cobra.Command, []string) { f.wait = !f.noWait }
+}
+
+// options are the waits between operation status calls.
+func (f *waitFlags) options() *rivery.WaitOptions {
+	return &rivery.WaitOptions{MinInterval: f.poll, MaxInterval: max(f.poll, rivery.DefaultMaxInterval)}
+}
+
+// startOperation starts an operation with start and, unless --no-wait,
+// waits until it ends. It returns the operation as last seen, in its
+// --json form; an operation that ends E is the error of one that failed.
+func (c *cli) startOperation(ctx context.Context, f *waitFlags, start func() (*rivery.Operation, *rivery.Response, error)) (operationJSON, error) {
+	op, _, err := start()
+	if err == nil && !f.noWait && !op.Status.Done() {
+		op, err = c.client.Rivers.WaitForOperation(ctx, op, f.options())
+	}
+	if op == nil {
+		return operationJSON{}, err
+	}
+	return *opJSON(op), err
 }

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/rivery-go/rivery"
 	"github.com/rivery-go/rivery/riverytest"
 )
 
@@ -46,8 +48,8 @@ func TestCDCCommands(t *testing.T) {
 	if code, out, _ := invoke("cdc", "get", okRiver); code != exitOK || !strings.Contains(out, "binlog_file") || !strings.Contains(out, "mysql-bin.000042") {
 		t.Errorf("cdc get: %d %s", code, out)
 	}
-	if code, out, _ := invoke("cdc", "delete", okRiver, "--json"); code != exitOK || !strings.Contains(out, `"done": "deleted the CDC position of river"`) {
-		t.Errorf("cdc delete --json: %d %s", code, out)
+	if code, out, _ := invoke("cdc", "delete", okRiver, "--yes"); code != exitOK || out != "deleted the CDC position of river "+okRiver+"\n" {
+		t.Errorf("cdc delete: %d %s", code, out)
 	}
 	code, out, _ = invoke("cdc", "disable", okRiver, "--no-wait")
 	if code != exitOK || !strings.Contains(out, ", W)") || !srv.CDCState(okRiver).Enabled {
@@ -55,6 +57,11 @@ func TestCDCCommands(t *testing.T) {
 	}
 	if code, _, _ := invoke("cdc", "set", okRiver); code != exitError {
 		t.Errorf("cdc set without --file: %d", code)
+	}
+	// -f - reads the position from stdin, as the other commands that send a file do.
+	stdin := strings.NewReader(`{"config": {"datasource_type": "mysql", "binlog_file": "mysql-bin.000043"}}`)
+	if code, out, errOut := invokeIn(stdin, "cdc", "set", okRiver, "-f", "-"); code != exitOK || out != "set the CDC position of river "+okRiver+"\n" || srv.CDCState(okRiver).Config["binlog_file"] != "mysql-bin.000043" {
+		t.Errorf("cdc set -f -: %d %s %s", code, out, errOut)
 	}
 }
 
@@ -103,19 +110,19 @@ func TestDataframesCommands(t *testing.T) {
 	if code, _, errOut := invoke("dataframes", "download", "orders", "--json"); code != exitError || !strings.Contains(errOut, "needs --dir") {
 		t.Errorf("download --json without --dir: %d %s", code, errOut)
 	}
-	if code, out, _ := invoke("dataframes", "clear", "orders", poll1ms); code != exitOK || !strings.HasPrefix(out, "cleared (operation ") {
+	if code, out, _ := invoke("dataframes", "clear", "orders", poll1ms, "--yes"); code != exitOK || !strings.HasPrefix(out, "cleared (operation ") {
 		t.Errorf("dataframes clear: %d %s", code, out)
 	}
-	if code, out, errOut := invoke("dataframes", "create", "landing", "--connection", "66c0ffee00000000000c0043", "--bucket", "acme-zone-three", "--json"); code != exitOK || !strings.Contains(out, `"target": "landing"`) {
+	if code, out, errOut := invoke("dataframes", "create", "landing", "--connection", "66c0ffee00000000000c0043", "--bucket", "acme-zone-three", "--json"); code != exitOK || !strings.Contains(out, `"name": "landing"`) || strings.Contains(out, "acme-zone-three") {
 		t.Errorf("dataframes create: %d %s %s", code, out, errOut)
 	}
 	if st, ok := srv.DataframeState("landing"); !ok || st.Settings["default_bucket"] != "acme-zone-three" {
 		t.Errorf("created %+v", st)
 	}
-	if code, out, _ := invoke("dataframes", "delete", "landing"); code != exitOK || out != "deleted dataframe landing\n" {
+	if code, out, _ := invoke("dataframes", "delete", "landing", "--yes"); code != exitOK || out != "deleted dataframe landing\n" {
 		t.Errorf("dataframes delete: %d %s", code, out)
 	}
-	if code, _, errOut := invoke("dataframes", "delete", "landing"); code != exitError || !strings.Contains(errOut, "404") {
+	if code, _, errOut := invoke("dataframes", "delete", "landing", "--yes"); code != exitError || !strings.Contains(errOut, "404") {
 		t.Errorf("dataframes delete again: %d %s", code, errOut)
 	}
 }
@@ -130,7 +137,7 @@ func TestLogicodeCommands(t *testing.T) {
 	code, out, errOut := invoke("logicode", "upload", file, "--json")
 	var up struct {
 		ID    string `json:"file_id"`
-		Name  string `json:"file_name"`
+		Name  string `json:"filename"`
 		Bytes int64  `json:"bytes"`
 	}
 	if code != exitOK || json.Unmarshal([]byte(out), &up) != nil || up.Name != "transform.py" || up.Bytes != int64(len(code0)) {
@@ -147,6 +154,10 @@ func TestLogicodeCommands(t *testing.T) {
 	}
 	if code, out, _ := invoke("logicode", "get", up.ID, "--url"); code != exitOK || !strings.Contains(out, "X-Amz-Signature=") {
 		t.Errorf("logicode get --url: %d %s", code, out)
+	}
+	// --url prints one line, not a JSON document: with --json it is a usage error.
+	if code, out, errOut := invoke("logicode", "get", up.ID, "--url", "--json"); code != exitError || out != "" || !strings.Contains(errOut, "--url") {
+		t.Errorf("logicode get --url --json: %d %q %s", code, out, errOut)
 	}
 	if code, out, _ := invoke("logicode", "upload", file, "--name", "v2.py"); code != exitOK || !strings.HasPrefix(out, "uploaded v2.py as Logicode file ") {
 		t.Errorf("logicode upload --name: %d %s", code, out)
@@ -200,5 +211,40 @@ func TestTeamsAndUsersCommands(t *testing.T) {
 	}
 	if n := len(srv.RequestsTo(riverytest.RouteInviteUser)); n != 2 {
 		t.Errorf("%d invitations sent, want 2", n)
+	}
+}
+
+// The platform's destructive commands (dataframes delete and clear, cdc
+// delete) are confirmed as the other deletes are: refused without a
+// terminal to ask on unless --yes, and --dry-run sends nothing.
+func TestPlatformDestructiveCommandsAreConfirmed(t *testing.T) {
+	srv := fake(t, true)
+	srv.AddDataframe(riverytest.Dataframe{Name: "orders", Files: []riverytest.File{{Content: []byte("kept")}}})
+	c := srv.ClientV1()
+	if _, err := c.CDC.SetConfig(context.Background(), okRiver, &rivery.CDCConfig{DatasourceType: "mysql", Offset: map[string]any{"binlog_file": "mysql-bin.000042"}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"dataframes", "delete", "orders"}, {"dataframes", "clear", "orders", poll1ms}, {"cdc", "delete", okRiver}} {
+		name := strings.Join(args[:2], " ")
+		if code, _, errOut := invokeIn(strings.NewReader("yes\n"), args...); code != exitError || !strings.Contains(errOut, "without --yes") {
+			t.Errorf("%s without --yes: %d %s", name, code, errOut)
+		}
+		code, out, errOut := invokeIn(nil, append(args, "--dry-run", "--json")...)
+		var dry map[string]any
+		if code != exitOK || json.Unmarshal([]byte(out), &dry) != nil || dry["dry_run"] != true || !strings.Contains(errOut, "nothing was sent") {
+			t.Errorf("%s --dry-run --json: %d %s %s", name, code, out, errOut)
+		}
+	}
+	if st, ok := srv.DataframeState("orders"); !ok || len(st.Files) != 1 || srv.CDCState(okRiver).Config == nil {
+		t.Fatalf("a refused or dry command changed something: dataframe %+v (kept %v), CDC %+v", st, ok, srv.CDCState(okRiver))
+	}
+	if code, out, errOut := invokeIn(nil, "dataframes", "clear", "orders", poll1ms, "--yes"); code != exitOK || !strings.HasPrefix(out, "cleared (operation ") {
+		t.Errorf("dataframes clear --yes: %d %s %s", code, out, errOut)
+	}
+	if code, out, _ := invokeIn(nil, "cdc", "delete", okRiver, "--yes", "--json"); code != exitOK || !strings.Contains(out, `"deleted": "cdc_position"`) || srv.CDCState(okRiver).Config != nil {
+		t.Errorf("cdc delete --yes --json: %d %s", code, out)
+	}
+	if code, out, _ := invokeIn(nil, "dataframes", "delete", "orders", "--yes"); code != exitOK || out != "deleted dataframe orders\n" {
+		t.Errorf("dataframes delete --yes: %d %s", code, out)
 	}
 }
