@@ -25,7 +25,8 @@ type RetryInfo struct {
 	// 5xx). It names no URL, and its text never holds the token, so a
 	// program can print it ("retrying: connection refused"); errors.Is and
 	// errors.As see the cause (syscall.ECONNREFUSED, a net.Error). It is
-	// set for the calls of the services, not for ReadStepLog.
+	// set for every call, requests to presigned URLs and the Boomi token
+	// exchange included.
 	Err error
 }
 

@@ -34,6 +34,14 @@ var collections = map[string]string{
 	"river_groups":          "group_id",
 }
 
+// notIDs are the segments after a collection that name a route of their
+// own, not a member: POST A/users/privileged invites.
+var notIDs = map[string]map[string]bool{"users": {"privileged": true}}
+
+// typedBy renames the placeholder after a collection when the segment after
+// it is the key: E/connections/{connection_type}/files takes a type.
+var typedBy = map[string]map[string]string{"connections": {"files": "connection_type"}}
+
 // Fixed routes of requests whose path is not the SDK's to describe.
 const (
 	routeLogsURL       = "{logs_url}" // a presigned URL: its path is part of the credential
@@ -110,6 +118,11 @@ func appendRoute(b []byte, path string, ids *IDs) []byte {
 		seg, rest, more = strings.Cut(rest, "/")
 		b = append(b, '/')
 		name, known := collections[prev]
+		if known && notIDs[prev][seg] {
+			known = false
+		} else if next, _, _ := strings.Cut(rest, "/"); known && typedBy[prev][next] != "" {
+			name = typedBy[prev][next]
+		}
 		switch {
 		case seg == "":
 			prev = ""

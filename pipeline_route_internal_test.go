@@ -32,6 +32,11 @@ func TestEndpointOf(t *testing.T) {
 			"api.rivery.io", 443, IDs{AccountID: acc, EnvironmentID: env, RiverID: riv, RunGroupID: run}},
 		{"https://api.rivery.io/v1/accounts/" + acc + "/tokens/tok_9f8e7d", "/v1/accounts/{account_id}/tokens/{token_id}", "api.rivery.io", 443, IDs{AccountID: acc}},
 		{"https://api.rivery.io/v1/connections_types", "/v1/connections_types", "api.rivery.io", 443, IDs{}},
+		// A route of its own after a collection, and a collection typed by what follows.
+		{"https://api.rivery.io/v1/accounts/" + acc + "/users/privileged", "/v1/accounts/{account_id}/users/privileged", "api.rivery.io", 443, IDs{AccountID: acc}},
+		{"https://api.rivery.io/v1/accounts/" + acc + "/users/" + riv, "/v1/accounts/{account_id}/users/{user_id}", "api.rivery.io", 443, IDs{AccountID: acc}},
+		{"https://api.rivery.io" + e + "/connections/postgres/files", eRoute + "/connections/{connection_type}/files", "api.rivery.io", 443, IDs{AccountID: acc, EnvironmentID: env}},
+		{"https://api.rivery.io" + e + "/connections/" + riv + "/tables", eRoute + "/connections/{connection_id}/tables", "api.rivery.io", 443, IDs{AccountID: acc, EnvironmentID: env}},
 		// A collection the SDK does not know yet: its IDs still go.
 		{"https://api.rivery.io" + e + "/widgets/" + riv + "/parts/AbC", eRoute + "/widgets/{widget_id}/parts/{part_id}", "api.rivery.io", 443, IDs{AccountID: acc, EnvironmentID: env}},
 		{"https://api.rivery.io" + e + "/widgets/deadbeefdeadbeefdead/x", eRoute + "/widgets/{widget_id}/x", "api.rivery.io", 443, IDs{AccountID: acc, EnvironmentID: env}},

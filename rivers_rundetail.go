@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"sort"
@@ -98,6 +99,26 @@ func runDetail[W, T any](ctx context.Context, c *Client, riverID, runID, path st
 type StepLog struct {
 	URL string
 }
+
+// String prints the log's URL without its query: the signature there is
+// the credential, so fmt and slog never show it (StepLog.URL, and JSON,
+// still hold it whole).
+func (l StepLog) String() string {
+	shown := redacted
+	if u, err := url.Parse(l.URL); err == nil {
+		shown = (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String()
+	}
+	return "StepLog{URL:" + shown + "}"
+}
+
+// GoString is String, for %#v.
+func (l StepLog) GoString() string { return l.String() }
+
+// Format prints String under every verb.
+func (l StepLog) Format(f fmt.State, verb rune) { formatRedacted(f, verb, l) }
+
+// LogValue is String, for slog.
+func (l StepLog) LogValue() slog.Value { return slog.StringValue(l.String()) }
 
 // StepLogOptions selects a loop iteration's log.
 type StepLogOptions struct {

@@ -58,7 +58,7 @@ func (s *RiversService) ListRuns(ctx context.Context, riverID string, opts *List
 	if err != nil {
 		return nil, nil, err
 	}
-	return s.runsPage(ctx, u, q)
+	return s.runsPage(riverID)(ctx, u, q)
 }
 
 // runsRequest checks ListRuns' arguments and returns the URL and query of
@@ -78,18 +78,23 @@ func (s *RiversService) runsRequest(ctx context.Context, riverID string, opts *L
 	return s.client.riverURL(sc, riverID, "runs"), q, nil
 }
 
-// runsPage fetches one page of runs at u (see pageFunc).
-func (s *RiversService) runsPage(ctx context.Context, u string, q any) ([]*Run, *Response, error) {
-	ws, resp, err := listValues[wire.Run](ctx, s.client, u, q)
-	if err != nil {
-		return nil, resp, err
+// runsPage fetches one page of riverID's runs (see pageFunc). A run the
+// page lists without its river (the live list names the river once, beside
+// its items) is riverID's.
+func (s *RiversService) runsPage(riverID string) pageFunc[*Run] {
+	return func(ctx context.Context, u string, q any) ([]*Run, *Response, error) {
+		ws, resp, err := listValues[wire.Run](ctx, s.client, u, q)
+		if err != nil {
+			return nil, resp, err
+		}
+		runs := pointers(make([]Run, len(ws)))
+		for i := range ws {
+			*runs[i] = runOfV1(&ws[i])
+			runs[i].RiverID = firstNonEmpty(runs[i].RiverID, riverID)
+			s.client.runTimes.record(s.client.runKey(riverID), runs[i]) // expected durations
+		}
+		return runs, resp, nil
 	}
-	runs := pointers(make([]Run, len(ws)))
-	for i := range ws {
-		*runs[i] = runOfV1(&ws[i])
-		s.client.runTimes.record(s.client.runKey(runs[i].RiverID), runs[i]) // expected durations
-	}
-	return runs, resp, nil
 }
 
 // AllRuns iterates over every run ListRuns would return for opts (copied),
@@ -103,7 +108,7 @@ func (s *RiversService) AllRuns(ctx context.Context, riverID string, opts *ListR
 		cp := *opts
 		o = &cp
 	}
-	return lazyPages(ctx, s.client, func() (string, any, error) { return s.runsRequest(ctx, riverID, o) }, s.runsPage)
+	return lazyPages(ctx, s.client, func() (string, any, error) { return s.runsRequest(ctx, riverID, o) }, s.runsPage(riverID))
 }
 
 // LogEntry is one line of a run's log.

@@ -85,3 +85,29 @@ func TestRunLogsMalformed(t *testing.T) {
 		t.Errorf("error = %v", err)
 	}
 }
+
+// The live runs list names its river once, beside its items, not in each
+// run: every run ListRuns and AllRuns return names the river they asked about.
+func TestListedRunsNameTheirRiver(t *testing.T) {
+	t.Parallel()
+	c, mock := setup(t, v1()...)
+	body := `{"items": [{"run_id": "5cbc6bbbc90a4658b00c70a3bb0f3b31", "status": "succeeded",
+		"start_date_utc": "2026-03-01T10:00:00", "end_date_utc": "2026-03-01T10:05:00"}],
+		"river_cross_id": "` + riverID + `", "next_page": ""}`
+	mock.RegisterResponder(http.MethodGet, v1Env+"/rivers/"+riverID+"/runs", httpmock.NewStringResponder(200, body))
+	opts := &rivery.ListRunsOptions{StartTime: time.Now().Add(-time.Hour), EndTime: time.Now()}
+	runs, _, err := c.Rivers.ListRuns(context.Background(), riverID, opts)
+	if err != nil || len(runs) != 1 || runs[0].RiverID != riverID {
+		t.Fatalf("ListRuns = %+v, %v", runs, err)
+	}
+	n := 0
+	for run, err := range c.Rivers.AllRuns(context.Background(), riverID, opts) {
+		if err != nil || run.RiverID != riverID {
+			t.Fatalf("AllRuns = %+v, %v", run, err)
+		}
+		n++
+	}
+	if n != 1 {
+		t.Errorf("AllRuns gave %d runs, want 1", n)
+	}
+}
