@@ -29,7 +29,7 @@ func TestStepLogPrintsNoSignature(t *testing.T) {
 			t.Errorf("printed the signature: %s", p)
 		}
 	}
-	if got := fmt.Sprintf("%v", l); got != "StepLog{URL:https://logs.example.com/acme/step.log}" {
+	if got := l.String(); got != "StepLog{URL:https://logs.example.com/acme/step.log}" {
 		t.Errorf("%%v = %q", got)
 	}
 	if !strings.Contains(l.URL, sig) {
