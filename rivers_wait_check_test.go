@@ -3,8 +3,10 @@ package rivery_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/rivery-go/rivery"
 	"github.com/rivery-go/rivery/riverytest"
@@ -107,5 +109,61 @@ func TestCheckRunsOnTheConsoleAPI(t *testing.T) {
 	}
 	if n := len(srv.RequestsTo(riverytest.RouteActivities)); n != 0 {
 		t.Errorf("%d activities calls on the console API", n)
+	}
+}
+
+// checkUntilEnded is the example of docs/temporal.md: CheckRuns in a loop
+// of the program's own.
+func checkUntilEnded(ctx context.Context, client *rivery.Client, runs []*rivery.Run, every time.Duration) ([]*rivery.Run, error) {
+	var check *rivery.RunsCheck // JSON: save it between two checks
+	for {
+		out, next, err := client.Rivers.CheckRuns(ctx, runs, check)
+		if err != nil && !errors.Is(err, rivery.ErrRateLimited) && !errors.Is(err, rivery.ErrServer) {
+			return out, err
+		}
+		runs, check = out, next
+		ended := 0
+		for _, r := range runs {
+			if r.Status.Terminal() {
+				ended++
+			}
+		}
+		if ended == len(runs) {
+			return runs, nil
+		}
+		select {
+		case <-ctx.Done():
+			return runs, ctx.Err()
+		case <-time.After(every):
+		}
+	}
+}
+
+// The example rides out a 503 of the activities call and ends with every
+// run.
+func TestCheckUntilEnded(t *testing.T) {
+	t.Parallel()
+	const a, b = "63d0ffee0000000000000401", "63d0ffee0000000000000402"
+	srv := riverytest.NewServer(riverytest.WithRiver(riverytest.River{ID: a, Polls: 1}),
+		riverytest.WithRiver(riverytest.River{ID: b, Polls: 3, Outcome: "failed"}))
+	t.Cleanup(srv.Close)
+	c := srv.ClientV1(rivery.WithoutRetries())
+	var runs []*rivery.Run
+	for _, id := range []string{a, b} {
+		run, _, err := c.Rivers.Run(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runs = append(runs, run)
+	}
+	srv.Fail(riverytest.RouteActivities, 1, riverytest.Fault{Status: 503})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	runs, err := checkUntilEnded(ctx, c, runs, time.Millisecond)
+	if err != nil || runs[0].Status != rivery.StatusSucceeded || runs[1].Status != rivery.StatusFailed {
+		t.Fatalf("runs %+v, %+v; %v", runs[0], runs[1], err)
+	}
+	if n := len(srv.RequestsTo(riverytest.RouteActivities)); n != 5 {
+		t.Errorf("%d activities calls, want 5 (a 503, then one a check: 2 views end A, 2 more B)", n)
 	}
 }
