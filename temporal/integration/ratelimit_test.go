@@ -110,9 +110,9 @@ func measureRate(t testing.TB, partitions int, rate float64, rivers, polls int) 
 	in.ActivityTimeout = time.Duration(float64(4*rivers*(polls+2))/rate) * time.Second // queued a long time
 	start := time.Now()
 	var runs []client.WorkflowRun
-	for _, r := range rs {
-		in.RiverID = r.ID
-		runs = append(runs, e.start("rate/"+r.ID, riverytemporal.WorkflowRunRiver, in))
+	for i := range rs {
+		in.RiverID = rs[i].ID
+		runs = append(runs, e.start("rate/"+in.RiverID, riverytemporal.WorkflowRunRiver, in))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()

@@ -53,9 +53,9 @@ func (e *env) checkOutcomes(res riverytemporal.RunRiversResult, rivers []riveryt
 			e.t.Errorf("%s: %+v", o.Name, o)
 		}
 	}
-	for _, r := range rivers {
-		if got := e.srv.RunsStarted(r.ID); got != 1 {
-			e.t.Errorf("runs of %s started: %d, want 1", r.ID, got)
+	for i := range rivers {
+		if got := e.srv.RunsStarted(rivers[i].ID); got != 1 {
+			e.t.Errorf("runs of %s started: %d, want 1", rivers[i].ID, got)
 		}
 	}
 }
