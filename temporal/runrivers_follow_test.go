@@ -60,11 +60,22 @@ func nRivers(n int) ([]riverytest.River, []riverytemporal.RiverNode) {
 // Five rivers at once: RunRivers follows their runs with one CheckRuns
 // activity per interval for all of them (one GET E/activities each), and
 // reads each run once, when its row says it ended: no GetRun activity.
-// RunRiver polling each run would have made 2+3+4+5+6 = 20 GetRun
-// activities.
+// RunRivers before shared polling, a RunRiver polling each run, made
+// 2+3+4+5+6 = 20 GetRun activities on the same rivers.
 func TestRunRiversOneCheckPerInterval(t *testing.T) {
 	const n = 5
 	rivers, nodes := nRivers(n)
+	before := newFixture(t, nil, rivers...)
+	beforeActs := logActivities(t, before)
+	before.env.OnGetVersion("rivery.shared-polling", workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+	before.env.ExecuteWorkflow(riverytemporal.WorkflowRunRivers, riverytemporal.RunRiversInput{Rivers: nodes, Concurrency: n})
+	if err := before.env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if got, status := beforeActs.count[riverytemporal.ActivityGetRun], len(before.srv.RequestsTo(riverytest.RouteRunStatus)); got != 20 || status != 20 {
+		t.Errorf("before shared polling: %d GetRun activities, %d status requests; want 20", got, status)
+	}
+
 	f := newFixture(t, nil, rivers...)
 	acts := logActivities(t, f)
 	timers := 0
