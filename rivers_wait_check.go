@@ -182,12 +182,11 @@ func (s *RiversService) CheckRuns(ctx context.Context, runs []*Run, check *RunsC
 		return nil, nil, err
 	}
 	c := s.client
-	k := &checkRound{c: c, now: clockNow(c.clock), runs: runs, out: slices.Clone(runs), follow: follow}
-	k.st = check.next(c, runs, follow, k.now)
-	k.u = k.st.MaxInterval
-	if k.u <= 0 {
-		k.u = c.pollMax
+	k := &checkRound{c: c, now: clockNow(c.clock), runs: runs, out: slices.Clone(runs), follow: follow, u: c.pollMax}
+	if check != nil && check.MaxInterval > 0 {
+		k.u = check.MaxInterval
 	}
+	k.st = check.next(runs, follow, k.now, k.u)
 	if len(follow) == 0 {
 		return k.out, k.st, nil
 	}
@@ -220,16 +219,13 @@ func inProgress(runs []*Run) ([]int, error) {
 
 // next returns a copy of k (nil: a fresh check) that follows the runs of
 // follow: the runs it followed and that are not passed any more are
-// forgotten, and a run seen for the first time starts its silence now.
-func (k *RunsCheck) next(c *Client, runs []*Run, follow []int, now time.Time) *RunsCheck {
+// forgotten, and a run seen for the first time starts its silence now,
+// of directAfter units u.
+func (k *RunsCheck) next(runs []*Run, follow []int, now time.Time, u time.Duration) *RunsCheck {
 	st := &RunsCheck{rows: map[string]rowCounts{}, runs: make(map[string]*checkedRun, len(follow))}
 	if k != nil {
 		st.MaxInterval, st.from, st.direct = k.MaxInterval, k.from, k.direct
 		maps.Copy(st.rows, k.rows)
-	}
-	u := st.MaxInterval
-	if u <= 0 {
-		u = c.pollMax
 	}
 	for _, i := range follow {
 		r := runs[i]
