@@ -2,7 +2,6 @@ package rivery
 
 import (
 	"context"
-	"log/slog"
 	"slices"
 	"time"
 )
@@ -156,38 +155,17 @@ func (w *waiter) silent(now time.Time) bool {
 // whose river's row says a run may have ended; it reports whether the
 // round goes on.
 func (p *poller) readRows(ctx context.Context, plan roundPlan, now time.Time) bool {
-	rows := make(map[string]rowCounts, len(plan.pending))
-	opts := &ActivitiesOptions{ListOptions: ListOptions{PerPage: rowsPerPage}, Window: Window{Start: plan.from, End: now}}
-	for a, err := range p.c.Activities.All(ctx, opts) {
-		switch {
-		case err == nil:
-		case ctx.Err() != nil || transient(err):
-			return false
-		default:
-			p.noRows = true
-			if l := p.c.logger; l != nil {
-				l.LogAttrs(ctx, slog.LevelDebug, "rivery: shared poller: activities unavailable, reading each run directly",
-					slog.String("error", p.c.auth.printable(err.Error())))
-			}
-			return true
-		}
-		countRow(rows, plan.pending, a.RiverID, a)
-		if a.MasterRiverID != a.RiverID {
-			countRow(rows, plan.pending, a.MasterRiverID, a) // a sub-river's row tells about its master's runs
-		}
+	rows, err := p.c.activityRows(ctx, plan.from, now, plan.pending)
+	if err != nil {
+		p.noRows = p.c.rowsUnavailable(ctx, err)
+		return p.noRows
 	}
 	shifted := !p.from.Equal(plan.from)
 	p.from = plan.from
 	h := p.hub
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for key, n := range plan.pending {
-		cur := rows[key]
-		prev, had := p.rows[key]
-		had = had && !shifted
-		ended := cur.mayHaveEnded(prev, had, n)
-		changed := had && cur != prev
-		p.rows[key] = cur
+	compareRows(p.rows, rows, plan.pending, shifted, func(key string, ended, changed bool) {
 		for _, w := range plan.waits {
 			if w.river != key {
 				continue
@@ -199,12 +177,7 @@ func (p *poller) readRows(ctx context.Context, plan roundPlan, now time.Time) bo
 				w.seen, w.bound = now, directAfter*plan.u
 			}
 		}
-	}
-	for key := range p.rows {
-		if _, ok := plan.pending[key]; !ok {
-			delete(p.rows, key)
-		}
-	}
+	})
 	return true
 }
 

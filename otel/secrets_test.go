@@ -104,6 +104,21 @@ func secretCalls() []secretCall {
 			_, err := w.v1.Rivers.WaitForRun(ctx, riverID, w.run.ID, nil)
 			return err
 		}},
+		{"Rivers.CheckRuns", func(ctx context.Context, w *world) error {
+			for _, c := range []*rivery.Client{w.v1, w.console} {
+				r, _, err := c.Rivers.Run(ctx, riverID)
+				if err != nil {
+					return err
+				}
+				runs, check := []*rivery.Run{r}, (*rivery.RunsCheck)(nil)
+				for !runs[0].Status.Terminal() {
+					if runs, check, err = c.Rivers.CheckRuns(ctx, runs, check); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		}},
 		{"Rivers.RunAndWait", func(ctx context.Context, w *world) error {
 			if _, err := w.console.Rivers.RunAndWait(ctx, riverID, nil); err != nil {
 				return err

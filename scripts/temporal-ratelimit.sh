@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Measures what the Temporal activity rate limit delivers to RunRivers on a
+# Measures what the Temporal activity rate limit delivers to rivers run at
+# once (a RunRiver workflow each, polling its run with GetRun) on a
 # real Temporal server (temporaltest, in process) with the server's default
 # 4 task queue partitions and with one: BenchmarkActivityRate in
 # temporal/integration prints requests a minute against the limit, and the

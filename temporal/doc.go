@@ -7,16 +7,20 @@
 //
 // # Pieces
 //
-//   - Activities wraps a *rivery.Client: TriggerRun, GetRun, CancelRun and
-//     FindRunSince (the recovery lookup).
+//   - Activities wraps a *rivery.Client: TriggerRun, GetRun, CancelRun,
+//     FindRunSince (the recovery lookup) and CheckRuns (every run in
+//     progress at once).
 //   - RunRiver is a workflow: trigger a river, poll its run with durable
 //     timers between GetRun activities (no sleeping activity), cancel the
 //     run on Rivery when the workflow is canceled, and return the final
 //     run. A run that does not succeed fails the workflow with an error
 //     naming the river and the run, the run attached as its details.
-//   - RunRivers is a workflow over a list or a small DAG of rivers, each one
-//     a RunRiver child, at most Concurrency at a time; every river's outcome
-//     is reported.
+//   - RunRivers is a workflow over a list or a small DAG of rivers, at most
+//     Concurrency at a time; every river's outcome is reported. A RunRiver
+//     child triggers each river (TriggerOnly), and RunRivers follows every
+//     run in progress with one CheckRuns activity per interval: one GET
+//     E/activities for all of them, then GetRun only for the runs that may
+//     have ended.
 //   - Register and NewWorker wire them into a worker.
 //
 // # Exactly-once triggers
@@ -50,10 +54,11 @@
 // # Rate limits
 //
 // Rivery allows about 15 API requests a minute per user, and 2 runs a
-// minute per river. Every Rivery call here is an activity, so Temporal's
-// task-queue-wide activity rate limit (worker.Options
+// minute per river. Every Rivery call here is made by an activity, so
+// Temporal's task-queue-wide activity rate limit (worker.Options
 // TaskQueueActivitiesPerSecond) holds every worker polling the task queue
-// to one shared budget. NewWorker sets it to DefaultActivitiesPerSecond
+// to one shared budget (a CheckRuns activity makes one request more for
+// each run that may have ended since the last check). NewWorker sets it to DefaultActivitiesPerSecond
 // (0.25 a second, that is 15 a minute) unless the options set it. Use a
 // task queue of its own for these activities, per Rivery user (token), and
 // give it one partition: the server splits the rate among a task queue's

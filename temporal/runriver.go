@@ -45,8 +45,15 @@ type RunRiverInput struct {
 	ActivityTimeout time.Duration
 	// MaxPolls is how many polls one workflow execution makes before it
 	// continues as new (following the same run), which keeps its history
-	// short on runs of many hours (default 500).
+	// short on runs of many hours (default 500). RunRivers counts its
+	// checks against it the same way.
 	MaxPolls int
+	// TriggerOnly makes RunRiver return the run as soon as it is started
+	// or adopted, whatever its status, instead of waiting for its end:
+	// RunRivers sets it on its children and follows their runs itself. A
+	// workflow canceled while its trigger is in flight still cancels the
+	// run the trigger started.
+	TriggerOnly bool
 }
 
 func (in *RunRiverInput) withDefaults() {
@@ -122,6 +129,9 @@ func RunRiver(ctx workflow.Context, in RunRiverInput) (*rivery.Run, error) {
 			// recovery lookup) found a run: cancel it.
 			return nil, cancelOnRivery(ctx, &in, run)
 		}
+		if in.TriggerOnly {
+			return run, nil
+		}
 	}
 	log.Info("rivery: following run", logRiverID, in.RiverID, logRunID, run.ID)
 	actx := workflow.WithActivityOptions(ctx, activityOptions(&in, readPolicy()))
@@ -146,9 +156,16 @@ func RunRiver(ctx workflow.Context, in RunRiverInput) (*rivery.Run, error) {
 		run = &next
 	}
 	if run.Status != rivery.StatusSucceeded {
-		return run, temporal.NewNonRetryableApplicationError((&rivery.RunError{Run: run}).Error(), ErrTypeRunFailed, nil, run)
+		return run, runFailed(run)
 	}
 	return run, nil
+}
+
+// runFailed is the error of a run that ended in a status other than
+// succeeded: its message names the river and the run, and its details
+// hold the run.
+func runFailed(run *rivery.Run) error {
+	return temporal.NewNonRetryableApplicationError((&rivery.RunError{Run: run}).Error(), ErrTypeRunFailed, nil, run)
 }
 
 func activityOptions(in *RunRiverInput, policy *temporal.RetryPolicy) workflow.ActivityOptions {

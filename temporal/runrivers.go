@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -35,8 +36,24 @@ type RunRiversInput struct {
 	// Concurrency bounds how many rivers run at once (default 2).
 	Concurrency int
 	// Run holds the polling and trigger settings of every river (its
-	// RiverID and RunID are ignored).
+	// RiverID, RunID and TriggerOnly are ignored). RunRivers checks on
+	// its runs in progress together, with MinPollInterval doubling up to
+	// MaxPollInterval between two checks, and continues as new after
+	// MaxPolls checks.
 	Run RunRiverInput
+	// Progress is where an earlier execution of this workflow left off:
+	// RunRivers sets it when it continues as new. Leave it nil.
+	Progress *RunRiversProgress
+}
+
+// RunRiversProgress is what RunRivers carries over when it continues as
+// new: every river's outcome so far (a river whose Outcome is empty and
+// whose Run is set is in progress), the state of its checks, and the next
+// wait between two checks.
+type RunRiversProgress struct {
+	Rivers   []RiverOutcome
+	Check    *rivery.RunsCheck
+	Interval time.Duration
 }
 
 // Outcome is how one river of RunRivers ended.
@@ -74,20 +91,34 @@ func (r *RunRiversResult) Failed() []string {
 	return out
 }
 
-// RunRivers is a workflow that runs a list or a small DAG of rivers, each
-// as a RunRiver child workflow (ID: this workflow's ID, "/", the node's
-// name), at most in.Concurrency at a time, in the input's order as their
+// RunRivers is a workflow that runs a list or a small DAG of rivers, at
+// most in.Concurrency at a time, in the input's order as their
 // dependencies allow. A river whose dependency did not succeed is skipped;
 // independent branches go on.
+//
+// Each river is triggered by a RunRiver child workflow (ID: this
+// workflow's ID, "/", the node's name) with TriggerOnly set, which starts
+// the run exactly once (or adopts it) and returns it. RunRivers then
+// follows every run in progress itself, with one CheckRuns activity per
+// interval for all of them (RunRiverInput's MinPollInterval doubling up to
+// MaxPollInterval, from MinPollInterval again when a river starts), not a
+// GetRun per river. Canceled, it cancels the runs in progress on Rivery.
+// After MaxPolls checks, or when Temporal suggests it, it continues as
+// new with its Progress, once no trigger is in flight. Histories recorded
+// before this change ran each river as a whole RunRiver child, and replay
+// so.
 //
 // When every river succeeded it returns the result. Otherwise it fails
 // with an ApplicationError of type ErrTypeRunFailed naming the rivers that
 // did not succeed, the RunRiversResult as its details; canceled, it
 // returns a CanceledError with the result as its details. A DAG with a
-// duplicate name, an unknown dependency or a cycle fails at once with
-// ErrTypeInvalidArgument.
+// duplicate name, an unknown dependency or a cycle, or a Progress of
+// another DAG, fails at once with ErrTypeInvalidArgument.
 func RunRivers(ctx workflow.Context, in RunRiversInput) (*RunRiversResult, error) {
 	nodes, err := checkDAG(in.Rivers)
+	if err == nil {
+		err = checkProgress(nodes, in.Progress)
+	}
 	if err != nil {
 		return nil, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeInvalidArgument, nil)
 	}
@@ -95,35 +126,15 @@ func RunRivers(ctx workflow.Context, in RunRiversInput) (*RunRiversResult, error
 	if conc <= 0 {
 		conc = DefaultConcurrency
 	}
-	d := &dag{nodes: nodes, index: map[string]int{}, res: &RunRiversResult{Rivers: make([]RiverOutcome, len(nodes))}}
+	d := &dag{nodes: nodes, index: map[string]int{}, res: &RunRiversResult{Rivers: make([]RiverOutcome, len(nodes))}, running: map[int]bool{}}
 	for i, n := range nodes {
 		d.index[n.Name] = i
 		d.res.Rivers[i] = RiverOutcome{Name: n.Name, RiverID: n.RiverID}
 	}
-	sel := workflow.NewSelector(ctx)
-	running, done := 0, 0
-	base := workflow.GetInfo(ctx).WorkflowExecution.ID
-	for done < len(nodes) {
-		for i := 0; i < len(nodes); i++ {
-			if d.res.Rivers[i].Outcome != "" || d.started(i) {
-				continue
-			}
-			switch {
-			case ctx.Err() != nil:
-				d.res.Rivers[i].Outcome, d.res.Rivers[i].Error = OutcomeCanceled, "the workflow was canceled before it started"
-				done++
-			case d.blocked(i):
-				d.res.Rivers[i].Outcome, d.res.Rivers[i].Error = OutcomeSkipped, "a river it runs after did not succeed"
-				done++
-				i = -1 // a skip may unblock or skip others: look again from the start
-			case d.ready(i) && running < conc:
-				running++
-				d.start(ctx, sel, base, i, in.Run, func() { running--; done++ })
-			}
-		}
-		if done < len(nodes) {
-			sel.Select(ctx)
-		}
+	if workflow.GetVersion(ctx, versionSharedPolling, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		d.runChildren(ctx, conc, in.Run)
+	} else if err := d.follow(ctx, conc, in); err != nil {
+		return nil, err // continue as new
 	}
 	if ctx.Err() != nil {
 		return nil, temporal.NewCanceledError(d.res)
@@ -139,7 +150,59 @@ type dag struct {
 	nodes   []RiverNode
 	index   map[string]int
 	res     *RunRiversResult
-	running map[int]bool
+	running map[int]bool // the rivers started and not ended
+	done    int          // the rivers ended
+}
+
+// scan settles the rivers not started yet, in the input's order: canceled
+// when the workflow is, skipped when a river they run after did not
+// succeed, and started with start while room says there is room.
+func (d *dag) scan(ctx workflow.Context, room func() bool, start func(i int)) {
+	for i := 0; i < len(d.nodes); i++ {
+		if d.res.Rivers[i].Outcome != "" || d.started(i) {
+			continue
+		}
+		switch {
+		case ctx.Err() != nil:
+			d.res.Rivers[i].Outcome, d.res.Rivers[i].Error = OutcomeCanceled, "the workflow was canceled before it started"
+			d.done++
+		case d.blocked(i):
+			d.res.Rivers[i].Outcome, d.res.Rivers[i].Error = OutcomeSkipped, "a river it runs after did not succeed"
+			d.done++
+			i = -1 // a skip may unblock or skip others: look again from the start
+		case d.ready(i) && room():
+			d.running[i] = true
+			start(i)
+		}
+	}
+}
+
+// ended records that river i ended as o says.
+func (d *dag) ended(i int, o Outcome, why string) {
+	d.res.Rivers[i].Outcome, d.res.Rivers[i].Error = o, why
+	delete(d.running, i)
+	d.done++
+}
+
+// versionSharedPolling is the change ID of RunRivers' shared polling:
+// histories recorded before it ran each river as a whole RunRiver child,
+// and replay so (runChildren).
+const versionSharedPolling = "rivery.shared-polling"
+
+// runChildren runs every river as a RunRiver child that triggers and
+// follows its run: RunRivers before shared polling, kept for the
+// histories it recorded.
+func (d *dag) runChildren(ctx workflow.Context, conc int, tmpl RunRiverInput) {
+	sel := workflow.NewSelector(ctx)
+	base := workflow.GetInfo(ctx).WorkflowExecution.ID
+	for d.done < len(d.nodes) {
+		d.scan(ctx, func() bool { return len(d.running) < conc }, func(i int) {
+			d.start(ctx, sel, base, i, tmpl)
+		})
+		if d.done < len(d.nodes) {
+			sel.Select(ctx)
+		}
+	}
 }
 
 func (d *dag) started(i int) bool { return d.running[i] }
@@ -164,13 +227,21 @@ func (d *dag) blocked(i int) bool {
 	return false
 }
 
-// start runs node i as a RunRiver child and records its outcome when it
-// ends.
-func (d *dag) start(ctx workflow.Context, sel workflow.Selector, base string, i int, tmpl RunRiverInput, ended func()) {
-	if d.running == nil {
-		d.running = map[int]bool{}
-	}
-	d.running[i] = true
+// start runs node i as a RunRiver child that triggers and follows its
+// run (runChildren), and records its outcome when it ends.
+func (d *dag) start(ctx workflow.Context, sel workflow.Selector, base string, i int, tmpl RunRiverInput) {
+	f := d.child(ctx, base, i, tmpl)
+	sel.AddFuture(f, func(f workflow.Future) {
+		var run *rivery.Run
+		err := f.Get(ctx, &run)
+		d.res.Rivers[i].Run = run
+		o, why := childOutcome(err, &d.res.Rivers[i])
+		d.ended(i, o, why)
+	})
+}
+
+// child starts node i's RunRiver child, with tmpl's settings.
+func (d *dag) child(ctx workflow.Context, base string, i int, tmpl RunRiverInput) workflow.ChildWorkflowFuture {
 	n := d.nodes[i]
 	in := tmpl
 	in.RiverID, in.RunID = n.RiverID, "" // each child triggers its own run
@@ -178,15 +249,7 @@ func (d *dag) start(ctx workflow.Context, sel workflow.Selector, base string, i 
 		WorkflowID:          base + "/" + n.Name,
 		WaitForCancellation: true, // the child cancels its run before the parent ends
 	})
-	f := workflow.ExecuteChildWorkflow(cctx, WorkflowRunRiver, in)
-	sel.AddFuture(f, func(f workflow.Future) {
-		var run *rivery.Run
-		err := f.Get(ctx, &run)
-		d.res.Rivers[i].Run = run
-		d.res.Rivers[i].Outcome, d.res.Rivers[i].Error = childOutcome(err, &d.res.Rivers[i])
-		delete(d.running, i)
-		ended()
-	})
+	return workflow.ExecuteChildWorkflow(cctx, WorkflowRunRiver, in)
 }
 
 // childOutcome classifies a RunRiver child's error, picking the final run

@@ -16,7 +16,8 @@ import (
 // DefaultActivitiesPerSecond is the task-queue-wide activity rate NewWorker
 // sets when the options leave it zero: 0.25 a second, Rivery's 15 requests
 // a minute per user. Each activity makes one request, except FindRunSince
-// on more than one page.
+// on more than one page, and CheckRuns, which makes one more for each run
+// that may have ended since the last check.
 const DefaultActivitiesPerSecond = 0.25
 
 // Registry is where Register puts the workflows and activities: a
@@ -35,6 +36,7 @@ func Register(r Registry, a *Activities) {
 	r.RegisterActivityWithOptions(a.GetRun, activity.RegisterOptions{Name: ActivityGetRun})
 	r.RegisterActivityWithOptions(a.CancelRun, activity.RegisterOptions{Name: ActivityCancelRun})
 	r.RegisterActivityWithOptions(a.FindRunSince, activity.RegisterOptions{Name: ActivityFindRunSince})
+	r.RegisterActivityWithOptions(a.CheckRuns, activity.RegisterOptions{Name: ActivityCheckRuns})
 }
 
 // WorkerOptions returns opts with TaskQueueActivitiesPerSecond set to

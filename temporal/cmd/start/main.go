@@ -9,10 +9,11 @@
 // before it succeeded; otherwise they run side by side, at most
 // -concurrency at a time. A workflow ID (-id) makes a second start of the
 // same ID fail instead of running the rivers twice. -poll-interval is the
-// first wait between two status calls of a run; it doubles up to
+// first wait between two status calls of a run (of two checks of every
+// run in progress, with several rivers); it doubles up to
 // -max-poll-interval. A run's end is noticed up to one wait late, and every
-// status call spends one request of Rivery's budget (about 15 a minute per
-// user, shared by every river of the task queue).
+// status call or check spends at least one request of Rivery's budget
+// (about 15 a minute per user, shared by every river of the task queue).
 //
 // Environment: RIVERY_RIVER_ID, RIVERY_TASK_QUEUE (default "rivery"),
 // TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE (default localhost:7233,

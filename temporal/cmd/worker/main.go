@@ -8,6 +8,13 @@
 //	RIVERY_TASK_QUEUE                      the task queue (default "rivery")
 //	RIVERY_ACTIVITIES_PER_SECOND           task-queue-wide activity rate (default 0.25: 15 a minute)
 //	TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE   the Temporal frontend (default localhost:7233, "default")
+//	OTEL_EXPORTER_OTLP_ENDPOINT            OpenTelemetry traces over OTLP/HTTP (off when unset; also
+//	                                       OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, OTEL_SERVICE_NAME, ...)
+//
+// With OpenTelemetry on, Temporal's tracing interceptor and the rivery
+// client's observer (github.com/rivery-go/rivery/otel) share one tracer
+// provider: a workflow's spans, its activities' and their Rivery calls'
+// land in one trace, each Rivery call under the activity that made it.
 //
 // Without RIVERY_API_TOKEN it serves the embedded fake Rivery (riverytest)
 // with a demo river, 63b724fc690def001131d242, for a try-out against a
@@ -42,7 +49,21 @@ func main() {
 
 func run() error {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	rc, cleanup, err := riveryClient(logger)
+	tel, err := telemetryFromEnv(context.Background())
+	if err != nil {
+		return err
+	}
+	if tel != nil {
+		logger.Info("worker: exporting OpenTelemetry traces over OTLP/HTTP")
+		defer func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := tel.shutdown(ctx); err != nil {
+				logger.Warn("worker: exporting the last spans", "error", err)
+			}
+		}()
+	}
+	rc, cleanup, err := riveryClient(logger, tel.clientOptions()...)
 	if err != nil {
 		return err
 	}
@@ -54,9 +75,10 @@ func run() error {
 		}
 	}
 	c, err := client.Dial(client.Options{
-		HostPort:  os.Getenv("TEMPORAL_ADDRESS"), // empty: localhost:7233
-		Namespace: os.Getenv("TEMPORAL_NAMESPACE"),
-		Logger:    log.NewStructuredLogger(logger),
+		HostPort:     os.Getenv("TEMPORAL_ADDRESS"), // empty: localhost:7233
+		Namespace:    os.Getenv("TEMPORAL_NAMESPACE"),
+		Logger:       log.NewStructuredLogger(logger),
+		Interceptors: tel.interceptors(), // the worker takes them from the client
 	})
 	if err != nil {
 		return fmt.Errorf("connecting to Temporal: %w", err)
@@ -89,12 +111,13 @@ func warnOnPartitions(logger *slog.Logger, c client.Client, namespace, queue str
 	}
 }
 
-// riveryClient builds the client from RIVERY_* variables, or serves the
-// embedded fake without a token.
-func riveryClient(logger *slog.Logger) (*rivery.Client, func(), error) {
+// riveryClient builds the client from RIVERY_* variables and extra, or
+// serves the embedded fake without a token.
+func riveryClient(logger *slog.Logger, extra ...rivery.Option) (*rivery.Client, func(), error) {
 	// Short client-side waits: a long Retry-After becomes an activity
 	// retry instead of holding a worker slot.
 	opts := []rivery.Option{rivery.WithRetry(3, time.Second, 10*time.Second), rivery.WithTimeout(30 * time.Second), rivery.WithLogger(logger)}
+	opts = append(opts, extra...)
 	if os.Getenv(rivery.EnvAPIToken) == "" {
 		logger.Warn("worker: RIVERY_API_TOKEN is not set: serving the embedded fake Rivery (riverytest), not the real API", "demo_river", demoRiverID)
 		srv := riverytest.NewServer(riverytest.WithRiver(riverytest.River{ID: demoRiverID, Name: "demo: orders to warehouse", Duration: 20 * time.Second}))
