@@ -57,8 +57,10 @@ type roundPlan struct {
 //     longest, once that silence reaches its bound (directAfter units at
 //     first, doubling up to directAfterMax after each such read; silence
 //     counts from when the runs may be expected to end, if later), when
-//     the budget has room to spare (budget.spare): a stale or missing row
-//     never hides an end.
+//     the budget has room to spare (budget.spare), or in any case once the
+//     silence reaches twice its bound, as a poll that waits for room and
+//     gives way to the program's calls: a stale or missing row never hides
+//     an end, however busy the client.
 //
 // When every wait's river has a usual duration (see runDurations) and none
 // is expected to end before the next round, the round asks nothing. When
@@ -85,9 +87,9 @@ func (p *poller) round(ctx context.Context, interval time.Duration) {
 	due := p.due(plan, func(w *waiter) bool { return !read[w] && (p.noRows || w.silent(now)) })
 	if !p.noRows && len(due) > 0 {
 		// One direct read per round, the longest silent first, from
-		// spare room only.
+		// spare room only until its silence reaches twice its bound.
 		due = due[:1]
-		if !p.c.budget.spare(p.c.clock) {
+		if !p.c.budget.spare(p.c.clock) && !p.overdue(due[0], now) {
 			return
 		}
 	}
@@ -140,15 +142,27 @@ func (p *poller) plan(now time.Time, interval time.Duration) (roundPlan, bool) {
 	return plan, skip
 }
 
-// silent reports whether w has heard nothing for its bound at now,
-// counting from its last news or, when later, from when its runs may be
-// expected to end; w's hub is locked.
-func (w *waiter) silent(now time.Time) bool {
+// silent reports whether w has heard nothing for its bound at now; w's
+// hub is locked.
+func (w *waiter) silent(now time.Time) bool { return w.silence(now) >= w.bound }
+
+// silence is how long w has heard nothing at now, counting from its last
+// news or, when later, from when its runs may be expected to end; w's hub
+// is locked.
+func (w *waiter) silence(now time.Time) time.Duration {
 	from := w.seen
 	if w.expect.After(from) {
 		from = w.expect
 	}
-	return now.Sub(from) >= w.bound
+	return now.Sub(from)
+}
+
+// overdue reports whether w's silence at now has reached twice its bound:
+// its direct read no longer waits for room to spare.
+func (p *poller) overdue(w *waiter, now time.Time) bool {
+	p.hub.mu.Lock()
+	defer p.hub.mu.Unlock()
+	return w.silence(now) >= 2*w.bound
 }
 
 // readRows reads the activity rows of the window and marks the waits

@@ -493,6 +493,59 @@ func TestSharedPollerDirectReadOfSilentWaits(t *testing.T) {
 	}
 }
 
+// A stale row does not hide an end when the program's own calls leave
+// the budget no room to spare: once a wait's silence reaches twice its
+// bound (80 s here), its run is read directly all the same, one wait per
+// round, as a poll that waits for room and gives way to the calls.
+func TestSharedPollerDirectReadUnderLoad(t *testing.T) {
+	t.Parallel()
+	clk := newParkClock()
+	f := newFakeV1(clk)
+	f.frozen = `{"cross_id":"` + riverX + `","running":1},{"cross_id":"` + riverY + `","running":1}`
+	c := sharedClient(t, f)
+	out := startXY(context.Background(), t, c, clk)
+	f.set("succeeded", riverX, riverY) // ended at once: only the rows do not say so
+	// The program's calls: 6 each 4 s, with the activities calls 8 of the
+	// 15 an 8 s window allows, more than half: never room to spare.
+	busy := func() {
+		for range 6 {
+			if _, _, err := c.Rivers.Get(context.Background(), riverX); !errors.Is(err, ErrNotFound) {
+				t.Errorf("the program's call = %v, want the fake's 404", err)
+			}
+		}
+	}
+	clk.advance(t) // t=1: round 1
+	for clk.Now().Sub(clk.start) < 87*time.Second && f.statusCalls() < 2 {
+		clk.waitParked(t, 1)
+		busy()
+		if clk.Now().Sub(clk.start) > time.Second && c.budget.spare(clk) {
+			t.Fatalf("room to spare at %ss", clk.elapsed())
+		}
+		clk.advance(t) // rounds every 4 s from t=3
+	}
+	results := []waitResult{collect(t, c, clk, out), collect(t, c, clk, out)}
+	var polls []string
+	for _, r := range f.requests() {
+		if !strings.HasPrefix(r, "unknown ") {
+			polls = append(polls, r)
+		}
+	}
+	want := []string{"run " + riverX + " @0", "run " + riverY + " @0", "activities @1", "activities @3"}
+	for at := 7; at <= 87; at += 4 {
+		want = append(want, "activities @"+strconv.Itoa(at))
+		switch at {
+		case 83:
+			want = append(want, "status "+riverX+" @83")
+		case 87:
+			want = append(want, "status "+riverY+" @87")
+		}
+	}
+	if !slices.Equal(polls, want) {
+		t.Errorf("polls:\n%s\nwant:\n%s", strings.Join(polls, "\n"), strings.Join(want, "\n"))
+	}
+	succeeded(t, results...)
+}
+
 // A 429 on the poller's own call pauses it for the Retry-After; no wait
 // fails because of it.
 func TestSharedPoller429OnPollPauses(t *testing.T) {
