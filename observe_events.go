@@ -30,8 +30,10 @@ type Endpoint struct {
 	// /api/check_run. A segment that follows a known collection (rivers,
 	// runs, connections, ...) is a placeholder; so is any other segment
 	// that looks like an ID, named for the segment before it. There is one
-	// Route per endpoint, so it suits metrics. A presigned log download
-	// (ReadStepLog) has the Route "{logs_url}": its URL is a credential.
+	// Route per endpoint, so it suits metrics. A request to a presigned
+	// URL, whose URL is a credential, has a fixed Route: "{logs_url}" for a
+	// step log (ReadStepLog), "{presigned_url}" for the others (dataframe
+	// files, Logicode files, the Logicode template and requirements).
 	Route string
 	// ServerAddress is the host called, without a port; ServerPort is its
 	// port (443 or 80 when the URL names none).
@@ -84,7 +86,8 @@ type AttemptEvent struct {
 	RetryDelay time.Duration
 	// Header takes trace context headers for this attempt's request (see
 	// TraceHeader), in AttemptStart only. It is nil for requests that do
-	// not go to Rivery: the Boomi token exchange, presigned log downloads.
+	// not go to Rivery: the Boomi token exchange and presigned URLs (step
+	// logs, dataframe and Logicode files).
 	Header *TraceHeader
 
 	// Duration is how long the attempt took, reading its answer included.

@@ -3,8 +3,10 @@ package rivery_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/rivery-go/rivery"
@@ -56,11 +58,13 @@ func TestTraceHeader(t *testing.T) {
 	}
 }
 
-// Requests that do not go to Rivery (the Boomi exchange, a presigned log)
-// get no Header: trace context stays with Rivery.
+// Requests that do not go to Rivery (the Boomi exchange, presigned step
+// logs and files, uploads included) get no Header: trace context stays
+// with Rivery.
 func TestTraceHeaderOnlyToRivery(t *testing.T) {
 	t.Parallel()
-	srv := riverytest.NewServer(riverytest.WithRiver(riverytest.River{ID: riverID, Type: "logic"}))
+	srv := riverytest.NewServer(riverytest.WithRiver(riverytest.River{ID: riverID, Type: "logic"}),
+		riverytest.WithDataframe(riverytest.Dataframe{Name: "daily_orders", Files: []riverytest.File{{Content: []byte("id\n1\n")}}}))
 	defer srv.Close()
 	var routes []string
 	log := &eventLog{name: "log", setHeader: func(e rivery.AttemptEvent) {
@@ -88,24 +92,31 @@ func TestTraceHeaderOnlyToRivery(t *testing.T) {
 	if !logged {
 		t.Fatal("no step log read")
 	}
+	if _, err := c.Dataframes.Download(ctx, "daily_orders", io.Discard, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Logicode.Upload(ctx, "step.py", strings.NewReader("x = 1\n"), 6); err != nil {
+		t.Fatal(err)
+	}
 	calls := log.of("call-start")
 	var fixed []string
 	for _, e := range calls {
-		if e.call.Route == "{logs_url}" || e.call.Route == "/auth/jwt/generate/{boomi_account_id}" {
+		if e.call.Route == "{logs_url}" || e.call.Route == "{presigned_url}" || e.call.Route == "/auth/jwt/generate/{boomi_account_id}" {
 			fixed = append(fixed, e.call.Route)
 		}
 	}
-	if !slices.Contains(fixed, "{logs_url}") || !slices.Contains(fixed, "/auth/jwt/generate/{boomi_account_id}") {
+	if !slices.Contains(fixed, "{logs_url}") || !slices.Contains(fixed, "{presigned_url}") || !slices.Contains(fixed, "/auth/jwt/generate/{boomi_account_id}") {
 		t.Fatalf("calls seen: %v", fixed)
 	}
 	for _, r := range routes {
-		if r == "{logs_url}" || r == "/auth/jwt/generate/{boomi_account_id}" {
+		if r == "{logs_url}" || r == "{presigned_url}" || r == "/auth/jwt/generate/{boomi_account_id}" {
 			t.Errorf("%s was offered a trace header", r)
 		}
 	}
 	for _, req := range srv.Requests() {
 		has := req.Header.Get("Traceparent") != ""
-		if toRivery := req.Route != riverytest.RoutePresignedLogs && req.Route != riverytest.RouteBoomiExchange; has != toRivery {
+		outside := req.Route == riverytest.RoutePresignedLogs || req.Route == riverytest.RoutePresignedFiles || req.Route == riverytest.RouteBoomiExchange
+		if has == outside {
 			t.Errorf("%s %s: traceparent sent %v", req.Method, req.Path, has)
 		}
 	}

@@ -53,7 +53,8 @@ func WithMeterProvider(mp metric.MeterProvider) Option {
 // sent: Rivery is a third party, and a propagator such as
 // propagation.Baggage{} sends whatever the context's baggage holds.
 // Requests that do not go to Rivery (the Boomi token exchange, presigned
-// log downloads) never carry it. A nil p is ignored.
+// URLs: step logs, dataframe and Logicode files) never carry it. A nil p
+// is ignored.
 func WithPropagators(p propagation.TextMapPropagator) Option {
 	return func(c *config) {
 		if p != nil {
