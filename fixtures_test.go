@@ -178,6 +178,18 @@ func fixtureCalls() []fixtureCall {
 		return c.Connections.WaitForPull(ctx, &rivery.Operation{ID: "6522aa0b8443681b071e7201", Status: rivery.OperationRunning}, fastWait())
 	}
 	groups := func(ctx context.Context, c *rivery.Client) (any, error) { return drop(c.Rivers.Groups(ctx, nil)) }
+	// The reference's samples of Edit River (PUT) and of Cancel Running
+	// Pull Request (202, an operation) meet the calls that send them too.
+	replace := func(ctx context.Context, c *rivery.Client) (any, error) {
+		def, err := rivery.ParseRiverDefinition([]byte(`{"name": "orders nightly", "type": "source_to_target"}`))
+		if err != nil {
+			return nil, err
+		}
+		return drop(c.Rivers.Replace(ctx, riverID, def))
+	}
+	cancelPull := func(ctx context.Context, c *rivery.Client) (any, error) {
+		return drop(c.Connections.CancelPull(ctx, "68aa00000000000000000001"))
+	}
 
 	// CDC, dataframes, Logicode, teams and users (issue #29).
 	cdcConfig := func(ctx context.Context, c *rivery.Client) (any, error) { return drop(c.CDC.Config(ctx, riverID)) }
@@ -325,7 +337,9 @@ func fixtureCalls() []fixtureCall {
 		{"shapes/ref_environments.json", 200, false, envs},
 		{"shapes/ref_error_422.json", 422, false, connections},
 		{"shapes/ref_operation.json", 200, false, waitOp},
+		{"shapes/ref_operation.json", 202, false, cancelPull},
 		{"shapes/ref_river_edit.json", 200, false, riverGet},
+		{"shapes/ref_river_edit.json", 200, false, replace},
 		{"shapes/ref_versions.json", 200, false, versions},
 	}
 	return calls
