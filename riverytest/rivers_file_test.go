@@ -138,6 +138,7 @@ func TestReadRiversErrorsNameTheKey(t *testing.T) {
 		``:                                       `rivers file: empty: want a JSON array`,
 		`[{"id": "a"}, {"id": "a", "name": "again"}]`:             `river 1 ("again") repeats ID "a"`,
 		`[{"id": "https://console.rivery.io/river/a/b/river/c"}]`: `key "id": want a plain ID`,
+		"[\n{\"id\": \"a\",\n":                                    `rivers file: the JSON ends too soon, after line 2: want a JSON array`,
 	} {
 		_, err := riverytest.ReadRivers(strings.NewReader(in))
 		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "Go value") || strings.Contains(err.Error(), "Go struct") || strings.Contains(err.Error(), "json:") {

@@ -115,6 +115,9 @@ func jsonProblem(data []byte, err error, want string) error {
 		return fmt.Errorf("want %s, got %s", want, jsonKind(typ.Value))
 	case errors.Is(err, io.EOF):
 		return fmt.Errorf("empty: want %s", want)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		last := 1 + bytes.Count(bytes.TrimRight(data, " \t\r\n"), []byte("\n"))
+		return fmt.Errorf("the JSON ends too soon, after line %d: want %s", last, want)
 	}
 	return err
 }

@@ -253,7 +253,7 @@ func (c *cli) connectionsUploadKeyCmd() *cobra.Command {
 }
 
 func (c *cli) connectionsTypeCmd() *cobra.Command {
-	return showCmd(c, spec{use: "type <connection-type>", short: "Show a connection type and the fields its connections have (v1 API)."},
+	return showCmd(c, spec{use: "type <connection-type>", short: "Show a connection type and the fields its connections have (v1 API).", flags: accountWide},
 		func(ctx context.Context, args []string) (*rivery.ConnectionType, error) {
 			t, _, err := c.client.Connections.ConnectionType(ctx, args[0])
 			return t, err
@@ -270,7 +270,7 @@ func (c *cli) connectionsTypeCmd() *cobra.Command {
 
 func (c *cli) connectionsSectionsCmd() *cobra.Command {
 	var segment string
-	cmd := listCmd(c, spec{use: "sections", short: "List the data source catalog's sections and their source types."},
+	cmd := listCmd(c, spec{use: "sections", short: "List the data source catalog's sections and their source types.", flags: accountWide},
 		func(ctx context.Context, _ []string) iter.Seq2[*rivery.SourceSection, error] {
 			return c.client.Connections.SourceSections(ctx, &rivery.SourceSectionsOptions{ListOptions: rivery.ListOptions{PerPage: 200}, Segment: segment})
 		},

@@ -10,7 +10,7 @@ import (
 )
 
 func (c *cli) environmentsCmd() *cobra.Command {
-	list := listCmd(c, spec{use: "list", short: "List the account's environments (v1 API)."},
+	list := listCmd(c, spec{use: "list", short: "List the account's environments (v1 API).", flags: accountWide},
 		func(ctx context.Context, _ []string) iter.Seq2[*rivery.Environment, error] {
 			return c.client.Environments.All(ctx, &rivery.ListOptions{PerPage: 200})
 		},
@@ -35,6 +35,7 @@ func (c *cli) environmentsCreateCmd() *cobra.Command {
 		use:   "create",
 		short: "Create an environment (v1 API).",
 		long:  "A create whose answer was lost is not sent again: look for the environment by name (environments list) first.",
+		flags: accountWide,
 	}, func(ctx context.Context, _ []string) (*rivery.Environment, error) {
 		e, _, err := c.client.Environments.Create(ctx, &req)
 		return e, err
@@ -52,7 +53,7 @@ func (c *cli) environmentsUpdateCmd() *cobra.Command {
 	var req rivery.UpdateEnvironmentRequest
 	var def bool
 	var cmd *cobra.Command
-	cmd = changeCmd(c, spec{use: "update <environment-id>", short: "Change an environment's name, color, description or default flag (v1 API)."},
+	cmd = changeCmd(c, spec{use: "update <environment-id>", short: "Change an environment's name, color, description or default flag (v1 API).", flags: accountWide},
 		func(ctx context.Context, args []string) (*rivery.Environment, error) {
 			if cmd.Flags().Changed("default") {
 				req.Default = &def

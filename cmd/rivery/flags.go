@@ -25,15 +25,20 @@ const (
 	apiFlags   flagKinds = 1 << iota // --timeout, --environment, -v, -q
 	outputOne                        // -o text|json, --json
 	outputList                       // -o text|json|jsonl, --json, --jsonl
+	// accountWide drops --environment from apiFlags: the command addresses
+	// the account (tokens, users, ...) or the catalog, and would ignore it.
+	accountWide
 )
 
-// globalFlags defines --timeout, --environment, --verbose and --quiet on
-// fs, with timeoutHelp saying what --timeout bounds and its default. The
-// root and the groups define them too (hidden on groups), so that they may
-// stand before the command's name.
-func (c *cli) globalFlags(fs *pflag.FlagSet, timeoutHelp string) {
+// globalFlags defines --timeout, --environment (unless accountWide),
+// --verbose and --quiet on fs, with timeoutHelp saying what --timeout
+// bounds and its default. The root and the groups define them too (hidden
+// on groups), so that they may stand before the command's name.
+func (c *cli) globalFlags(fs *pflag.FlagSet, timeoutHelp string, kinds flagKinds) {
 	fs.Var(&durationValue{d: &c.timeout}, "timeout", timeoutHelp)
-	fs.StringVar(&c.environment, "environment", "", "address this environment of the account: RIVERY_ACCOUNT_ID's, the console URL's, or the token's (asked of GET /api/me); overrides RIVERY_ENVIRONMENT_ID")
+	if kinds&accountWide == 0 {
+		fs.StringVar(&c.environment, "environment", "", "address this environment of the account: RIVERY_ACCOUNT_ID's, the console URL's, or the token's (asked of GET /api/me); overrides RIVERY_ENVIRONMENT_ID")
+	}
 	fs.BoolVarP(&c.verbose, "verbose", "v", false, "say what a console URL gave, and print each HTTP call on stderr")
 	fs.BoolVarP(&c.quiet, "quiet", "q", false, "print no progress or retry lines on stderr")
 	fs.BoolVar(&c.traceOut, "trace-stdout", false, "when the command ends, write its trace on stderr as one line of OTLP/JSON (stdout keeps only the command's output)")

@@ -101,7 +101,7 @@ func (c *cli) logicodeGetCmd() *cobra.Command {
 }
 
 func (c *cli) logicodeFetchCmd(what, short string) *cobra.Command {
-	return showCmd(c, spec{use: what, short: short + " (v1 API)."},
+	return showCmd(c, spec{use: what, short: short + " (v1 API).", flags: accountWide},
 		func(ctx context.Context, _ []string) (logicodeFileJSON, error) {
 			fetch := c.client.Logicode.Template
 			if what == "requirements" {
@@ -119,7 +119,7 @@ func (c *cli) logicodeFetchCmd(what, short string) *cobra.Command {
 }
 
 func (c *cli) logicodeResourcesCmd() *cobra.Command {
-	return listCmd(c, spec{use: "resources", short: "List the machine sizes Logicode steps run on (v1 API)."},
+	return listCmd(c, spec{use: "resources", short: "List the machine sizes Logicode steps run on (v1 API).", flags: accountWide},
 		func(ctx context.Context, _ []string) iter.Seq2[rivery.LogicodeResource, error] {
 			rs, _, err := c.client.Logicode.Resources(ctx)
 			return slice(rs, err)

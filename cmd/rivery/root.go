@@ -21,7 +21,8 @@ variables below set them.
 
 The flags --timeout, --environment, --verbose (-v), --quiet (-q) and
 --trace-stdout work before or after the command's name, on every command
-that calls the API.
+that calls the API; --environment only on those that address an
+environment (not on tokens, users, teams or whoami, for instance).
 Results go to stdout (--json or --output json for one JSON document), and
 progress, retries and errors to stderr.
 
@@ -64,7 +65,7 @@ func (c *cli) root() *cobra.Command {
 		},
 	}
 	root.SetVersionTemplate("rivery {{.Version}} (rivery-go " + rivery.Version + ")\n")
-	c.globalFlags(root.Flags(), "give up after this long and exit 124 (default 1m; 30m for run --wait)")
+	c.globalFlags(root.Flags(), "give up after this long and exit 124 (default 1m; 30m for run --wait)", apiFlags)
 	root.SetFlagErrorFunc(c.flagError)
 	root.SetHelpCommand(c.helpCmd(root))
 	root.AddCommand(

@@ -86,7 +86,7 @@ func (c *cli) leaf(s spec) *cobra.Command {
 		if help == "" {
 			help = "give up after this long and exit 124 (default 1m)"
 		}
-		c.globalFlags(fs, help)
+		c.globalFlags(fs, help, s.flags)
 	}
 	if s.flags&(outputOne|outputList) != 0 {
 		list := s.flags&outputList != 0
@@ -226,7 +226,7 @@ func (c *cli) group(name, short string, subs ...*cobra.Command) *cobra.Command {
 	}
 	cmd.AddCommand(subs...)
 	// So that the shared flags may stand before the subcommand's name.
-	c.globalFlags(cmd.Flags(), "")
+	c.globalFlags(cmd.Flags(), "", apiFlags)
 	cmd.Flags().VisitAll(func(f *pflag.Flag) { f.Hidden = true })
 	return cmd
 }

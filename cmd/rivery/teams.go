@@ -37,7 +37,7 @@ const teamHeader = "TEAM ID\tNAME\tSOURCE\tALL ENVIRONMENTS ADMIN\tROLES"
 
 func (c *cli) teamsListCmd() *cobra.Command {
 	var opts rivery.ListTeamsOptions
-	cmd := listCmd(c, spec{use: "list", short: "List the account's teams (v1 API)."},
+	cmd := listCmd(c, spec{use: "list", short: "List the account's teams (v1 API).", flags: accountWide},
 		func(ctx context.Context, _ []string) iter.Seq2[*rivery.Team, error] {
 			o := opts
 			o.PerPage = 200 // the most a page of teams holds
@@ -49,7 +49,7 @@ func (c *cli) teamsListCmd() *cobra.Command {
 }
 
 func (c *cli) teamsGetCmd() *cobra.Command {
-	return showCmd(c, spec{use: "get <team-id>", short: "Show a team (v1 API)."},
+	return showCmd(c, spec{use: "get <team-id>", short: "Show a team (v1 API).", flags: accountWide},
 		func(ctx context.Context, args []string) (*rivery.Team, error) {
 			t, _, err := c.client.Teams.Get(ctx, args[0])
 			return t, err
@@ -69,7 +69,7 @@ func userRow(u *rivery.User) []string {
 
 func (c *cli) usersListCmd() *cobra.Command {
 	var opts rivery.ListUsersOptions
-	cmd := listCmd(c, spec{use: "list", short: "List the account's users (v1 API)."},
+	cmd := listCmd(c, spec{use: "list", short: "List the account's users (v1 API).", flags: accountWide},
 		func(ctx context.Context, _ []string) iter.Seq2[*rivery.User, error] {
 			o := opts
 			o.PerPage = 200 // the most a page of users holds
@@ -82,7 +82,7 @@ func (c *cli) usersListCmd() *cobra.Command {
 }
 
 func (c *cli) usersGetCmd() *cobra.Command {
-	return showCmd(c, spec{use: "get <user-id>", short: "Show a user (v1 API)."},
+	return showCmd(c, spec{use: "get <user-id>", short: "Show a user (v1 API).", flags: accountWide},
 		func(ctx context.Context, args []string) (*rivery.User, error) {
 			u, _, err := c.client.Users.Get(ctx, args[0])
 			return u, err
@@ -91,7 +91,7 @@ func (c *cli) usersGetCmd() *cobra.Command {
 }
 
 func (c *cli) usersPermissionsCmd() *cobra.Command {
-	return showCmd(c, spec{use: "permissions <user-id>", short: "Show a user's role in each environment (v1 API)."},
+	return showCmd(c, spec{use: "permissions <user-id>", short: "Show a user's role in each environment (v1 API).", flags: accountWide},
 		func(ctx context.Context, args []string) (map[string]string, error) {
 			roles, _, err := c.client.Users.Permissions(ctx, args[0])
 			return roles, err
@@ -109,7 +109,8 @@ func (c *cli) usersInviteCmd() *cobra.Command {
 	var req rivery.InviteUserRequest
 	cmd := showCmd(c, spec{use: "invite", short: "Invite a privileged user: POST A/users/privileged, the only invitation route of the v1 API (v1 API).",
 		long: "Rivery's console sends this route for users with one of the privileges below; other invitations go through the console. " +
-			"An invitation is not sent twice: when the connection breaks after the request left, the command says so; look with users list --email before trying again."},
+			"An invitation is not sent twice: when the connection breaks after the request left, the command says so; look with users list --email before trying again.",
+		flags: accountWide},
 		func(ctx context.Context, _ []string) (*rivery.User, error) {
 			u, _, err := c.client.Users.Invite(ctx, &req)
 			return u, err

@@ -36,14 +36,14 @@ func tokenRow(t *rivery.Token) []string {
 }
 
 func (c *cli) tokensListCmd() *cobra.Command {
-	return listCmd(c, spec{use: "list", short: "List the account's API tokens (admins only)."},
+	return listCmd(c, spec{use: "list", short: "List the account's API tokens (admins only).", flags: accountWide},
 		func(ctx context.Context, _ []string) iter.Seq2[*rivery.Token, error] {
 			return c.client.Tokens.All(ctx, &rivery.ListOptions{PerPage: 500})
 		}, tokenTable)
 }
 
 func (c *cli) tokensGetCmd() *cobra.Command {
-	return showCmd(c, spec{use: "get <token-id>", short: "Show a token and its scopes (admins only)."},
+	return showCmd(c, spec{use: "get <token-id>", short: "Show a token and its scopes (admins only).", flags: accountWide},
 		func(ctx context.Context, args []string) (*rivery.Token, error) {
 			t, _, err := c.client.Tokens.Get(ctx, args[0])
 			return t, err
@@ -71,7 +71,7 @@ func (c *cli) tokensCreateCmd() *cobra.Command {
 		use:     "create",
 		short:   "Create a token and print its value, shown only this once (admins only).",
 		example: "  rivery tokens create --name ci --scope river:execute --scope river:list --json > token.json",
-		flags:   apiFlags | outputOne,
+		flags:   apiFlags | outputOne | accountWide,
 		run: func(ctx context.Context, _ []string) error {
 			req := &rivery.CreateTokenRequest{Name: name}
 			for _, s := range scopes {
@@ -99,7 +99,7 @@ func (c *cli) tokensCreateCmd() *cobra.Command {
 }
 
 func (c *cli) tokensDeleteCmd() *cobra.Command {
-	return actionCmd(c, spec{use: "delete <token-id>", short: "Delete a token (admins only)."},
+	return actionCmd(c, spec{use: "delete <token-id>", short: "Delete a token (admins only).", flags: accountWide},
 		func(ctx context.Context, args []string) (string, error) {
 			_, err := c.client.Tokens.Delete(ctx, args[0])
 			return "deleted token " + args[0], err

@@ -107,6 +107,27 @@ func TestHelpListsOnlyHonoredFlags(t *testing.T) {
 	if code, _, errOut := invoke("fake", "--environment", okRiver, "--timeout", "1ms"); code != exitError || !strings.Contains(errOut, "fake does not take --environment") {
 		t.Errorf("fake --environment: exit %d: %s", code, errOut)
 	}
+	// Commands that address the account or the catalog, not an
+	// environment, take no --environment: they would ignore its value.
+	for _, cmd := range []string{"tokens list", "tokens get", "tokens create", "tokens delete",
+		"environments list", "environments create", "environments update", "users list", "users get",
+		"users invite", "users permissions", "teams list", "teams get", "whoami", "connections sections",
+		"connections type", "logicode template", "logicode requirements", "logicode resources"} {
+		args := strings.Fields(cmd)
+		if _, out, _ := invoke(append(args, "--help")...); strings.Contains(out, "--environment") || !strings.Contains(out, "--timeout") {
+			t.Errorf("%s --help:\n%s", cmd, out)
+		}
+		if code, _, errOut := invoke(append([]string{"--environment", okRiver}, args...)...); code != exitError || !strings.Contains(errOut, cmd+" does not take --environment") {
+			t.Errorf("--environment %s: exit %d: %s", cmd, code, errOut)
+		}
+	}
+	// Those that address one keep it (environments delete --wait reads
+	// the operation in that environment).
+	for _, cmd := range []string{"environments delete", "logicode upload", "connections upload-key", "rivers list"} {
+		if _, out, _ := invoke(append(strings.Fields(cmd), "--help")...); !strings.Contains(out, "--environment") {
+			t.Errorf("%s --help lacks --environment:\n%s", cmd, out)
+		}
+	}
 }
 
 // 5. A failed run is reported once: on stdout, with its message, and

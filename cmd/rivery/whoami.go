@@ -25,7 +25,7 @@ type identityJSON struct {
 // cheapest check of a token and of its region.
 func (c *cli) whoamiCmd() *cobra.Command {
 	return showCmd(c, spec{use: "whoami", short: "Show who the token is: its account, environment and user where the server says (GET /api/me).",
-		long: "The cheapest check of a token and its region."},
+		long: "The cheapest check of a token and its region.", flags: accountWide},
 		func(ctx context.Context, _ []string) (identityJSON, error) {
 			me, _, err := c.client.Me(ctx)
 			if err != nil {
