@@ -25,19 +25,22 @@ const (
 	apiFlags   flagKinds = 1 << iota // --timeout, --environment, -v, -q
 	outputOne                        // -o text|json, --json
 	outputList                       // -o text|json|jsonl, --json, --jsonl
-	// accountWide drops --environment from apiFlags: the command addresses
-	// the account (tokens, users, ...) or the catalog, and would ignore it.
+	// accountWide hides --environment of apiFlags: the command addresses
+	// the account (tokens, users, ...) or the catalog, and ignores it.
 	accountWide
 )
 
-// globalFlags defines --timeout, --environment (unless accountWide),
+// globalFlags defines --timeout, --environment (hidden when accountWide),
 // --verbose and --quiet on fs, with timeoutHelp saying what --timeout
 // bounds and its default. The root and the groups define them too (hidden
 // on groups), so that they may stand before the command's name.
 func (c *cli) globalFlags(fs *pflag.FlagSet, timeoutHelp string, kinds flagKinds) {
 	fs.Var(&durationValue{d: &c.timeout}, "timeout", timeoutHelp)
-	if kinds&accountWide == 0 {
-		fs.StringVar(&c.environment, "environment", "", "address this environment of the account: RIVERY_ACCOUNT_ID's, the console URL's, or the token's (asked of GET /api/me); overrides RIVERY_ENVIRONMENT_ID")
+	fs.StringVar(&c.environment, "environment", "", "address this environment of the account: RIVERY_ACCOUNT_ID's, the console URL's, or the token's (asked of GET /api/me); overrides RIVERY_ENVIRONMENT_ID")
+	if kinds&accountWide != 0 {
+		// Still taken, as 0.2.x took it, so that a script may put
+		// --environment before every command; not listed.
+		_ = fs.MarkHidden("environment")
 	}
 	fs.BoolVarP(&c.verbose, "verbose", "v", false, "say what a console URL gave, and print each HTTP call on stderr")
 	fs.BoolVarP(&c.quiet, "quiet", "q", false, "print no progress or retry lines on stderr")

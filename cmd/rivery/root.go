@@ -21,8 +21,8 @@ variables below set them.
 
 The flags --timeout, --environment, --verbose (-v), --quiet (-q) and
 --trace-stdout work before or after the command's name, on every command
-that calls the API; --environment only on those that address an
-environment (not on tokens, users, teams or whoami, for instance).
+that calls the API; --environment matters only to those that address an
+environment (tokens, users, teams or whoami, for instance, ignore it).
 Results go to stdout (--json or --output json for one JSON document), and
 progress, retries and errors to stderr.
 

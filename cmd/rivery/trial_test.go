@@ -108,7 +108,8 @@ func TestHelpListsOnlyHonoredFlags(t *testing.T) {
 		t.Errorf("fake --environment: exit %d: %s", code, errOut)
 	}
 	// Commands that address the account or the catalog, not an
-	// environment, take no --environment: they would ignore its value.
+	// environment, do not list --environment (they ignore its value) but
+	// still take it, as 0.2.x did, before or after their name.
 	for _, cmd := range []string{"tokens list", "tokens get", "tokens create", "tokens delete",
 		"environments list", "environments create", "environments update", "users list", "users get",
 		"users invite", "users permissions", "teams list", "teams get", "whoami", "connections sections",
@@ -117,8 +118,8 @@ func TestHelpListsOnlyHonoredFlags(t *testing.T) {
 		if _, out, _ := invoke(append(args, "--help")...); strings.Contains(out, "--environment") || !strings.Contains(out, "--timeout") {
 			t.Errorf("%s --help:\n%s", cmd, out)
 		}
-		if code, _, errOut := invoke(append([]string{"--environment", okRiver}, args...)...); code != exitError || !strings.Contains(errOut, cmd+" does not take --environment") {
-			t.Errorf("--environment %s: exit %d: %s", cmd, code, errOut)
+		if code, _, errOut := invoke(append(append([]string{"--environment", okRiver}, args...), "--help")...); code != exitOK || errOut != "" {
+			t.Errorf("--environment %s --help: exit %d: %s", cmd, code, errOut)
 		}
 	}
 	// Those that address one keep it (environments delete --wait reads
@@ -126,6 +127,21 @@ func TestHelpListsOnlyHonoredFlags(t *testing.T) {
 	for _, cmd := range []string{"environments delete", "logicode upload", "connections upload-key", "rivers list"} {
 		if _, out, _ := invoke(append(strings.Fields(cmd), "--help")...); !strings.Contains(out, "--environment") {
 			t.Errorf("%s --help lacks --environment:\n%s", cmd, out)
+		}
+	}
+}
+
+// An account-wide command runs with --environment before or after its
+// name, as a script that puts it before every command writes it.
+func TestAccountWideCommandsTakeEnvironment(t *testing.T) {
+	srv := fake(t, true)
+	for _, args := range [][]string{
+		{"--environment", srv.EnvironmentID, "whoami"},
+		{"--environment", srv.EnvironmentID, "tokens", "list"},
+		{"teams", "list", "--environment", srv.EnvironmentID},
+	} {
+		if code, _, errOut := invoke(args...); code != exitOK {
+			t.Errorf("%q: exit %d: %s", args, code, errOut)
 		}
 	}
 }
