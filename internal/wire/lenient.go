@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -197,6 +198,10 @@ type Scopes []string
 // UnmarshalJSON never fails; see Scopes.
 func (s *Scopes) UnmarshalJSON(b []byte) error {
 	*s = nil
+	if names, ok := plainNames(b); ok { // the form tokens carry
+		*s = uniqueNames(names)
+		return nil
+	}
 	var list []json.RawMessage
 	if json.Unmarshal(b, &list) == nil {
 		*s = appendNames(nil, list)
@@ -221,6 +226,58 @@ func (s *Scopes) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// plainNames reads b, a valid JSON value, when it is an array of strings
+// only, with one allocation for the list and one per name: a token page
+// holds a list per token, and json.Unmarshal would add its decoder's
+// allocations to each (issue #24's guard rail of 1.15x the floor's
+// allocations; docs/performance.md). Anything else is not ok and is read
+// by the general path, as is an entry split at a comma inside its string
+// (its pieces are not whole strings).
+func plainNames(b []byte) ([]string, bool) {
+	b = bytes.TrimSpace(b)
+	if len(b) < 2 || b[0] != '[' {
+		return nil, false
+	}
+	rest := bytes.TrimSpace(b[1 : len(b)-1])
+	if len(rest) == 0 {
+		return nil, true
+	}
+	names := make([]string, 0, bytes.Count(rest, []byte{','})+1)
+	for len(rest) > 0 {
+		entry := rest
+		if i := bytes.IndexByte(rest, ','); i >= 0 {
+			entry, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = nil
+		}
+		entry = bytes.TrimSpace(entry)
+		if len(entry) == 0 || entry[0] != '"' {
+			return nil, false
+		}
+		name, ok := unquote(entry)
+		if !ok {
+			return nil, false
+		}
+		names = append(names, name)
+	}
+	return names, true
+}
+
+// uniqueNames keeps the names that are not blank, each once, in place;
+// none is nil.
+func uniqueNames(names []string) []string {
+	out := names[:0]
+	for _, n := range names {
+		if strings.TrimSpace(n) != "" && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
 // appendNames appends the string entries of list to out, each once.
 func appendNames(out []string, list []json.RawMessage) []string {
 	for _, r := range list {
@@ -228,14 +285,7 @@ func appendNames(out []string, list []json.RawMessage) []string {
 		if !ok || len(r) == 0 || r[0] != '"' || strings.TrimSpace(name) == "" {
 			continue
 		}
-		seen := false
-		for _, have := range out {
-			if have == name {
-				seen = true
-				break
-			}
-		}
-		if !seen {
+		if !slices.Contains(out, name) {
 			out = append(out, name)
 		}
 	}

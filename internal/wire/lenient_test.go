@@ -3,6 +3,7 @@ package wire
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -204,4 +205,66 @@ func FuzzLenient(f *testing.F) {
 			t.Errorf("ID refused %q", b)
 		}
 	})
+}
+
+// scopesByJSON is Scopes' reading of a list by encoding/json alone, what
+// plainNames stands in for.
+func scopesByJSON(b []byte) (Scopes, bool) {
+	var list []json.RawMessage
+	if json.Unmarshal(b, &list) != nil {
+		return nil, false
+	}
+	return appendNames(nil, list), true
+}
+
+// plainNames reads every list as encoding/json does, or leaves it to it.
+func FuzzPlainNames(f *testing.F) {
+	for _, s := range []string{`["a","b"]`, ` [ "a" , "a", " " ] `, `[]`, `["a,b","c"]`, `["a\",\"b"]`, `["\u00e9",null,1]`, `["é"]`, `{"e":["a"]}`, `[["a"]]`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if !json.Valid(b) {
+			return
+		}
+		want, isList := scopesByJSON(b)
+		names, ok := plainNames(b)
+		if !ok {
+			return
+		}
+		if !isList {
+			t.Fatalf("plainNames(%q) read a list where encoding/json finds none", b)
+		}
+		if got := uniqueNames(names); !slices.Equal(got, []string(want)) {
+			t.Fatalf("plainNames(%q) = %q, encoding/json %q", b, got, want)
+		}
+	})
+}
+
+func TestPlainNamesLeavesOddListsToJSON(t *testing.T) {
+	for in, wantOK := range map[string]bool{
+		`["a","b"]`: true, ` [ ] `: true, `["a,b"]`: false, `["a",null]`: false, `[1]`: false, `{"e":["a"]}`: false, `["a\"b"]`: true,
+	} {
+		if _, ok := plainNames([]byte(in)); ok != wantOK {
+			t.Errorf("plainNames(%s) ok = %v, want %v", in, ok, wantOK)
+		}
+		want, isList := scopesByJSON([]byte(in))
+		var s Scopes
+		if err := json.Unmarshal([]byte(in), &s); err != nil || (isList && !slices.Equal(s, want)) {
+			t.Errorf("Scopes(%s) = %q, %v; want %q", in, s, err, want)
+		}
+	}
+}
+
+// A token's scopes cost one allocation for the list and one per name: a
+// page of tokens holds a list per token (issue #24's allocation guard rail
+// failed at 1.5x the floor when they went through json.Unmarshal).
+func TestScopesAllocations(t *testing.T) {
+	b := []byte(`["river:execute", "river:list", "activity:list"]`)
+	var s Scopes
+	if n := testing.AllocsPerRun(100, func() { _ = s.UnmarshalJSON(b) }); n > 4 {
+		t.Errorf("Scopes.UnmarshalJSON made %v allocations, want at most 4", n)
+	}
+	if len(s) != 3 {
+		t.Errorf("Scopes = %q", s)
+	}
 }

@@ -220,6 +220,11 @@ func (c *ConsoleRiverList) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// DecodeWhole reads b, a whole answer, as UnmarshalJSON does; the SDK's
+// request pipeline calls it with the body it read, which spares
+// encoding/json's two scans of a long list before UnmarshalJSON.
+func (c *ConsoleRiverList) DecodeWhole(b []byte) error { return c.UnmarshalJSON(b) }
+
 // ConsoleRivers is GET /api/rivers/{id}: a one-element array, or (accepted
 // too) the object itself. An empty array or null leaves it empty.
 type ConsoleRivers []*ConsoleRiver

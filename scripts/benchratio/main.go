@@ -78,6 +78,7 @@ func main() {
 	fmt.Println()
 	if failed > 0 {
 		fmt.Printf("%d goal checks fail\n", failed)
+		os.Exit(1)
 	} else {
 		fmt.Println("every goal holds")
 	}
