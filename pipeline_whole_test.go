@@ -1,10 +1,12 @@
 package rivery
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/rivery-go/rivery/internal/wire"
 )
@@ -43,5 +45,19 @@ func TestDecodeWholeBody(t *testing.T) {
 		if !st.atEOF {
 			t.Errorf("%q: body not read to its end", tt.body)
 		}
+	}
+}
+
+// A whole-body answer cut short is a transport fault (retried), not an
+// undecodable answer.
+func TestDecodeWholeBodyCutShort(t *testing.T) {
+	st := &callState{}
+	body := io.MultiReader(strings.NewReader(`[{"river_id":"a"},`), iotest.ErrReader(io.ErrUnexpectedEOF))
+	resp := &http.Response{Body: io.NopCloser(body), ContentLength: 100}
+	var out wire.ConsoleRiverList
+	err := st.decodeBody(resp, &out, limitPage)
+	var und *undecodableError
+	if err == nil || errors.As(err, &und) || !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("err = %v, want a read error", err)
 	}
 }
